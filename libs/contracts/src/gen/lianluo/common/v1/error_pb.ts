@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lianluo/common/v1/error.proto.
  */
 export const file_lianluo_common_v1_error: GenFile = /*@__PURE__*/
-  fileDesc("Ch1saWFubHVvL2NvbW1vbi92MS9lcnJvci5wcm90bxIRbGlhbmx1by5jb21tb24udjEiWgoMQ29tbWFuZEVycm9yEioKBGtpbmQYASABKA4yHC5saWFubHVvLmNvbW1vbi52MS5FcnJvcktpbmQSDwoHbWVzc2FnZRgCIAEoCRINCgVmaWVsZBgDIAEoCSrOAQoJRXJyb3JLaW5kEhoKFkVSUk9SX0tJTkRfVU5TUEVDSUZJRUQQABIfChtFUlJPUl9LSU5EX0lOVkFMSURfQVJHVU1FTlQQARITCg9FUlJPUl9LSU5EX0dPTkUQAhIiCh5FUlJPUl9LSU5EX0ZBSUxFRF9QUkVDT05ESVRJT04QAxIWChJFUlJPUl9LSU5EX1RJTUVPVVQQBBIaChZFUlJPUl9LSU5EX1VOQVZBSUxBQkxFEAUSFwoTRVJST1JfS0lORF9JTlRFUk5BTBAGYgZwcm90bzM");
+  fileDesc("Ch1saWFubHVvL2NvbW1vbi92MS9lcnJvci5wcm90bxIRbGlhbmx1by5jb21tb24udjEiWgoMQ29tbWFuZEVycm9yEioKBGtpbmQYASABKA4yHC5saWFubHVvLmNvbW1vbi52MS5FcnJvcktpbmQSDwoHbWVzc2FnZRgCIAEoCRINCgVmaWVsZBgDIAEoCSrwAQoJRXJyb3JLaW5kEhoKFkVSUk9SX0tJTkRfVU5TUEVDSUZJRUQQABIfChtFUlJPUl9LSU5EX0lOVkFMSURfQVJHVU1FTlQQARITCg9FUlJPUl9LSU5EX0dPTkUQAhIiCh5FUlJPUl9LSU5EX0ZBSUxFRF9QUkVDT05ESVRJT04QAxIWChJFUlJPUl9LSU5EX1RJTUVPVVQQBBIaChZFUlJPUl9LSU5EX1VOQVZBSUxBQkxFEAUSFwoTRVJST1JfS0lORF9JTlRFUk5BTBAGEiAKHEVSUk9SX0tJTkRfREVBRExJTkVfRVhDRUVERUQQB2IGcHJvdG8z");
 
 /**
  * The typed error reply every command shares.
@@ -97,6 +97,14 @@ export enum ErrorKind {
    * @generated from enum value: ERROR_KIND_INTERNAL = 6;
    */
   INTERNAL = 6,
+
+  /**
+   * No reply arrived before the caller's deadline; the command may or may not have run,
+   * so retry with the same command_id.
+   *
+   * @generated from enum value: ERROR_KIND_DEADLINE_EXCEEDED = 7;
+   */
+  DEADLINE_EXCEEDED = 7,
 }
 
 /**

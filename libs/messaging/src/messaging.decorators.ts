@@ -1,0 +1,28 @@
+import { type CommandDefinition, type EventDefinition } from '@lianluo/contracts';
+import { SetMetadata } from '@nestjs/common';
+
+export const COMMAND_HANDLER = 'lianluo:command-handler';
+export const EVENT_HANDLER = 'lianluo:event-handler';
+
+export interface EventHandlerMetadata {
+  readonly definitions: readonly EventDefinition[];
+  readonly durable: string;
+}
+
+/**
+ * Marks a provider method as the handler of one command. The method receives the decoded,
+ * validated request and a CommandContext, and returns the result message or throws a
+ * CommandFailure.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const CommandHandler = (definition: CommandDefinition<any, any>) => SetMetadata(COMMAND_HANDLER, definition);
+
+/**
+ * Marks a provider method as the handler of one or more events of one domain, fed by the
+ * durable consumer `durable`. Handlers must be idempotent: events may come again.
+ */
+export const EventHandler = (definitions: EventDefinition | readonly EventDefinition[], options: { durable: string }) =>
+  SetMetadata(EVENT_HANDLER, {
+    definitions: Array.isArray(definitions) ? definitions : [definitions],
+    durable: options.durable,
+  } satisfies EventHandlerMetadata);

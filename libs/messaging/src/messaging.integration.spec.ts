@@ -1,0 +1,230 @@
+// Against the real NATS server with JetStream (scripts/provision.sh starts it). Each run
+// speaks in its own namespace and deletes its streams afterwards.
+import 'reflect-metadata';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { timestampNow } from '@bufbuild/protobuf/wkt';
+import {
+  AnswerCallResultSchema,
+  AnswerCallSchema,
+  type CallAnswered,
+  CallAnsweredSchema,
+  CallCommands,
+  CallEvents,
+  ErrorKind,
+} from '@lianluo/contracts';
+import { Injectable } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { context, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { propagation } from '@opentelemetry/api';
+import { register } from 'prom-client';
+import { CommandClient } from './command-client';
+import { CommandFailure, NotForThisInstance } from './command-failure';
+import { DEAD_LETTER_HEADERS, type EventContext } from './event-consumer';
+import { EventPublisher } from './event-publisher';
+import { MessagingConnection } from './messaging-connection';
+import { CommandHandler, EventHandler } from './messaging.decorators';
+import { MessagingModule } from './messaging.module';
+import { streamNameOf, subjectOf } from './subjects';
+
+const namespace = `t${Math.random().toString(36).slice(2, 10)}`;
+const tenant = 'acme';
+
+function options(queueGroup = 'test') {
+  return { servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', namespace, connectionName: 'messaging-spec', queueGroup, maxDeliver: 3, ackWaitMs: 5_000 };
+}
+
+function answered(eventId: string, callId = 'c1'): CallAnswered {
+  return create(CallAnsweredSchema, { eventId, call: { tenant, site: 'bj', callId }, occurredAt: timestampNow() });
+}
+
+async function metricValue(name: string, labels: Record<string, string>): Promise<number> {
+  const metric = await register.getSingleMetric(name)?.get();
+  const matching = metric?.values.filter((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val)) ?? [];
+  return matching.reduce((sum, v) => sum + v.value, 0);
+}
+
+/** Resolves when `predicate` holds, checking on every notification; no sleeps. */
+function waitUntil<T>(subscribe: (notify: () => void) => void, predicate: () => T | undefined): Promise<T> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const value = predicate();
+      if (value !== undefined) resolve(value);
+    };
+    subscribe(check);
+    check();
+  });
+}
+
+@Injectable()
+class CallEventsRecorder {
+  readonly received: { message: CallAnswered; ctx: EventContext; traceId: string | undefined }[] = [];
+  readonly failures = new Map<string, number>();
+  private listeners: (() => void)[] = [];
+
+  onChange(listener: () => void) {
+    this.listeners.push(listener);
+  }
+
+  @EventHandler(CallEvents.answered, { durable: 'recorder' })
+  onAnswered(message: CallAnswered, ctx: EventContext) {
+    if (message.call?.callId === 'always-fails') {
+      this.failures.set(message.eventId, (this.failures.get(message.eventId) ?? 0) + 1);
+      this.listeners.forEach((l) => l());
+      throw new Error('handler cannot cope');
+    }
+    this.received.push({ message, ctx, traceId: trace.getSpanContext(context.active())?.traceId });
+    this.listeners.forEach((l) => l());
+  }
+
+  @CommandHandler(CallCommands.answer)
+  answer(request: { call?: { callId: string; site: string } }) {
+    if (request.call?.site === 'sz') throw new NotForThisInstance('owned by sz');
+    if (request.call?.callId === 'gone') throw CommandFailure.gone('call gone has hung up');
+    if (request.call?.callId === 'crash') throw new Error('boom');
+    return create(AnswerCallResultSchema);
+  }
+}
+
+describe('messaging over real NATS JetStream', () => {
+  let app: Awaited<ReturnType<ReturnType<typeof Test.createTestingModule>['compile']>>;
+  let connection: MessagingConnection;
+  let publisher: EventPublisher;
+  let client: CommandClient;
+  let recorder: CallEventsRecorder;
+  const provider = new BasicTracerProvider();
+
+  beforeAll(async () => {
+    trace.setGlobalTracerProvider(provider);
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    app = await Test.createTestingModule({
+      imports: [MessagingModule.forRoot({ ...options(), publishes: ['call'] })],
+      providers: [CallEventsRecorder],
+    }).compile();
+    await app.init();
+    connection = app.get(MessagingConnection);
+    publisher = app.get(EventPublisher);
+    client = app.get(CommandClient);
+    recorder = app.get(CallEventsRecorder);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    const cleanup = await MessagingConnection.connect(options());
+    for await (const stream of cleanup.jsm.streams.list()) {
+      if (stream.config.name.startsWith(namespace.toUpperCase())) await cleanup.jsm.streams.delete(stream.config.name);
+    }
+    await cleanup.close();
+  });
+
+  it('delivers a published event once to the durable consumer, with the publisher trace id', async () => {
+    const span = trace.getTracer('spec').startSpan('call');
+    const traceContext = trace.setSpan(context.active(), span);
+    const first = await publisher.publish(CallEvents.answered, answered('e-1'), { traceContext });
+    const again = await publisher.publish(CallEvents.answered, answered('e-1'), { traceContext });
+    expect(first.duplicate).toBe(false);
+    expect(again.duplicate).toBe(true);
+    expect(first.subject).toBe(`${namespace}.${tenant}.call.event.answered`);
+
+    // A second distinct event proves the first was not followed by its duplicate.
+    await publisher.publish(CallEvents.answered, answered('e-2'));
+    await waitUntil((n) => recorder.onChange(n), () => (recorder.received.some((r) => r.message.eventId === 'e-2') ? true : undefined));
+    const deliveries = recorder.received.filter((r) => r.message.eventId === 'e-1');
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]?.traceId).toBe(span.spanContext().traceId);
+    expect(deliveries[0]?.ctx).toMatchObject({ tenant, eventId: 'e-1', deliveryCount: 1 });
+  });
+
+  it('refuses to publish an event that breaks its contract', async () => {
+    const bad = create(CallAnsweredSchema, { eventId: 'x', call: { tenant, site: '', callId: 'c' }, occurredAt: timestampNow() });
+    await expect(publisher.publish(CallEvents.answered, bad)).rejects.toThrow(/call\.site is required/);
+  });
+
+  it('dead-letters garbage on the event stream, counts it, and keeps consuming', async () => {
+    const before = await metricValue('lianluo_messages_rejected_total', { name: 'answered', reason: 'decode' });
+    const subject = subjectOf(namespace, tenant, 'call', 'event', 'answered');
+    const garbage = new TextEncoder().encode('\xff\xff not protobuf at all');
+    await connection.js.publish(subject, garbage, { msgID: 'garbage-1' });
+    // Valid protobuf, invalid content: no call reference.
+    await connection.js.publish(subject, toBinary(CallAnsweredSchema, create(CallAnsweredSchema, { eventId: 'e-bad' })), { msgID: 'e-bad' });
+    await publisher.publish(CallEvents.answered, answered('e-after-garbage'));
+
+    await waitUntil((n) => recorder.onChange(n), () => (recorder.received.some((r) => r.message.eventId === 'e-after-garbage') ? true : undefined));
+    const deadLetters = await readStream(streamNameOf(namespace, 'deadletter'), 2);
+    expect(deadLetters.map((m) => m.reason)).toEqual([expect.stringMatching(/^decode: /), expect.stringMatching(/^invalid: call is required/)]);
+    expect(deadLetters[0]?.subject).toBe(subject);
+    expect(deadLetters[0]?.data).toEqual(garbage);
+    expect(await metricValue('lianluo_messages_rejected_total', { name: 'answered', reason: 'decode' })).toBe(before + 1);
+  });
+
+  it('retries a failing handler a bounded number of times, then dead-letters the event', async () => {
+    await publisher.publish(CallEvents.answered, answered('e-fails', 'always-fails'));
+    await waitUntil((n) => recorder.onChange(n), () => ((recorder.failures.get('e-fails') ?? 0) >= 3 ? true : undefined));
+    const deadLetters = await readStream(streamNameOf(namespace, 'deadletter'), 3);
+    expect(deadLetters[2]?.reason).toMatch(/handler failed 3 times: handler cannot cope/);
+    expect(recorder.failures.get('e-fails')).toBe(3);
+  });
+
+  it('answers a command with its result', async () => {
+    const outcome = await client.request(CallCommands.answer, create(AnswerCallSchema, { commandId: 'k1', call: { tenant, site: 'bj', callId: 'c1' } }), { timeoutMs: 2_000 });
+    expect(outcome.ok).toBe(true);
+  });
+
+  it('answers a failing command with its typed error kind', async () => {
+    const gone = await client.request(CallCommands.answer, create(AnswerCallSchema, { commandId: 'k2', call: { tenant, site: 'bj', callId: 'gone' } }), { timeoutMs: 2_000 });
+    expect(gone).toMatchObject({ ok: false, error: { kind: ErrorKind.GONE, message: 'call gone has hung up' } });
+    const crash = await client.request(CallCommands.answer, create(AnswerCallSchema, { commandId: 'k3', call: { tenant, site: 'bj', callId: 'crash' } }), { timeoutMs: 2_000 });
+    expect(crash).toMatchObject({ ok: false, error: { kind: ErrorKind.INTERNAL } });
+  });
+
+  it('replies to garbage on a command subject with INVALID_ARGUMENT, counts it, and keeps serving', async () => {
+    const before = await metricValue('lianluo_messages_rejected_total', { kind: 'command', name: 'answer' });
+    const subject = subjectOf(namespace, tenant, 'call', 'command', 'answer');
+    const reply = await connection.nc.request(subject, new TextEncoder().encode('garbage'), { timeout: 2_000 });
+    const decoded = (await import('@bufbuild/protobuf')).fromBinary(CallCommands.answer.reply, reply.data);
+    expect(decoded.outcome).toMatchObject({ case: 'error', value: { kind: ErrorKind.INVALID_ARGUMENT } });
+
+    const missing = await connection.nc.request(subject, toBinary(AnswerCallSchema, create(AnswerCallSchema, { commandId: 'k4' })), { timeout: 2_000 });
+    expect((await import('@bufbuild/protobuf')).fromBinary(CallCommands.answer.reply, missing.data).outcome).toMatchObject({
+      case: 'error',
+      value: { kind: ErrorKind.INVALID_ARGUMENT, field: 'call' },
+    });
+
+    const otherTenant = subjectOf(namespace, 'other', 'call', 'command', 'answer');
+    const mismatch = await connection.nc.request(otherTenant, toBinary(AnswerCallSchema, create(AnswerCallSchema, { commandId: 'k5', call: { tenant, site: 'bj', callId: 'c' } })), { timeout: 2_000 });
+    expect((await import('@bufbuild/protobuf')).fromBinary(CallCommands.answer.reply, mismatch.data).outcome).toMatchObject({
+      case: 'error',
+      value: { kind: ErrorKind.INVALID_ARGUMENT, field: 'call.tenant' },
+    });
+    expect(await metricValue('lianluo_messages_rejected_total', { kind: 'command', name: 'answer' })).toBe(before + 3);
+
+    const stillServing = await client.request(CallCommands.answer, create(AnswerCallSchema, { commandId: 'k6', call: { tenant, site: 'bj', callId: 'c1' } }), { timeoutMs: 2_000 });
+    expect(stillServing.ok).toBe(true);
+  });
+
+  it('validates a command before sending it and reports transport failures as typed errors', async () => {
+    const invalid = await client.request(CallCommands.answer, create(AnswerCallSchema, { commandId: '', call: { tenant, site: 'bj', callId: 'c' } }), { timeoutMs: 500 });
+    expect(invalid).toMatchObject({ ok: false, error: { kind: ErrorKind.INVALID_ARGUMENT, field: 'command_id' } });
+    // Owned by another instance: nobody here answers, so the caller's deadline runs out.
+    const notMine = await client.request(CallCommands.answer, create(AnswerCallSchema, { commandId: 'k7', call: { tenant, site: 'sz', callId: 'c' } }), { timeoutMs: 300 });
+    expect(notMine).toMatchObject({ ok: false, error: { kind: ErrorKind.DEADLINE_EXCEEDED } });
+    const nobody = await client.request(CallCommands.hangUp, create(CallCommands.hangUp.request, { commandId: 'k8', call: { tenant, site: 'bj', callId: 'c' } }), { timeoutMs: 500 });
+    expect(nobody).toMatchObject({ ok: false, error: { kind: ErrorKind.UNAVAILABLE } });
+  });
+
+  /** The first `count` entries of a stream, read with an ordered consumer (waits for them). */
+  async function readStream(stream: string, count: number) {
+    const consumer = await connection.js.consumers.get(stream);
+    const messages = await consumer.consume();
+    const found: { subject: string; reason: string; data: Uint8Array }[] = [];
+    for await (const message of messages) {
+      found.push({ subject: message.headers?.get(DEAD_LETTER_HEADERS.subject) ?? '', reason: message.headers?.get(DEAD_LETTER_HEADERS.reason) ?? '', data: message.data });
+      if (found.length === count) break;
+    }
+    await messages.close();
+    return found;
+  }
+});
