@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the npm dependencies when node_modules is missing or older than the lock file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+stamp=node_modules/.lianluo-lock.sha256
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "installing npm dependencies (npm ci)…" >&2
+  if ! npm ci --no-audit --no-fund --loglevel=error >/tmp/lianluo-npm-ci.$$.log 2>&1; then
+    cat /tmp/lianluo-npm-ci.$$.log >&2
+    echo "npm ci failed: see the output above (network to the npm registry, disk space)" >&2
+    exit 1
+  fi
+  rm -f /tmp/lianluo-npm-ci.$$.log
+  echo "$want" >"$stamp"
+fi
