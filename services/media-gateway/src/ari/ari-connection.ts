@@ -1,0 +1,111 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import ari, { type Client } from 'ari-client';
+import { EventEmitter } from 'node:events';
+import { Counter, Gauge, register } from 'prom-client';
+import { MEDIA_GATEWAY_CONFIG, type MediaGatewayConfig } from '../media-gateway.config';
+
+const RETRY_MIN_MS = 250;
+const RETRY_MAX_MS = 5_000;
+
+function metric<T>(name: string, make: () => T): T {
+  return (register.getSingleMetric(name) as T | undefined) ?? make();
+}
+
+/**
+ * The one ARI connection of this site. Keeps trying until Asterisk answers, follows
+ * ari-client's WebSocket reconnects, and starts over with a new client when those give up.
+ * Emits `connected` after every (re)connection so callers can resync live calls.
+ */
+@Injectable()
+export class AriConnection extends EventEmitter implements OnApplicationShutdown {
+  private readonly logger = new Logger(AriConnection.name);
+  private current: Client | undefined;
+  private connected = false;
+  private stopping = false;
+  private everConnected = false;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private readonly ariListeners: [string, (...args: any[]) => void][] = [];
+  private readonly reconnects = metric('lianluo_ari_reconnects_total', () => new Counter({ name: 'lianluo_ari_reconnects_total', help: 'ARI WebSocket reconnections.', labelNames: ['site'] }));
+  private readonly up = metric('lianluo_ari_connected', () => new Gauge({ name: 'lianluo_ari_connected', help: '1 while the ARI WebSocket is open.', labelNames: ['site'] }));
+
+  constructor(@Inject(MEDIA_GATEWAY_CONFIG) private readonly config: MediaGatewayConfig) {
+    super();
+  }
+
+  /** Registers an ARI event listener that survives client replacement. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  onAri(event: string, listener: (...args: any[]) => void): void {
+    this.ariListeners.push([event, listener]);
+    (this.current as unknown as EventEmitter | undefined)?.on(event, listener);
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** The live client; throws when Asterisk is not reachable right now. */
+  get client(): Client {
+    if (!this.current || !this.connected) throw new AriUnavailable(`ARI of site ${this.config.SITE} is not connected`);
+    return this.current;
+  }
+
+  /** Connects in the background; resolves once the first connection is up. */
+  async start(): Promise<void> {
+    let delay = RETRY_MIN_MS;
+    while (!this.stopping) {
+      try {
+        await this.connectOnce();
+        return;
+      } catch (error) {
+        this.logger.warn({ url: this.config.ARI_URL, err: (error as Error).message, retryInMs: delay }, 'ARI not reachable yet');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, RETRY_MAX_MS);
+      }
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.setConnected(false);
+    try {
+      this.current?.stop();
+    } catch {
+      // already closed
+    }
+  }
+
+  private async connectOnce(): Promise<void> {
+    const client = await ari.connect(this.config.ARI_URL, this.config.ARI_USER, this.config.ARI_PASSWORD);
+    for (const [event, listener] of this.ariListeners) (client as unknown as EventEmitter).on(event, listener);
+    client.on('WebSocketConnected', () => {
+      if (this.current !== client) return;
+      if (this.everConnected) this.reconnects.inc({ site: this.config.SITE });
+      this.everConnected = true;
+      this.setConnected(true);
+      this.logger.log({ url: this.config.ARI_URL, app: this.config.ARI_APP }, 'ARI connected');
+      this.emit('connected');
+    });
+    client.on('WebSocketReconnecting', (err: Error) => {
+      if (this.current !== client) return;
+      this.setConnected(false);
+      this.logger.warn({ err: err?.message }, 'ARI WebSocket lost, reconnecting');
+    });
+    client.on('WebSocketMaxRetries', () => {
+      if (this.current !== client || this.stopping) return;
+      this.setConnected(false);
+      this.logger.warn('ARI WebSocket gave up reconnecting; starting over with a new client');
+      void this.start();
+    });
+    this.current = client;
+    await client.start(this.config.ARI_APP);
+  }
+
+  private setConnected(value: boolean): void {
+    this.connected = value;
+    this.up.set({ site: this.config.SITE }, value ? 1 : 0);
+  }
+}
+
+export class AriUnavailable extends Error {
+  override readonly name = 'AriUnavailable';
+}

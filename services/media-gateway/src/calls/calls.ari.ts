@@ -1,0 +1,29 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { AriConnection } from '../ari/ari-connection';
+import { CallsService } from './calls.service';
+
+/** Routes the ARI events of our Stasis application to the calls service. */
+@Injectable()
+export class CallsAri implements OnApplicationBootstrap {
+  private readonly logger = new Logger(CallsAri.name);
+
+  constructor(
+    private readonly ari: AriConnection,
+    private readonly calls: CallsService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.ari.onAri('StasisStart', (event, channel) => this.calls.onStasisStart(event, channel));
+    this.ari.onAri('ChannelStateChange', (event, channel) => this.calls.onStateChange(event, channel));
+    this.ari.onAri('ChannelDtmfReceived', (event, channel) => this.calls.onDtmf(event, channel));
+    this.ari.onAri('PlaybackFinished', (event, playback) => this.calls.onPlaybackFinished(event, playback));
+    this.ari.onAri('ChannelHangupRequest', (event, channel) => this.calls.onHangupRequest(event, channel));
+    this.ari.onAri('StasisEnd', (event, channel) => this.calls.onStasisEnd(event, channel));
+    this.ari.onAri('ChannelDestroyed', (event, channel) => this.calls.onDestroyed(event, channel));
+    this.ari.on('connected', () => {
+      this.calls.resync().catch((error: Error) => this.logger.error({ err: error }, 'resync after ARI connection failed'));
+    });
+    // Connect in the background: the service is live (and not ready) while Asterisk is away.
+    void this.ari.start();
+  }
+}

@@ -1,0 +1,44 @@
+import { type DescMessage, type MessageInitShape, create } from '@bufbuild/protobuf';
+import { type Timestamp, timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { type EventDefinition } from '@lianluo/contracts';
+import { EventPublisher } from '@lianluo/messaging';
+import { Injectable, Logger } from '@nestjs/common';
+import { type LiveCall } from './live-call';
+
+const PUBLISH_ATTEMPTS = 8;
+
+/** Publishes call events with the call's trace context, retrying while NATS is away. */
+@Injectable()
+export class CallEventsNotifier {
+  private readonly logger = new Logger(CallEventsNotifier.name);
+
+  constructor(private readonly publisher: EventPublisher) {}
+
+  async publish<S extends DescMessage>(
+    definition: EventDefinition<S>,
+    call: LiveCall,
+    eventId: string,
+    occurredAt: Timestamp,
+    fields: Omit<MessageInitShape<S>, 'eventId' | 'call' | 'occurredAt' | '$typeName'>,
+  ): Promise<void> {
+    const message = create(definition.schema, { ...fields, eventId, call: call.ref, occurredAt } as unknown as MessageInitShape<S>);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.publisher.publish(definition, message, { traceContext: call.traceContext });
+        return;
+      } catch (error) {
+        if (attempt >= PUBLISH_ATTEMPTS) {
+          this.logger.error({ event: `${definition.domain}.${definition.name}`, eventId, err: error }, 'call event could not be published');
+          throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** attempt)));
+      }
+    }
+  }
+}
+
+/** ARI timestamps look like 2026-11-23T06:30:00.123+0000. */
+export function timestampOf(ariTimestamp: string | undefined): Timestamp {
+  const parsed = ariTimestamp ? new Date(ariTimestamp.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')) : new Date();
+  return timestampFromDate(Number.isNaN(parsed.getTime()) ? new Date() : parsed);
+}
