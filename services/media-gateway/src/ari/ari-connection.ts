@@ -75,7 +75,7 @@ export class AriConnection extends EventEmitter implements OnApplicationShutdown
   }
 
   private async connectOnce(): Promise<void> {
-    const client = await ari.connect(this.config.ARI_URL, this.config.ARI_USER, this.config.ARI_PASSWORD);
+    const client = await withoutSwaggerNotice(() => ari.connect(this.config.ARI_URL, this.config.ARI_USER, this.config.ARI_PASSWORD));
     for (const [event, listener] of this.ariListeners) (client as unknown as EventEmitter).on(event, listener);
     client.on('WebSocketConnected', () => {
       if (this.current !== client) return;
@@ -104,6 +104,24 @@ export class AriConnection extends EventEmitter implements OnApplicationShutdown
     this.connected = value;
     this.up.set({ site: this.config.SITE }, value ? 1 : 0);
   }
+}
+
+/**
+ * ari-client's swagger-client prints a deprecation notice with console.log on every
+ * connect; it would break our JSON log lines, so it is dropped (and only it).
+ */
+async function withoutSwaggerNotice<T>(connect: () => Promise<T>): Promise<T> {
+  /* eslint-disable no-console */
+  const log = console.log;
+  console.log = (...args: unknown[]) => {
+    if (!String(args[0]).includes('deprecated version of Swagger')) log(...args);
+  };
+  try {
+    return await connect();
+  } finally {
+    console.log = log;
+  }
+  /* eslint-enable no-console */
 }
 
 export class AriUnavailable extends Error {
