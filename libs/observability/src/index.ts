@@ -1,0 +1,10 @@
+export { startTracing, SITE_ATTRIBUTE } from './start-tracing';
+export type { Tracing } from './tracing';
+export type { TracingOptions } from './tracing-options';
+export { currentTraceparent } from './current-traceparent';
+export { traceIdOf } from './trace-id-of';
+export { ReadinessRegistry } from './readiness-registry';
+export type { ReadinessCheck } from './readiness-check';
+export type { ReadinessResult } from './readiness-result';
+export { ObservabilityModule } from './observability.module';
+export type { ObservabilityOptions } from './observability-options';

@@ -1,0 +1,2 @@
+/** Answers whether one dependency is usable right now; a thrown error counts as not ready. */
+export type ReadinessCheck = () => boolean | Promise<boolean>;

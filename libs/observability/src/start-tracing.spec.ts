@@ -1,0 +1,159 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { currentTraceparent } from './current-traceparent';
+import { startTracing } from './start-tracing';
+import { traceIdOf } from './trace-id-of';
+import type { Tracing } from './tracing';
+
+const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/;
+
+describe('startTracing', () => {
+  let tracing: Tracing | undefined;
+  const exporterEnv = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'];
+  const savedEnv = exporterEnv.map((name) => [name, process.env[name]] as const);
+
+  // Whatever the developer's shell says, these tests run without a collector.
+  beforeAll(() => exporterEnv.forEach((name) => delete process.env[name]));
+  afterAll(() => savedEnv.forEach(([name, value]) => value !== undefined && (process.env[name] = value)));
+
+  afterEach(async () => {
+    await tracing?.shutdown();
+    tracing = undefined;
+  });
+
+  it('gives spans real ids and a well-formed traceparent without an exporter', () => {
+    tracing = startTracing({ serviceName: 'acd' });
+    trace.getTracer('spec').startActiveSpan('reserve agent', (span) => {
+      const traceparent = currentTraceparent();
+      expect(traceparent).toMatch(TRACEPARENT);
+      expect(traceparent).toBe(`00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`);
+      expect(traceIdOf(traceparent)).toBe(span.spanContext().traceId);
+      span.end();
+    });
+  });
+
+  it('is harmless when called twice', () => {
+    tracing = startTracing({ serviceName: 'acd' });
+    expect(startTracing({ serviceName: 'ivr' })).toBe(tracing);
+    trace.getTracer('spec').startActiveSpan('offer contact', (span) => {
+      expect(currentTraceparent()).toMatch(TRACEPARENT);
+      span.end();
+    });
+  });
+
+  it('registers the W3C trace-context and baggage propagators globally', () => {
+    tracing = startTracing({ serviceName: 'ivr' });
+    trace.getTracer('spec').startActiveSpan('play menu', (span) => {
+      const carrier: Record<string, string> = {};
+      const withBaggage = propagation.setBaggage(context.active(), propagation.createBaggage({ tenant: { value: 'acme' } }));
+      propagation.inject(withBaggage, carrier);
+      expect(carrier.traceparent).toBe(currentTraceparent());
+      expect(carrier.baggage).toBe('tenant=acme');
+
+      const extracted = propagation.extract(context.active(), { traceparent: carrier.traceparent });
+      expect(trace.getSpanContext(extracted)?.traceId).toBe(span.spanContext().traceId);
+      span.end();
+    });
+  });
+
+  it('keeps the active span across awaits', async () => {
+    tracing = startTracing({ serviceName: 'acd' });
+    await trace.getTracer('spec').startActiveSpan('enqueue', async (span) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(traceIdOf(currentTraceparent())).toBe(span.spanContext().traceId);
+      span.end();
+    });
+  });
+
+  it('has no traceparent outside a span', () => {
+    tracing = startTracing({ serviceName: 'acd' });
+    expect(currentTraceparent()).toBeUndefined();
+  });
+
+  it('can start again after a shutdown', async () => {
+    const first = startTracing({ serviceName: 'acd' });
+    await first.shutdown();
+    tracing = startTracing({ serviceName: 'acd' });
+    expect(tracing).not.toBe(first);
+    trace.getTracer('spec').startActiveSpan('wrap up', (span) => {
+      expect(currentTraceparent()).toMatch(TRACEPARENT);
+      span.end();
+    });
+  });
+
+  // The exporter loads `http` with a dynamic import(), which Jest's module sandbox
+  // refuses; so this runs the way a service does, in a Node process of its own.
+  describe('with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
+    let collector: Server;
+    let received: Promise<{ request: IncomingMessage; body: string }>;
+
+    beforeEach(async () => {
+      received = new Promise((resolve) => {
+        collector = createServer((request, response) => {
+          const chunks: Buffer[] = [];
+          request.on('data', (chunk: Buffer) => chunks.push(chunk));
+          request.on('end', () => {
+            response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+            resolve({ request, body: Buffer.concat(chunks).toString('utf8') });
+          });
+        });
+      });
+      await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    });
+
+    afterEach(async () => {
+      await new Promise((resolve) => collector.close(resolve));
+    });
+
+    it('exports spans over OTLP/HTTP with the service resource', async () => {
+      const script = `
+        const { trace } = require('@opentelemetry/api');
+        const { startTracing } = require('./src/start-tracing');
+        const tracing = startTracing({ serviceName: 'media-gateway', serviceVersion: '1.2.3', site: 'bj' });
+        trace.getTracer('spec').startSpan('answer call').end();
+        tracing.shutdown().catch((error) => { console.error(error); process.exit(1); });
+      `;
+      const child = spawn(process.execPath, ['--import', 'tsx', '--eval', script], {
+        cwd: join(__dirname, '..'),
+        env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}` },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      const [exitCode] = (await once(child, 'exit')) as [number | null];
+      expect(exitCode).toBe(0);
+
+      const { request, body } = await received;
+      expect(request.method).toBe('POST');
+      expect(request.url).toBe('/v1/traces');
+      const resourceSpans = (JSON.parse(body) as ExportedTraces).resourceSpans[0];
+      const attributes = Object.fromEntries(
+        (resourceSpans?.resource.attributes ?? []).map((attribute) => [attribute.key, attribute.value.stringValue]),
+      );
+      expect(attributes).toMatchObject({ 'service.name': 'media-gateway', 'service.version': '1.2.3', 'lianluo.site': 'bj' });
+      expect(resourceSpans?.scopeSpans[0]?.spans.map((span) => span.name)).toEqual(['answer call']);
+    }, 15_000);
+  });
+});
+
+interface ExportedTraces {
+  resourceSpans: {
+    resource: { attributes: { key: string; value: { stringValue?: string } }[] };
+    scopeSpans: { spans: { name: string }[] }[];
+  }[];
+}
+
+describe('traceIdOf', () => {
+  it('returns the trace id of a valid traceparent', () => {
+    expect(traceIdOf('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01')).toBe('0af7651916cd43dd8448eb211c80319c');
+  });
+
+  it('returns undefined for a missing or malformed traceparent', () => {
+    expect(traceIdOf(undefined)).toBeUndefined();
+    expect(traceIdOf('')).toBeUndefined();
+    expect(traceIdOf('00-xyz-b7ad6b7169203331-01')).toBeUndefined();
+    expect(traceIdOf('00-00000000000000000000000000000000-b7ad6b7169203331-01')).toBeUndefined();
+  });
+});

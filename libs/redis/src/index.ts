@@ -1,0 +1,10 @@
+export { createRedis } from './create-redis';
+export { closeRedis } from './close-redis';
+export type { CreateRedisOptions } from './redis-client-options';
+export type { RedisClient } from './redis-client';
+export { tenantKey } from './tenant-key';
+export { reconnectDelayMs } from './reconnect-delay-ms';
+export { REDIS } from './redis.token';
+export { InjectRedis } from './inject-redis.decorator';
+export { RedisModule } from './redis.module';
+export type { RedisModuleAsyncOptions, RedisModuleOptions } from './redis-module-options';

@@ -1,0 +1,2 @@
+/** Injection token of the `RedisClient` provided by `RedisModule`. */
+export const REDIS = Symbol('lianluo:redis');
