@@ -33,7 +33,7 @@ export class MediaGatewayModule implements OnModuleInit {
       module: MediaGatewayModule,
       imports: [
         MediaGatewayConfigModule.of(config),
-        ObservabilityModule.forRoot({ serviceName: 'media-gateway' }),
+        ObservabilityModule.forRoot({ serviceName: 'media-gateway', site: config.SITE, logLevel: config.LOG_LEVEL }),
         MessagingModule.forRoot({
           servers: config.NATS_URL,
           namespace: config.NATS_NAMESPACE,
@@ -42,6 +42,7 @@ export class MediaGatewayModule implements OnModuleInit {
           queueGroup: name,
           user: config.NATS_USER,
           pass: config.NATS_PASSWORD,
+          token: config.NATS_TOKEN,
           publishes: ['call'],
         }),
         CallsModule,

@@ -5,13 +5,14 @@ import 'reflect-metadata';
 import { create, fromBinary } from '@bufbuild/protobuf';
 import { type CallRef, CallCommands, type CallStarted, CollectEnd, ErrorKind } from '@lianluo/contracts';
 import { type CommandOutcome, CommandClient, MessagingConnection, streamNameOf, subjectOf } from '@lianluo/messaging';
+import { loadConfig } from '@lianluo/config';
 import { startTracing } from '@lianluo/observability';
-import { type Sites, ensureLocalInfra, runSipp, shippedDtmfPcap, startSites, uniqueNamespace } from '@lianluo/testing';
+import { type Sites, ensureLocalInfra, freePort, runSipp, shippedDtmfPcap, startSites, uniqueNamespace } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { once } from 'node:events';
 import { AriConnection } from '../src/ari/ari-connection';
 import { startMediaGateway } from '../src/media-gateway.app';
-import { type MediaGatewayConfig } from '../src/media-gateway.config';
+import { mediaGatewayConfigSchema } from '../src/media-gateway.config';
 import { CallEventsRecorder } from './call-events.recorder';
 
 jest.setTimeout(90_000);
@@ -41,21 +42,19 @@ describe('media gateway with real Asterisk, SIPp and NATS', () => {
     await ensureLocalInfra();
     startTracing({ serviceName: 'media-gateway-e2e' });
     sites = await startSites();
-    const config: MediaGatewayConfig = {
+    const config = loadConfig(mediaGatewayConfigSchema, {
       SITE: 'bj',
       ARI_URL: sites.bj.ariUrl,
       ARI_USER: sites.bj.ariUser,
       ARI_PASSWORD: sites.bj.ariPassword,
       ARI_APP: sites.bj.site.stasisApp,
+      // Trunk calls must take the tenant their endpoint names, not this one.
       DEFAULT_TENANT: 'nobody',
-      NATS_URL: 'nats://127.0.0.1:4222',
       NATS_NAMESPACE: namespace,
-      NATS_USER: undefined,
-      NATS_PASSWORD: undefined,
       HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: 0,
-      COMMAND_DEADLINE_MS: 10_000,
-    };
+      HTTP_PORT: String(await freePort()),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    });
     const ari = { connected: undefined as Promise<unknown> | undefined };
     app = await startMediaGateway(config);
     const connection = app.get(AriConnection);
