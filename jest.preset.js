@@ -26,5 +26,6 @@ module.exports = function preset(projectDir) {
       '^@lianluo/([a-z-]+)$': path.join(__dirname, 'libs/$1/src/index.ts'),
     },
     moduleFileExtensions: ['ts', 'js', 'json'],
+    reporters: ['default', path.join(__dirname, 'jest.summary-reporter.js')],
   };
 };

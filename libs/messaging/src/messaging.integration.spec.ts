@@ -12,7 +12,7 @@ import {
   CallEvents,
   ErrorKind,
 } from '@lianluo/contracts';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { context, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -97,6 +97,8 @@ describe('messaging over real NATS JetStream', () => {
   const provider = new BasicTracerProvider();
 
   beforeAll(async () => {
+    // The failures below are on purpose; their error logs would only bury real ones.
+    Logger.overrideLogger(false);
     trace.setGlobalTracerProvider(provider);
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
