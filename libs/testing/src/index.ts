@@ -1,8 +1,13 @@
 export * from './asterisk/asterisk-site-config';
-export * from './asterisk/asterisk-rootfs';
+export * from './asterisk/default-sites';
+export * from './asterisk/asterisk-rootfs-dir';
 export * from './asterisk/render-asterisk-config';
 export * from './asterisk/asterisk-instance';
 export * from './asterisk/start-sites';
 export * from './sipp/run-sipp';
-export * from './infra/free-port';
+export * from './sipp/start-sipp-uas';
+export * from './sipp/shipped-dtmf-pcap';
+export * from './dtmf/write-dtmf-pcap';
 export * from './infra/ensure-local-infra';
+export * from './infra/unique-namespace';
+export { freePort } from './infra/free-port';
