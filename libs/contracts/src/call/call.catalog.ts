@@ -3,6 +3,10 @@ import { type CallRef } from '../gen/lianluo/call/v1/call_pb';
 import {
   AnswerCallReplySchema,
   AnswerCallSchema,
+  BridgeLegsReplySchema,
+  BridgeLegsSchema,
+  OriginateLegReplySchema,
+  OriginateLegSchema,
   CollectDigitsReplySchema,
   CollectDigitsSchema,
   HangUpCallReplySchema,
@@ -12,6 +16,10 @@ import {
 } from '../gen/lianluo/call/v1/commands_pb';
 import {
   CallAnsweredSchema,
+  CallBridgedSchema,
+  CallLegAnsweredSchema,
+  CallLegHungUpSchema,
+  CallLegRingingSchema,
   CallDtmfReceivedSchema,
   CallHungUpSchema,
   CallPlaybackFinishedSchema,
@@ -92,6 +100,10 @@ export const CallEvents = {
     validate: validateEvent,
   }),
   hungUp: defineEvent({ ...eventBasics, name: 'hungup', schema: CallHungUpSchema, validate: validateEvent }),
+  legRinging: defineEvent({ ...eventBasics, name: 'leg_ringing', schema: CallLegRingingSchema, validate: (m) => [...validateEvent(m), ...requireText({ leg_id: m.legId })] }),
+  legAnswered: defineEvent({ ...eventBasics, name: 'leg_answered', schema: CallLegAnsweredSchema, validate: (m) => [...validateEvent(m), ...requireText({ leg_id: m.legId })] }),
+  legHungUp: defineEvent({ ...eventBasics, name: 'leg_hungup', schema: CallLegHungUpSchema, validate: (m) => [...validateEvent(m), ...requireText({ leg_id: m.legId })] }),
+  bridged: defineEvent({ ...eventBasics, name: 'bridged', schema: CallBridgedSchema, validate: (m) => [...validateEvent(m), ...requireText({ bridge_id: m.bridgeId })] }),
 } as const;
 
 export const CallCommands = {
@@ -140,6 +152,37 @@ export const CallCommands = {
       if (m.cause > 127) violations.push({ field: 'cause', reason: `must be a Q.850 cause 0..127 (got ${m.cause})` });
       return violations;
     },
+  }),
+  originateLeg: defineCommand({
+    ...commandBasics,
+    name: 'originate_leg',
+    request: OriginateLegSchema,
+    reply: OriginateLegReplySchema,
+    validate: (m) => {
+      const violations = validateCommand(m);
+      const target = m.destination?.target;
+      if (!target?.case) violations.push({ field: 'destination', reason: 'needs an agent phone or a PSTN number' });
+      else if (target.case === 'agent') {
+        violations.push(...requireText({ site: target.value.site, extension: target.value.extension }, 'destination.agent.'));
+        if (target.value.extension && !/^[A-Za-z0-9_.-]+$/.test(target.value.extension)) {
+          violations.push({ field: 'destination.agent.extension', reason: `must be a PJSIP endpoint name (got "${target.value.extension}")` });
+        }
+      } else if (!/^\+?[0-9]{3,20}$/.test(target.value)) {
+        violations.push({ field: 'destination.pstn_number', reason: `must be 3 to 20 digits, optionally after + (got "${target.value}")` });
+      }
+      if (m.callerIdNumber && !/^\+?[0-9*#]{1,32}$/.test(m.callerIdNumber)) {
+        violations.push({ field: 'caller_id_number', reason: `must be digits (got "${m.callerIdNumber}")` });
+      }
+      if (m.timeoutMs < 1_000 || m.timeoutMs > 300_000) violations.push({ field: 'timeout_ms', reason: `must be 1000..300000 (got ${m.timeoutMs})` });
+      return violations;
+    },
+  }),
+  bridgeLegs: defineCommand({
+    ...commandBasics,
+    name: 'bridge_legs',
+    request: BridgeLegsSchema,
+    reply: BridgeLegsReplySchema,
+    validate: (m) => [...validateCommand(m), ...requireText({ leg_id: m.legId })],
   }),
 } as const;
 

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AriConnection } from '../ari/ari-connection';
+import { TransitService } from '../transit/transit.service';
 import { CallsService } from './calls.service';
 
 /** Routes the ARI events of our Stasis application to the calls service. */
@@ -10,16 +11,29 @@ export class CallsAri implements OnApplicationBootstrap {
   constructor(
     private readonly ari: AriConnection,
     private readonly calls: CallsService,
+    private readonly transit: TransitService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.ari.onAri('StasisStart', (event, channel) => this.calls.onStasisStart(event, channel));
-    this.ari.onAri('ChannelStateChange', (event, channel) => this.calls.onStateChange(event, channel));
+    this.ari.onAri('StasisStart', (event, channel) => {
+      if (!this.transit.claims(event, channel)) return this.calls.onStasisStart(event, channel);
+      this.transit.onStasisStart(event, channel).catch((error: Error) => this.logger.error({ err: error }, 'transit failed'));
+    });
+    this.ari.onAri('ChannelStateChange', (event, channel) => {
+      this.transit.onStateChange(event, channel);
+      this.calls.onStateChange(event, channel);
+    });
     this.ari.onAri('ChannelDtmfReceived', (event, channel) => this.calls.onDtmf(event, channel));
     this.ari.onAri('PlaybackFinished', (event, playback) => this.calls.onPlaybackFinished(event, playback));
     this.ari.onAri('ChannelHangupRequest', (event, channel) => this.calls.onHangupRequest(event, channel));
-    this.ari.onAri('StasisEnd', (event, channel) => this.calls.onStasisEnd(event, channel));
-    this.ari.onAri('ChannelDestroyed', (event, channel) => this.calls.onDestroyed(event, channel));
+    this.ari.onAri('StasisEnd', (event, channel) => {
+      this.transit.onEnded(event, channel);
+      this.calls.onStasisEnd(event, channel);
+    });
+    this.ari.onAri('ChannelDestroyed', (event, channel) => {
+      this.transit.onEnded(event, channel);
+      this.calls.onDestroyed(event, channel);
+    });
     this.ari.on('connected', () => {
       this.calls.resync().catch((error: Error) => this.logger.error({ err: error }, 'resync after ARI connection failed'));
     });

@@ -2,6 +2,10 @@ import { create } from '@bufbuild/protobuf';
 import {
   type AnswerCall,
   AnswerCallResultSchema,
+  type BridgeLegs,
+  BridgeLegsResultSchema,
+  type OriginateLeg,
+  OriginateLegResultSchema,
   type CallRef,
   CallCommands,
   type CollectDigits,
@@ -50,6 +54,31 @@ export class CallsHandlers {
           interDigitTimeoutMs: request.interDigitTimeoutMs,
         }),
       ),
+    );
+  }
+
+  @CommandHandler(CallCommands.originateLeg)
+  originateLeg(request: OriginateLeg) {
+    return this.run(request, async (call) => {
+      const target = request.destination?.target;
+      const destination =
+        target?.case === 'agent'
+          ? ({ kind: 'agent', site: target.value.site, extension: target.value.extension } as const)
+          : ({ kind: 'pstn', number: target?.value ?? '' } as const);
+      const legId = await this.calls.originate(
+        call,
+        destination,
+        { number: request.callerIdNumber, name: request.callerIdName },
+        request.timeoutMs,
+      );
+      return create(OriginateLegResultSchema, { legId });
+    });
+  }
+
+  @CommandHandler(CallCommands.bridgeLegs)
+  bridgeLegs(request: BridgeLegs) {
+    return this.run(request, async (call) =>
+      create(BridgeLegsResultSchema, { bridgeId: await this.calls.bridge(call, request.legId, request.endTogether) }),
     );
   }
 

@@ -5,9 +5,10 @@ import { CallEventsNotifier } from './calls.events';
 import { CallsHandlers } from './calls.handlers';
 import { CallsService } from './calls.service';
 import { CLOCK, systemClock } from './clock';
+import { TransitService } from '../transit/transit.service';
 
 @Module({
-  providers: [AriConnection, CallsService, CallsAri, CallsHandlers, CallEventsNotifier, { provide: CLOCK, useValue: systemClock }],
+  providers: [AriConnection, CallsService, CallsAri, CallsHandlers, CallEventsNotifier, TransitService, { provide: CLOCK, useValue: systemClock }],
   exports: [AriConnection],
 })
 export class CallsModule {}

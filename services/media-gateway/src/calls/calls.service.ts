@@ -22,7 +22,7 @@ import { CallEventsNotifier, timestampOf } from './calls.events';
 import { CallGone, commandFailureFromAri } from './calls.errors';
 import { CLOCK, type Clock } from './clock';
 import { type CollectRule, type Collected, DigitCollector } from './digit-collector';
-import { CHANNEL_VARS, type LiveCall } from './live-call';
+import { CHANNEL_VARS, type Leg, type LiveCall } from './live-call';
 import { NORMAL_CLEARING, causeText } from './q850';
 
 /**
@@ -36,6 +36,8 @@ export class CallsService {
   private readonly live = new Map<string, LiveCall>();
   /** Per channel, ARI events are handled one after another, in arrival order. */
   private readonly lanes = new Map<string, Promise<unknown>>();
+  /** Leg channel id → the channel id of the call it belongs to. */
+  private readonly legOwners = new Map<string, string>();
   private readonly activeCalls = (register.getSingleMetric('lianluo_calls_active') as Gauge<'site'> | undefined) ??
     new Gauge({ name: 'lianluo_calls_active', help: 'Calls in the Stasis application of this site.', labelNames: ['site'] });
 
@@ -53,6 +55,10 @@ export class CallsService {
   // ---- ARI events -------------------------------------------------------------------
 
   onStasisStart(event: StasisStart, channel: Channel): void {
+    if (event.args?.[0] === 'leg') {
+      this.onLegAnswered(event, channel, event.args[1] ?? '');
+      return;
+    }
     this.inLane(channel.id, async () => {
       if (this.live.has(channel.id)) return;
       const call = await this.adopt(channel, true);
@@ -67,6 +73,11 @@ export class CallsService {
   }
 
   onStateChange(event: ChannelStateChange, channel: Channel): void {
+    const owner = this.legOwners.get(channel.id);
+    if (owner) {
+      if (channel.state === 'Ringing') this.onLegRinging(event, channel, owner);
+      return;
+    }
     if (channel.state !== 'Up') return;
     this.inLane(channel.id, async () => {
       const call = this.live.get(channel.id);
@@ -107,6 +118,8 @@ export class CallsService {
 
   /** The far end (or Asterisk) asks to hang up: remember why, StasisEnd follows. */
   onHangupRequest(event: ChannelHangupRequest, channel: Channel): void {
+    const leg = this.legOf(channel.id);
+    if (leg && leg.hangupCause === undefined && event.cause && event.cause < 128 && !event.soft) leg.hangupCause = event.cause;
     const call = this.live.get(channel.id);
     if (call && call.hangupCause === undefined && event.cause && event.cause < 128 && !event.soft) call.hangupCause = event.cause;
   }
@@ -116,6 +129,10 @@ export class CallsService {
    * application at StasisEnd, so this (not ChannelDestroyed) is where the call ends for us.
    */
   onStasisEnd(event: StasisEnd, channel: Channel): void {
+    if (this.legOwners.has(channel.id)) {
+      this.onLegEnded(channel.id, undefined, event.timestamp);
+      return;
+    }
     this.inLane(channel.id, async () => {
       const call = this.live.get(channel.id);
       if (!call) return;
@@ -125,6 +142,10 @@ export class CallsService {
   }
 
   onDestroyed(event: ChannelDestroyed, channel: Channel): void {
+    if (this.legOwners.has(channel.id)) {
+      this.onLegEnded(channel.id, event.cause, event.timestamp);
+      return;
+    }
     this.inLane(channel.id, async () => {
       const call = this.live.get(channel.id);
       if (!call) return;
@@ -198,6 +219,88 @@ export class CallsService {
     return collector.result;
   }
 
+  /**
+   * Dials a leg and resolves once it answers; fails with TIMEOUT when nobody answers in
+   * time, FAILED_PRECONDITION when busy, UNAVAILABLE when it cannot be reached. The caller
+   * hears nothing of it either way.
+   */
+  async originate(ref: CallRef, destination: LegTarget, callerId: { number: string; name: string }, timeoutMs: number): Promise<string> {
+    const call = this.callOf(ref);
+    const legId = `${call.channelId}-${randomUUID().slice(0, 8)}`;
+    const endpoint =
+      destination.kind === 'pstn'
+        ? `PJSIP/${destination.number}@trunk`
+        : destination.site === this.site
+          ? `PJSIP/${destination.extension}`
+          : `PJSIP/${destination.extension}@site-${destination.site}`;
+    const leg: Leg = {
+      legId,
+      destination: endpoint,
+      startedAt: this.clock.now(),
+      timeoutMs,
+      answered: false,
+      ringingPublished: false,
+      ended: false,
+      hangupCause: undefined,
+      outcome: undefined,
+    };
+    const answered = new Promise<void>((resolve, reject) => (leg.outcome = { resolve, reject }));
+    call.legs.set(legId, leg);
+    this.legOwners.set(legId, call.channelId);
+    try {
+      await this.ari.client.channels.originate({
+        endpoint,
+        app: this.config.ARI_APP,
+        appArgs: `leg,${call.channelId}`,
+        callerId: `"${(callerId.name || call.caller.name).replace(/"/g, '')}" <${callerId.number || call.caller.number}>`,
+        timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
+        channelId: legId,
+        variables: { [CHANNEL_VARS.tenant]: call.ref.tenant, [CHANNEL_VARS.callId]: call.ref.callId },
+      } as never);
+    } catch (error) {
+      call.legs.delete(legId);
+      this.legOwners.delete(legId);
+      throw commandFailureFromAri(error, `originate ${endpoint} for ${ref.callId}`);
+    }
+    // Asterisk's own originate timeout ends the leg; this only guards against a lost event.
+    const guard = this.clock.setTimeout(() => {
+      if (!leg.answered && !leg.ended) {
+        leg.outcome?.reject(new CommandFailure(ErrorKind.TIMEOUT, `${endpoint} did not answer within ${timeoutMs} ms`));
+        void this.ari.client.channels.hangup({ channelId: legId }).catch(() => undefined);
+      }
+    }, timeoutMs + 5_000);
+    try {
+      await answered;
+    } finally {
+      this.clock.clearTimeout(guard);
+    }
+    return legId;
+  }
+
+  /** Puts the caller and an answered leg into the call's bridge (made on first use). */
+  async bridge(ref: CallRef, legId: string, endTogether: boolean): Promise<string> {
+    const call = this.callOf(ref);
+    const leg = call.legs.get(legId);
+    if (!leg || leg.ended) throw CommandFailure.gone(`leg ${legId} of call ${ref.callId} is not live`);
+    if (!leg.answered) throw new CommandFailure(ErrorKind.FAILED_PRECONDITION, `leg ${legId} has not answered yet`);
+    const client = this.ari.client;
+    try {
+      if (!call.bridge) {
+        const bridgeId = `${call.channelId}-bridge`;
+        await client.bridges.create({ type: 'mixing', bridgeId, name: call.channelId });
+        call.bridge = { bridgeId, endTogether };
+      }
+      await client.bridges.addChannel({ bridgeId: call.bridge.bridgeId, channel: `${call.channelId},${legId}` });
+    } catch (error) {
+      throw commandFailureFromAri(error, `bridge ${ref.callId} with ${legId}`);
+    }
+    await this.notifier.publish(CallEvents.bridged, call, `${call.bridge.bridgeId}:${legId}:bridged`, timestampOf(undefined), {
+      bridgeId: call.bridge.bridgeId,
+      members: [call.channelId, legId],
+    });
+    return call.bridge.bridgeId;
+  }
+
   async hangUp(ref: CallRef, cause: number): Promise<void> {
     const call = this.callOf(ref);
     call.hangupCause ??= cause || NORMAL_CLEARING;
@@ -206,6 +309,77 @@ export class CallsService {
     } catch (error) {
       throw commandFailureFromAri(error, `hang up ${ref.callId}`);
     }
+  }
+
+  // ---- legs -------------------------------------------------------------------------
+
+  private legOf(channelId: string): Leg | undefined {
+    const owner = this.legOwners.get(channelId);
+    return owner ? this.live.get(owner)?.legs.get(channelId) : undefined;
+  }
+
+  private onLegRinging(event: ChannelStateChange, channel: Channel, owner: string): void {
+    this.inLane(owner, async () => {
+      const call = this.live.get(owner);
+      const leg = call?.legs.get(channel.id);
+      if (!call || !leg || leg.ringingPublished) return;
+      leg.ringingPublished = true;
+      await this.notifier.publish(CallEvents.legRinging, call, `${leg.legId}:ringing`, timestampOf(event.timestamp), {
+        legId: leg.legId,
+        destination: leg.destination,
+      });
+    });
+  }
+
+  private onLegAnswered(event: StasisStart, channel: Channel, owner: string): void {
+    this.inLane(owner, async () => {
+      const call = this.live.get(owner);
+      const leg = call?.legs.get(channel.id);
+      if (!call || !leg || leg.ended) {
+        // The call ended while this leg rang: nobody is left to talk to.
+        await this.ari.client.channels.hangup({ channelId: channel.id }).catch(() => undefined);
+        return;
+      }
+      leg.answered = true;
+      await this.notifier.publish(CallEvents.legAnswered, call, `${leg.legId}:answered`, timestampOf(event.timestamp), {
+        legId: leg.legId,
+        destination: leg.destination,
+      });
+      leg.outcome?.resolve();
+    });
+  }
+
+  private onLegEnded(channelId: string, destroyCause: number | undefined, timestamp: string | undefined): void {
+    const owner = this.legOwners.get(channelId);
+    if (!owner) return;
+    this.inLane(owner, async () => {
+      const call = this.live.get(owner);
+      const leg = call?.legs.get(channelId);
+      if (!call || !leg || leg.ended) return;
+      leg.ended = true;
+      call.legs.delete(channelId);
+      this.legOwners.delete(channelId);
+      const cause = leg.hangupCause ?? destroyCause ?? NORMAL_CLEARING;
+      if (!leg.answered) leg.outcome?.reject(this.unansweredFailure(leg, cause));
+      await this.notifier.publish(CallEvents.legHungUp, call, `${leg.legId}:hungup`, timestampOf(timestamp), {
+        legId: leg.legId,
+        cause,
+        causeText: causeText(cause),
+      });
+      if (leg.answered && call.bridge?.endTogether) {
+        call.hangupCause ??= NORMAL_CLEARING;
+        await this.ari.client.channels.hangup({ channelId: call.channelId }).catch(() => undefined);
+      }
+    });
+  }
+
+  private unansweredFailure(leg: Leg, cause: number): CommandFailure {
+    const rang = this.clock.now() - leg.startedAt;
+    if (cause === 19 || cause === 18 || rang >= leg.timeoutMs - 500) {
+      return new CommandFailure(ErrorKind.TIMEOUT, `${leg.destination} did not answer within ${leg.timeoutMs} ms`);
+    }
+    if (cause === 17) return new CommandFailure(ErrorKind.FAILED_PRECONDITION, `${leg.destination} is busy`);
+    return new CommandFailure(ErrorKind.UNAVAILABLE, `${leg.destination} could not be reached: ${causeText(cause)} (${cause})`);
   }
 
   // ---- internals --------------------------------------------------------------------
@@ -250,6 +424,7 @@ export class CallsService {
     const call: LiveCall = {
       ref: create(CallRefSchema, { tenant, site: this.site, callId: channel.id }),
       channelId: channel.id,
+      caller: { number: channel.caller?.number ?? '', name: channel.caller?.name ?? '' },
       traceContext,
       typeAhead: '',
       collector: undefined,
@@ -257,6 +432,8 @@ export class CallsService {
       stoppedPlaybacks: new Set(),
       answeredPublished: !fresh && channel.state === 'Up',
       hangupCause: undefined,
+      legs: new Map(),
+      bridge: undefined,
     };
     this.live.set(channel.id, call);
     this.activeCalls.set({ site: this.site }, this.live.size);
@@ -269,11 +446,25 @@ export class CallsService {
     await this.notifier.publish(CallEvents.answered, call, `${call.ref.callId}:answered`, timestampOf(timestamp), {});
   }
 
-  private async end(call: LiveCall, cause: number, causeText: string, timestamp: string | undefined): Promise<void> {
+  private async end(call: LiveCall, cause: number, text: string, timestamp: string | undefined): Promise<void> {
     this.live.delete(call.channelId);
     this.activeCalls.set({ site: this.site }, this.live.size);
     call.collector?.hangUp();
-    await this.notifier.publish(CallEvents.hungUp, call, `${call.ref.callId}:hungup`, timestampOf(timestamp), { cause, causeText });
+    const client = this.ari.isConnected ? this.ari.client : undefined;
+    for (const leg of call.legs.values()) {
+      if (leg.ended) continue;
+      leg.ended = true;
+      this.legOwners.delete(leg.legId);
+      leg.outcome?.reject(CommandFailure.gone(`call ${call.ref.callId} ended while ${leg.destination} rang`));
+      await client?.channels.hangup({ channelId: leg.legId }).catch(() => undefined);
+      await this.notifier.publish(CallEvents.legHungUp, call, `${leg.legId}:hungup`, timestampOf(timestamp), {
+        legId: leg.legId,
+        cause: NORMAL_CLEARING,
+        causeText: causeText(NORMAL_CLEARING),
+      });
+    }
+    if (call.bridge) await client?.bridges.destroy({ bridgeId: call.bridge.bridgeId }).catch(() => undefined);
+    await this.notifier.publish(CallEvents.hungUp, call, `${call.ref.callId}:hungup`, timestampOf(timestamp), { cause, causeText: text });
   }
 
   private async stopPlayback(call: LiveCall, playbackId: string): Promise<void> {
@@ -282,6 +473,8 @@ export class CallsService {
     await this.ari.client.playbacks.stop({ playbackId }).catch(() => call.stoppedPlaybacks.delete(playbackId));
   }
 }
+
+export type LegTarget = { kind: 'agent'; site: string; extension: string } | { kind: 'pstn'; number: string };
 
 /** `PJSIP/trunk-00000001` → `trunk`. */
 export function endpointOf(channelName: string | undefined): string {

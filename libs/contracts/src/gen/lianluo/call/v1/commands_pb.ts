@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lianluo/call/v1/commands.proto.
  */
 export const file_lianluo_call_v1_commands: GenFile = /*@__PURE__*/
-  fileDesc("Ch5saWFubHVvL2NhbGwvdjEvY29tbWFuZHMucHJvdG8SD2xpYW5sdW8uY2FsbC52MSJICgpBbnN3ZXJDYWxsEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmIhIKEEFuc3dlckNhbGxSZXN1bHQifwoPQW5zd2VyQ2FsbFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5jYWxsLnYxLkFuc3dlckNhbGxSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUibwoLUGxheVByb21wdHMSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSDQoFbWVkaWEYAyADKAkSFQoNaW50ZXJydXB0aWJsZRgEIAEoCCIoChFQbGF5UHJvbXB0c1Jlc3VsdBITCgtwbGF5YmFja19pZBgBIAEoCSKBAQoQUGxheVByb21wdHNSZXBseRIwCgJvaxgBIAEoCzIiLmxpYW5sdW8uY2FsbC52MS5QbGF5UHJvbXB0c1Jlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSKzAQoNQ29sbGVjdERpZ2l0cxISCgpjb21tYW5kX2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhISCgptYXhfZGlnaXRzGAMgASgNEhIKCnRlcm1pbmF0b3IYBCABKAkSHgoWZmlyc3RfZGlnaXRfdGltZW91dF9tcxgFIAEoDRIeChZpbnRlcl9kaWdpdF90aW1lb3V0X21zGAYgASgNIk8KE0NvbGxlY3REaWdpdHNSZXN1bHQSDgoGZGlnaXRzGAEgASgJEigKA2VuZBgCIAEoDjIbLmxpYW5sdW8uY2FsbC52MS5Db2xsZWN0RW5kIoUBChJDb2xsZWN0RGlnaXRzUmVwbHkSMgoCb2sYASABKAsyJC5saWFubHVvLmNhbGwudjEuQ29sbGVjdERpZ2l0c1Jlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJXCgpIYW5nVXBDYWxsEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEg0KBWNhdXNlGAMgASgNIhIKEEhhbmdVcENhbGxSZXN1bHQifwoPSGFuZ1VwQ2FsbFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5jYWxsLnYxLkhhbmdVcENhbGxSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUqxAEKCkNvbGxlY3RFbmQSGwoXQ09MTEVDVF9FTkRfVU5TUEVDSUZJRUQQABIaChZDT0xMRUNUX0VORF9NQVhfRElHSVRTEAESGgoWQ09MTEVDVF9FTkRfVEVSTUlOQVRPUhACEiMKH0NPTExFQ1RfRU5EX0ZJUlNUX0RJR0lUX1RJTUVPVVQQAxIjCh9DT0xMRUNUX0VORF9JTlRFUl9ESUdJVF9USU1FT1VUEAQSFwoTQ09MTEVDVF9FTkRfSFVOR19VUBAFYgZwcm90bzM", [file_lianluo_call_v1_call, file_lianluo_common_v1_error]);
+  fileDesc("Ch5saWFubHVvL2NhbGwvdjEvY29tbWFuZHMucHJvdG8SD2xpYW5sdW8uY2FsbC52MSJICgpBbnN3ZXJDYWxsEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmIhIKEEFuc3dlckNhbGxSZXN1bHQifwoPQW5zd2VyQ2FsbFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5jYWxsLnYxLkFuc3dlckNhbGxSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUibwoLUGxheVByb21wdHMSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSDQoFbWVkaWEYAyADKAkSFQoNaW50ZXJydXB0aWJsZRgEIAEoCCIoChFQbGF5UHJvbXB0c1Jlc3VsdBITCgtwbGF5YmFja19pZBgBIAEoCSKBAQoQUGxheVByb21wdHNSZXBseRIwCgJvaxgBIAEoCzIiLmxpYW5sdW8uY2FsbC52MS5QbGF5UHJvbXB0c1Jlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSKzAQoNQ29sbGVjdERpZ2l0cxISCgpjb21tYW5kX2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhISCgptYXhfZGlnaXRzGAMgASgNEhIKCnRlcm1pbmF0b3IYBCABKAkSHgoWZmlyc3RfZGlnaXRfdGltZW91dF9tcxgFIAEoDRIeChZpbnRlcl9kaWdpdF90aW1lb3V0X21zGAYgASgNIk8KE0NvbGxlY3REaWdpdHNSZXN1bHQSDgoGZGlnaXRzGAEgASgJEigKA2VuZBgCIAEoDjIbLmxpYW5sdW8uY2FsbC52MS5Db2xsZWN0RW5kIoUBChJDb2xsZWN0RGlnaXRzUmVwbHkSMgoCb2sYASABKAsyJC5saWFubHVvLmNhbGwudjEuQ29sbGVjdERpZ2l0c1Jlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJXCgpIYW5nVXBDYWxsEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEg0KBWNhdXNlGAMgASgNIhIKEEhhbmdVcENhbGxSZXN1bHQifwoPSGFuZ1VwQ2FsbFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5jYWxsLnYxLkhhbmdVcENhbGxSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiXwoOTGVnRGVzdGluYXRpb24SLAoFYWdlbnQYASABKAsyGy5saWFubHVvLmNhbGwudjEuQWdlbnRQaG9uZUgAEhUKC3BzdG5fbnVtYmVyGAIgASgJSABCCAoGdGFyZ2V0Ii0KCkFnZW50UGhvbmUSDAoEc2l0ZRgBIAEoCRIRCglleHRlbnNpb24YAiABKAkixgEKDE9yaWdpbmF0ZUxlZxISCgpjb21tYW5kX2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhI0CgtkZXN0aW5hdGlvbhgDIAEoCzIfLmxpYW5sdW8uY2FsbC52MS5MZWdEZXN0aW5hdGlvbhIYChBjYWxsZXJfaWRfbnVtYmVyGAQgASgJEhYKDmNhbGxlcl9pZF9uYW1lGAUgASgJEhIKCnRpbWVvdXRfbXMYBiABKA0iJAoST3JpZ2luYXRlTGVnUmVzdWx0Eg4KBmxlZ19pZBgBIAEoCSKDAQoRT3JpZ2luYXRlTGVnUmVwbHkSMQoCb2sYASABKAsyIy5saWFubHVvLmNhbGwudjEuT3JpZ2luYXRlTGVnUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIm4KCkJyaWRnZUxlZ3MSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSDgoGbGVnX2lkGAMgASgJEhQKDGVuZF90b2dldGhlchgEIAEoCCIlChBCcmlkZ2VMZWdzUmVzdWx0EhEKCWJyaWRnZV9pZBgBIAEoCSJ/Cg9CcmlkZ2VMZWdzUmVwbHkSLwoCb2sYASABKAsyIS5saWFubHVvLmNhbGwudjEuQnJpZGdlTGVnc1Jlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSrEAQoKQ29sbGVjdEVuZBIbChdDT0xMRUNUX0VORF9VTlNQRUNJRklFRBAAEhoKFkNPTExFQ1RfRU5EX01BWF9ESUdJVFMQARIaChZDT0xMRUNUX0VORF9URVJNSU5BVE9SEAISIwofQ09MTEVDVF9FTkRfRklSU1RfRElHSVRfVElNRU9VVBADEiMKH0NPTExFQ1RfRU5EX0lOVEVSX0RJR0lUX1RJTUVPVVQQBBIXChNDT0xMRUNUX0VORF9IVU5HX1VQEAViBnByb3RvMw", [file_lianluo_call_v1_call, file_lianluo_common_v1_error]);
 
 /**
  * @generated from message lianluo.call.v1.AnswerCall
@@ -333,6 +333,244 @@ export type HangUpCallReply = Message<"lianluo.call.v1.HangUpCallReply"> & {
  */
 export const HangUpCallReplySchema: GenMessage<HangUpCallReply> = /*@__PURE__*/
   messageDesc(file_lianluo_call_v1_commands, 11);
+
+/**
+ * Where a new leg goes.
+ *
+ * @generated from message lianluo.call.v1.LegDestination
+ */
+export type LegDestination = Message<"lianluo.call.v1.LegDestination"> & {
+  /**
+   * @generated from oneof lianluo.call.v1.LegDestination.target
+   */
+  target: {
+    /**
+     * A phone registered at (or statically known to) a site's Asterisk.
+     *
+     * @generated from field: lianluo.call.v1.AgentPhone agent = 1;
+     */
+    value: AgentPhone;
+    case: "agent";
+  } | {
+    /**
+     * A number dialled out through the PSTN trunk.
+     *
+     * @generated from field: string pstn_number = 2;
+     */
+    value: string;
+    case: "pstnNumber";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.call.v1.LegDestination.
+ * Use `create(LegDestinationSchema)` to create a new message.
+ */
+export const LegDestinationSchema: GenMessage<LegDestination> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 12);
+
+/**
+ * @generated from message lianluo.call.v1.AgentPhone
+ */
+export type AgentPhone = Message<"lianluo.call.v1.AgentPhone"> & {
+  /**
+   * Site whose Asterisk knows the phone; another site is reached over the inter-site trunk.
+   *
+   * @generated from field: string site = 1;
+   */
+  site: string;
+
+  /**
+   * The phone's extension (its PJSIP endpoint name).
+   *
+   * @generated from field: string extension = 2;
+   */
+  extension: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.AgentPhone.
+ * Use `create(AgentPhoneSchema)` to create a new message.
+ */
+export const AgentPhoneSchema: GenMessage<AgentPhone> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 13);
+
+/**
+ * Dials a new leg for the call and waits until it answers, fails or times out.
+ * The caller is untouched either way: bridging is a separate command.
+ *
+ * @generated from message lianluo.call.v1.OriginateLeg
+ */
+export type OriginateLeg = Message<"lianluo.call.v1.OriginateLeg"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * @generated from field: lianluo.call.v1.LegDestination destination = 3;
+   */
+  destination?: LegDestination | undefined;
+
+  /**
+   * Presented to the leg; the call's ANI when empty.
+   *
+   * @generated from field: string caller_id_number = 4;
+   */
+  callerIdNumber: string;
+
+  /**
+   * @generated from field: string caller_id_name = 5;
+   */
+  callerIdName: string;
+
+  /**
+   * Ring time before giving up (1000..300000).
+   *
+   * @generated from field: uint32 timeout_ms = 6;
+   */
+  timeoutMs: number;
+};
+
+/**
+ * Describes the message lianluo.call.v1.OriginateLeg.
+ * Use `create(OriginateLegSchema)` to create a new message.
+ */
+export const OriginateLegSchema: GenMessage<OriginateLeg> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 14);
+
+/**
+ * @generated from message lianluo.call.v1.OriginateLegResult
+ */
+export type OriginateLegResult = Message<"lianluo.call.v1.OriginateLegResult"> & {
+  /**
+   * @generated from field: string leg_id = 1;
+   */
+  legId: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.OriginateLegResult.
+ * Use `create(OriginateLegResultSchema)` to create a new message.
+ */
+export const OriginateLegResultSchema: GenMessage<OriginateLegResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 15);
+
+/**
+ * @generated from message lianluo.call.v1.OriginateLegReply
+ */
+export type OriginateLegReply = Message<"lianluo.call.v1.OriginateLegReply"> & {
+  /**
+   * @generated from oneof lianluo.call.v1.OriginateLegReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.call.v1.OriginateLegResult ok = 1;
+     */
+    value: OriginateLegResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.call.v1.OriginateLegReply.
+ * Use `create(OriginateLegReplySchema)` to create a new message.
+ */
+export const OriginateLegReplySchema: GenMessage<OriginateLegReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 16);
+
+/**
+ * Puts the caller and an answered leg in one bridge.
+ *
+ * @generated from message lianluo.call.v1.BridgeLegs
+ */
+export type BridgeLegs = Message<"lianluo.call.v1.BridgeLegs"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * @generated from field: string leg_id = 3;
+   */
+  legId: string;
+
+  /**
+   * When either side hangs up, hang up the other (the usual agent call).
+   *
+   * @generated from field: bool end_together = 4;
+   */
+  endTogether: boolean;
+};
+
+/**
+ * Describes the message lianluo.call.v1.BridgeLegs.
+ * Use `create(BridgeLegsSchema)` to create a new message.
+ */
+export const BridgeLegsSchema: GenMessage<BridgeLegs> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 17);
+
+/**
+ * @generated from message lianluo.call.v1.BridgeLegsResult
+ */
+export type BridgeLegsResult = Message<"lianluo.call.v1.BridgeLegsResult"> & {
+  /**
+   * @generated from field: string bridge_id = 1;
+   */
+  bridgeId: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.BridgeLegsResult.
+ * Use `create(BridgeLegsResultSchema)` to create a new message.
+ */
+export const BridgeLegsResultSchema: GenMessage<BridgeLegsResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 18);
+
+/**
+ * @generated from message lianluo.call.v1.BridgeLegsReply
+ */
+export type BridgeLegsReply = Message<"lianluo.call.v1.BridgeLegsReply"> & {
+  /**
+   * @generated from oneof lianluo.call.v1.BridgeLegsReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.call.v1.BridgeLegsResult ok = 1;
+     */
+    value: BridgeLegsResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.call.v1.BridgeLegsReply.
+ * Use `create(BridgeLegsReplySchema)` to create a new message.
+ */
+export const BridgeLegsReplySchema: GenMessage<BridgeLegsReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 19);
 
 /**
  * Why digit collection ended.

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lianluo/call/v1/events.proto.
  */
 export const file_lianluo_call_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChxsaWFubHVvL2NhbGwvdjEvZXZlbnRzLnByb3RvEg9saWFubHVvLmNhbGwudjEitwEKC0NhbGxTdGFydGVkEhAKCGV2ZW50X2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASCwoDYW5pGAQgASgJEhAKCGFuaV9uYW1lGAUgASgJEgwKBGRuaXMYBiABKAkSEAoIZW5kcG9pbnQYByABKAkieQoMQ2FsbEFuc3dlcmVkEhAKCGV2ZW50X2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAioQEKEENhbGxEdG1mUmVjZWl2ZWQSEAoIZXZlbnRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVkaWdpdBgEIAEoCRITCgtkdXJhdGlvbl9tcxgFIAEoDSLUAQoUQ2FsbFBsYXliYWNrRmluaXNoZWQSEAoIZXZlbnRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtwbGF5YmFja19pZBgEIAEoCRIRCgltZWRpYV91cmkYBSABKAkSKQoDZW5kGAYgASgOMhwubGlhbmx1by5jYWxsLnYxLlBsYXliYWNrRW5kItUBChVDYWxsUmVjb3JkaW5nRmluaXNoZWQSEAoIZXZlbnRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxyZWNvcmRpbmdfaWQYBCABKAkSEAoIbG9jYXRpb24YBSABKAkSFAoMY29udGVudF90eXBlGAYgASgJEhMKC2R1cmF0aW9uX21zGAcgASgNIpoBCgpDYWxsSHVuZ1VwEhAKCGV2ZW50X2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFY2F1c2UYBCABKA0SEgoKY2F1c2VfdGV4dBgFIAEoCSp6CgtQbGF5YmFja0VuZBIcChhQTEFZQkFDS19FTkRfVU5TUEVDSUZJRUQQABIaChZQTEFZQkFDS19FTkRfQ09NUExFVEVEEAESGAoUUExBWUJBQ0tfRU5EX1NUT1BQRUQQAhIXChNQTEFZQkFDS19FTkRfRkFJTEVEEANiBnByb3RvMw", [file_google_protobuf_timestamp, file_lianluo_call_v1_call]);
+  fileDesc("ChxsaWFubHVvL2NhbGwvdjEvZXZlbnRzLnByb3RvEg9saWFubHVvLmNhbGwudjEitwEKC0NhbGxTdGFydGVkEhAKCGV2ZW50X2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASCwoDYW5pGAQgASgJEhAKCGFuaV9uYW1lGAUgASgJEgwKBGRuaXMYBiABKAkSEAoIZW5kcG9pbnQYByABKAkieQoMQ2FsbEFuc3dlcmVkEhAKCGV2ZW50X2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAioQEKEENhbGxEdG1mUmVjZWl2ZWQSEAoIZXZlbnRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVkaWdpdBgEIAEoCRITCgtkdXJhdGlvbl9tcxgFIAEoDSLUAQoUQ2FsbFBsYXliYWNrRmluaXNoZWQSEAoIZXZlbnRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtwbGF5YmFja19pZBgEIAEoCRIRCgltZWRpYV91cmkYBSABKAkSKQoDZW5kGAYgASgOMhwubGlhbmx1by5jYWxsLnYxLlBsYXliYWNrRW5kItUBChVDYWxsUmVjb3JkaW5nRmluaXNoZWQSEAoIZXZlbnRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxyZWNvcmRpbmdfaWQYBCABKAkSEAoIbG9jYXRpb24YBSABKAkSFAoMY29udGVudF90eXBlGAYgASgJEhMKC2R1cmF0aW9uX21zGAcgASgNIpoBCgpDYWxsSHVuZ1VwEhAKCGV2ZW50X2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFY2F1c2UYBCABKA0SEgoKY2F1c2VfdGV4dBgFIAEoCSKgAQoOQ2FsbExlZ1JpbmdpbmcSEAoIZXZlbnRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZsZWdfaWQYBCABKAkSEwoLZGVzdGluYXRpb24YBSABKAkioQEKD0NhbGxMZWdBbnN3ZXJlZBIQCghldmVudF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSLwoLb2NjdXJyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBmxlZ19pZBgEIAEoCRITCgtkZXN0aW5hdGlvbhgFIAEoCSKtAQoNQ2FsbExlZ0h1bmdVcBIQCghldmVudF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSLwoLb2NjdXJyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBmxlZ19pZBgEIAEoCRINCgVjYXVzZRgFIAEoDRISCgpjYXVzZV90ZXh0GAYgASgJIpwBCgtDYWxsQnJpZGdlZBIQCghldmVudF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSLwoLb2NjdXJyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCWJyaWRnZV9pZBgEIAEoCRIPCgdtZW1iZXJzGAUgAygJKnoKC1BsYXliYWNrRW5kEhwKGFBMQVlCQUNLX0VORF9VTlNQRUNJRklFRBAAEhoKFlBMQVlCQUNLX0VORF9DT01QTEVURUQQARIYChRQTEFZQkFDS19FTkRfU1RPUFBFRBACEhcKE1BMQVlCQUNLX0VORF9GQUlMRUQQA2IGcHJvdG8z", [file_google_protobuf_timestamp, file_lianluo_call_v1_call]);
 
 /**
  * A call reached our Stasis application.
@@ -276,6 +276,171 @@ export type CallHungUp = Message<"lianluo.call.v1.CallHungUp"> & {
  */
 export const CallHungUpSchema: GenMessage<CallHungUp> = /*@__PURE__*/
   messageDesc(file_lianluo_call_v1_events, 5);
+
+/**
+ * A leg (a second channel of the call, e.g. to an agent) is ringing at its far end.
+ *
+ * @generated from message lianluo.call.v1.CallLegRinging
+ */
+export type CallLegRinging = Message<"lianluo.call.v1.CallLegRinging"> & {
+  /**
+   * @generated from field: string event_id = 1;
+   */
+  eventId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp occurred_at = 3;
+   */
+  occurredAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string leg_id = 4;
+   */
+  legId: string;
+
+  /**
+   * What was dialled, e.g. "PJSIP/2001@site-sz".
+   *
+   * @generated from field: string destination = 5;
+   */
+  destination: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.CallLegRinging.
+ * Use `create(CallLegRingingSchema)` to create a new message.
+ */
+export const CallLegRingingSchema: GenMessage<CallLegRinging> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_events, 6);
+
+/**
+ * A leg was answered and joined our application.
+ *
+ * @generated from message lianluo.call.v1.CallLegAnswered
+ */
+export type CallLegAnswered = Message<"lianluo.call.v1.CallLegAnswered"> & {
+  /**
+   * @generated from field: string event_id = 1;
+   */
+  eventId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp occurred_at = 3;
+   */
+  occurredAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string leg_id = 4;
+   */
+  legId: string;
+
+  /**
+   * @generated from field: string destination = 5;
+   */
+  destination: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.CallLegAnswered.
+ * Use `create(CallLegAnsweredSchema)` to create a new message.
+ */
+export const CallLegAnsweredSchema: GenMessage<CallLegAnswered> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_events, 7);
+
+/**
+ * A leg ended, answered or not.
+ *
+ * @generated from message lianluo.call.v1.CallLegHungUp
+ */
+export type CallLegHungUp = Message<"lianluo.call.v1.CallLegHungUp"> & {
+  /**
+   * @generated from field: string event_id = 1;
+   */
+  eventId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp occurred_at = 3;
+   */
+  occurredAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string leg_id = 4;
+   */
+  legId: string;
+
+  /**
+   * @generated from field: uint32 cause = 5;
+   */
+  cause: number;
+
+  /**
+   * @generated from field: string cause_text = 6;
+   */
+  causeText: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.CallLegHungUp.
+ * Use `create(CallLegHungUpSchema)` to create a new message.
+ */
+export const CallLegHungUpSchema: GenMessage<CallLegHungUp> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_events, 8);
+
+/**
+ * The caller and one or more legs now hear each other.
+ *
+ * @generated from message lianluo.call.v1.CallBridged
+ */
+export type CallBridged = Message<"lianluo.call.v1.CallBridged"> & {
+  /**
+   * @generated from field: string event_id = 1;
+   */
+  eventId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp occurred_at = 3;
+   */
+  occurredAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string bridge_id = 4;
+   */
+  bridgeId: string;
+
+  /**
+   * Channel ids in the bridge: the call id for the caller, leg ids for legs.
+   *
+   * @generated from field: repeated string members = 5;
+   */
+  members: string[];
+};
+
+/**
+ * Describes the message lianluo.call.v1.CallBridged.
+ * Use `create(CallBridgedSchema)` to create a new message.
+ */
+export const CallBridgedSchema: GenMessage<CallBridged> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_events, 9);
 
 /**
  * How a playback ended.

@@ -1,0 +1,191 @@
+// A caller on bj is connected to an agent phone at sz over the inter-site trunk: real
+// Asterisk at both sites, one media gateway each, SIPp as caller and as agent phones.
+import 'reflect-metadata';
+import { create } from '@bufbuild/protobuf';
+import { loadConfig } from '@lianluo/config';
+import { type CallRef, CallCommands, type CallStarted, ErrorKind } from '@lianluo/contracts';
+import { CommandClient, MessagingConnection, streamNameOf } from '@lianluo/messaging';
+import { startTracing } from '@lianluo/observability';
+import { type AsteriskInstance, type Sites, ensureLocalInfra, freePort, runSipp, shippedDtmfPcap, startSipp, startSites, uniqueNamespace } from '@lianluo/testing';
+import { type INestApplication } from '@nestjs/common';
+import { once } from 'node:events';
+import { AriConnection } from '../src/ari/ari-connection';
+import { startMediaGateway } from '../src/media-gateway.app';
+import { mediaGatewayConfigSchema } from '../src/media-gateway.config';
+import { CallEventsRecorder } from './call-events.recorder';
+
+jest.setTimeout(90_000);
+
+const namespace = uniqueNamespace('leg');
+
+async function gatewayFor(site: AsteriskInstance): Promise<INestApplication> {
+  const app = await startMediaGateway(
+    loadConfig(mediaGatewayConfigSchema, {
+      SITE: site.site.name,
+      ARI_URL: site.ariUrl,
+      ARI_USER: site.ariUser,
+      ARI_PASSWORD: site.ariPassword,
+      NATS_NAMESPACE: namespace,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(await freePort()),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    }),
+  );
+  const ari = app.get(AriConnection);
+  if (!ari.isConnected) await once(ari, 'connected');
+  return app;
+}
+
+/** Asterisk's own RTP counters for a channel (ARI rtp_statistics). */
+async function rtpOf(site: AsteriskInstance, channelId: string): Promise<{ txcount: number; rxcount: number } | undefined> {
+  const auth = 'Basic ' + Buffer.from(`${site.ariUser}:${site.ariPassword}`).toString('base64');
+  const response = await fetch(`${site.ariUrl}/ari/channels/${channelId}/rtp_statistics`, { headers: { authorization: auth } });
+  return response.ok ? ((await response.json()) as { txcount: number; rxcount: number }) : undefined;
+}
+
+describe('agent legs across sites', () => {
+  let sites: Sites;
+  let gateways: INestApplication[] = [];
+  let observer: MessagingConnection;
+  let client: CommandClient;
+  let recorder: CallEventsRecorder;
+  const agentPort = { answers: 0, silent: 0 };
+  const calls: CallRef[] = [];
+  const callArrived: ((call: CallRef) => void)[] = [];
+
+  beforeAll(async () => {
+    await ensureLocalInfra();
+    startTracing({ serviceName: 'media-gateway-e2e' });
+    agentPort.answers = await freePort();
+    agentPort.silent = await freePort();
+    sites = await startSites({
+      customise: (site) =>
+        site.name === 'sz'
+          ? {
+              ...site,
+              agents: [
+                { extension: '2001', password: 'x-2001', staticContact: `sip:2001@127.0.0.1:${agentPort.answers}` },
+                { extension: '2002', password: 'x-2002', staticContact: `sip:2002@127.0.0.1:${agentPort.silent}` },
+              ],
+            }
+          : site,
+    });
+    gateways = [await gatewayFor(sites.bj), await gatewayFor(sites.sz)];
+    observer = await MessagingConnection.connect({ servers: 'nats://127.0.0.1:4222', namespace, connectionName: 'e2e', queueGroup: 'e2e' });
+    client = new CommandClient(observer);
+    recorder = new CallEventsRecorder(observer);
+    recorder.onEvent((event) => {
+      if (event.name !== 'started') return;
+      const call = (event.message as CallStarted).call as CallRef;
+      calls.push(call);
+      callArrived.shift()?.(call);
+    });
+    await recorder.start();
+  });
+
+  afterAll(async () => {
+    await recorder?.stop();
+    for (const app of gateways) await app.close();
+    for (const domain of ['call', 'deadletter']) await observer?.jsm.streams.delete(streamNameOf(namespace, domain)).catch(() => undefined);
+    await observer?.close();
+    await sites?.remove();
+  });
+
+  function nextCall(): Promise<CallRef> {
+    return new Promise((resolve) => callArrived.push(resolve));
+  }
+
+  function callerDialsBj() {
+    return runSipp({
+      scenario: 'uac-dtmf.xml',
+      target: sites.bj.sipTarget,
+      service: '100',
+      values: { dtmf_pcap: shippedDtmfPcap('9'), pause_before_dtmf_ms: 500 },
+      timeoutMs: 60_000,
+    });
+  }
+
+  const command = <T>(what: string, outcome: Promise<T>) => outcome;
+
+  it('bridges a bj caller with an agent phone at sz, audio both ways, and tears both down on hang-up', async () => {
+    const agent = await startSipp({ scenario: 'uas-agent.xml', localPort: agentPort.answers, values: { answer_after_ms: 300 }, timeoutMs: 60_000 });
+    const arrived = nextCall();
+    const caller = callerDialsBj();
+    const call = await arrived;
+    expect((await client.request(CallCommands.answer, create(CallCommands.answer.request, { commandId: `${call.callId}:a`, call }), { timeoutMs: 5_000 })).ok).toBe(true);
+
+    const originated = await command(
+      'originate',
+      client.request(
+        CallCommands.originateLeg,
+        create(CallCommands.originateLeg.request, {
+          commandId: `${call.callId}:o`,
+          call,
+          destination: { target: { case: 'agent', value: { site: 'sz', extension: '2001' } } },
+          timeoutMs: 15_000,
+        }),
+        { timeoutMs: 20_000 },
+      ),
+    );
+    expect(originated).toMatchObject({ ok: true, value: { legId: expect.any(String) } });
+    const legId = originated.ok ? originated.value.legId : '';
+    const bridged = await client.request(
+      CallCommands.bridgeLegs,
+      create(CallCommands.bridgeLegs.request, { commandId: `${call.callId}:b`, call, legId, endTogether: true }),
+      { timeoutMs: 5_000 },
+    );
+    expect(bridged).toMatchObject({ ok: true, value: { bridgeId: expect.any(String) } });
+
+    // Asterisk's counters on both of bj's channels: packets in and out on each side.
+    for (const channelId of [call.callId, legId]) {
+      let stats = await rtpOf(sites.bj, channelId);
+      for (let i = 0; i < 100 && !(stats && stats.rxcount > 0 && stats.txcount > 0); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        stats = await rtpOf(sites.bj, channelId);
+      }
+      expect(stats).toMatchObject({ rxcount: expect.any(Number), txcount: expect.any(Number) });
+      expect(stats!.rxcount).toBeGreaterThan(0);
+      expect(stats!.txcount).toBeGreaterThan(0);
+    }
+
+    // The agent's side is torn down with the caller's.
+    expect((await client.request(CallCommands.hangUp, create(CallCommands.hangUp.request, { commandId: `${call.callId}:h`, call }), { timeoutMs: 5_000 })).ok).toBe(true);
+    await recorder.next('hungup', call.callId);
+    await recorder.next('leg_hungup', call.callId);
+    const names = recorder.of(call.callId).map((e) => e.name);
+    expect(names).toEqual(expect.arrayContaining(['leg_ringing', 'leg_answered', 'bridged', 'leg_hungup', 'hungup']));
+    expect(names.indexOf('leg_answered')).toBeLessThan(names.indexOf('bridged'));
+    const [callerResult, agentResult] = await Promise.all([caller, agent.done]);
+    expect({ exitCode: callerResult.exitCode, errors: callerResult.errors }).toEqual({ exitCode: 0, errors: '' });
+    expect({ exitCode: agentResult.exitCode, errors: agentResult.errors }).toEqual({ exitCode: 0, errors: '' });
+  });
+
+  it('reports an agent who does not answer as a timeout and leaves the caller untouched', async () => {
+    const silentPhone = await startSipp({ scenario: 'uas-agent-no-answer.xml', localPort: agentPort.silent, timeoutMs: 60_000 });
+    const arrived = nextCall();
+    const caller = callerDialsBj();
+    const call = await arrived;
+    await client.request(CallCommands.answer, create(CallCommands.answer.request, { commandId: `${call.callId}:a`, call }), { timeoutMs: 5_000 });
+    const originated = await client.request(
+      CallCommands.originateLeg,
+      create(CallCommands.originateLeg.request, {
+        commandId: `${call.callId}:o`,
+        call,
+        destination: { target: { case: 'agent', value: { site: 'sz', extension: '2002' } } },
+        timeoutMs: 2_000,
+      }),
+      { timeoutMs: 15_000 },
+    );
+    expect(originated).toMatchObject({ ok: false, error: { kind: ErrorKind.TIMEOUT } });
+    await recorder.next('leg_hungup', call.callId);
+    expect(recorder.of(call.callId).map((e) => e.name)).not.toContain('hungup');
+
+    // The caller is still ours to serve.
+    const play = await client.request(CallCommands.play, create(CallCommands.play.request, { commandId: `${call.callId}:p`, call, media: ['sound:beep'] }), { timeoutMs: 5_000 });
+    expect(play.ok).toBe(true);
+    await client.request(CallCommands.hangUp, create(CallCommands.hangUp.request, { commandId: `${call.callId}:h`, call }), { timeoutMs: 5_000 });
+    const [callerResult, phoneResult] = await Promise.all([caller, silentPhone.done]);
+    expect({ exitCode: callerResult.exitCode, errors: callerResult.errors }).toEqual({ exitCode: 0, errors: '' });
+    expect({ exitCode: phoneResult.exitCode, errors: phoneResult.errors }).toEqual({ exitCode: 0, errors: '' });
+  });
+});
