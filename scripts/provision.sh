@@ -37,6 +37,10 @@ need nats-server nats-server
 need redis-server redis-server
 need postgresql /usr/lib/postgresql/*/bin/postgres
 need iproute2 ip
+# A real S3 server for @lianluo/recording-store's tests: Ceph's object gateway on a one-OSD cluster.
+need ceph-mon ceph-mon
+need ceph-osd ceph-osd
+need radosgw radosgw
 if [ ${#missing[@]} -gt 0 ]; then
   log=$(mktemp)
   if ! { as_root apt-get update -qq &&
