@@ -1,0 +1,6 @@
+/** The time routing decisions use, injected so ring-no-answer and wrap-up are testable without sleeping. */
+export interface RoutingClock {
+  now(): number;
+}
+
+export const systemRoutingClock: RoutingClock = { now: () => Date.now() };

@@ -1,0 +1,34 @@
+-- accept-offer.lua: the agent answered; the reservation becomes an assignment.
+-- KEYS[1] tenant base key; ARGV[1] now; ARGV[2] random seed
+-- ARGV[3] contact id; ARGV[4] agent id; ARGV[5] offer attempt
+-- Returns {'ok', queue, offers} | {'duplicate', 'assigned', {}} | {'not-offered', state}.
+-- Invariants: a contact is assigned at most once (I1): only the agent of the current
+-- attempt may accept, so an answer racing a ring-no-answer or a re-offer loses cleanly.
+-- Ring-all: the other ringing agents get their slot back and are matched again (I4).
+local c, a, attempt = ARGV[3], ARGV[4], ARGV[5]
+local ck = key('contact', c)
+local fields = redis.call('HMGET', ck, 'state', 'attempt', 'agent', 'queue', 'channel')
+local state = fields[1]
+if state == 'assigned' and fields[3] == a and fields[2] == attempt then
+  return { 'duplicate', 'assigned', {} }
+end
+if state ~= 'offered' or fields[2] ~= attempt or redis.call('SISMEMBER', key('contact', c, 'offers'), a) == 0 then
+  return { 'not-offered', state or 'unknown' }
+end
+local q, channel = fields[4], fields[5]
+local others = {}
+for _, other in ipairs(redis.call('SMEMBERS', key('contact', c, 'offers'))) do
+  withdraw_offer(c, other)
+  if other ~= a then
+    table.insert(others, other)
+  end
+end
+redis.call('HSET', ck, 'state', 'assigned', 'agent', a, 'acceptedAt', NOW)
+redis.call('ZREM', key('offer-deadlines'), c)
+local ak = key('agent', a)
+redis.call('HINCRBY', ak, 'busy:' .. channel, 1)
+redis.call('HINCRBY', ak, 'handled:' .. q, 1)
+redis.call('SADD', key('agent', a, 'contacts'), c)
+reindex_agent(a)
+free_agents(others)
+return { 'ok', q, flat_offers() }

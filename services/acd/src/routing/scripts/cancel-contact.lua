@@ -1,0 +1,27 @@
+-- cancel-contact.lua: the contact left before an agent took it (caller hung up, chat
+-- closed, work item withdrawn).
+-- KEYS[1] tenant base key; ARGV[1] now; ARGV[2] random seed
+-- ARGV[3] contact id; ARGV[4] how long to remember it as done (ms)
+-- Returns {'ok', previous state, offers} | {'duplicate', 'done', offers={}}
+--       | {'unknown-contact', c} | {'contact-assigned', agent}.
+-- Invariant: agents it was ringing get their slot back and are offered what waits (I4);
+-- an assigned contact is not cancelled (release it: the agent is talking to it).
+local c, ttl = ARGV[3], tonumber(ARGV[4])
+local ck = key('contact', c)
+local state = redis.call('HGET', ck, 'state')
+if not state then
+  return { 'unknown-contact', c }
+end
+if state == 'done' then
+  return { 'duplicate', 'done', {} }
+end
+if state == 'assigned' then
+  return { 'contact-assigned', redis.call('HGET', ck, 'agent') }
+end
+local ringing = state == 'offered' and redis.call('SMEMBERS', key('contact', c, 'offers')) or {}
+for _, a in ipairs(ringing) do
+  withdraw_offer(c, a)
+end
+finish_contact(c, ttl)
+free_agents(ringing)
+return { 'ok', state, flat_offers() }
