@@ -2,39 +2,17 @@
 // Asterisk at both sites, one media gateway each, SIPp as caller and as agent phones.
 import 'reflect-metadata';
 import { create } from '@bufbuild/protobuf';
-import { loadConfig } from '@lianluo/config';
-import { type CallRef, CallCommands, type CallStarted, ErrorKind } from '@lianluo/contracts';
-import { CommandClient, MessagingConnection, streamNameOf } from '@lianluo/messaging';
+import { CallCommands, ErrorKind } from '@lianluo/contracts';
+import { CommandClient } from '@lianluo/messaging';
 import { startTracing } from '@lianluo/observability';
 import { type AsteriskInstance, type Sites, ensureLocalInfra, freePort, runSipp, shippedDtmfPcap, startSipp, startSites, uniqueNamespace } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
-import { once } from 'node:events';
-import { AriConnection } from '../src/ari/ari-connection';
-import { startMediaGateway } from '../src/media-gateway.app';
-import { mediaGatewayConfigSchema } from '../src/media-gateway.config';
-import { CallEventsRecorder } from './call-events.recorder';
+import { type CallEventsRecorder } from './call-events.recorder';
+import { CallsObserver, gatewayFor } from './e2e-harness';
 
 jest.setTimeout(90_000);
 
 const namespace = uniqueNamespace('leg');
-
-async function gatewayFor(site: AsteriskInstance): Promise<INestApplication> {
-  const app = await startMediaGateway(
-    loadConfig(mediaGatewayConfigSchema, {
-      SITE: site.site.name,
-      ARI_URL: site.ariUrl,
-      ARI_USER: site.ariUser,
-      ARI_PASSWORD: site.ariPassword,
-      NATS_NAMESPACE: namespace,
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: String(await freePort()),
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    }),
-  );
-  const ari = app.get(AriConnection);
-  if (!ari.isConnected) await once(ari, 'connected');
-  return app;
-}
 
 /** Asterisk's own RTP counters for a channel (ARI rtp_statistics). */
 async function rtpOf(site: AsteriskInstance, channelId: string): Promise<{ txcount: number; rxcount: number } | undefined> {
@@ -46,12 +24,10 @@ async function rtpOf(site: AsteriskInstance, channelId: string): Promise<{ txcou
 describe('agent legs across sites', () => {
   let sites: Sites;
   let gateways: INestApplication[] = [];
-  let observer: MessagingConnection;
+  let observer: CallsObserver;
   let client: CommandClient;
   let recorder: CallEventsRecorder;
   const agentPort = { answers: 0, silent: 0 };
-  const calls: CallRef[] = [];
-  const callArrived: ((call: CallRef) => void)[] = [];
 
   beforeAll(async () => {
     await ensureLocalInfra();
@@ -70,30 +46,19 @@ describe('agent legs across sites', () => {
             }
           : site,
     });
-    gateways = [await gatewayFor(sites.bj), await gatewayFor(sites.sz)];
-    observer = await MessagingConnection.connect({ servers: 'nats://127.0.0.1:4222', namespace, connectionName: 'e2e', queueGroup: 'e2e' });
-    client = new CommandClient(observer);
-    recorder = new CallEventsRecorder(observer);
-    recorder.onEvent((event) => {
-      if (event.name !== 'started') return;
-      const call = (event.message as CallStarted).call as CallRef;
-      calls.push(call);
-      callArrived.shift()?.(call);
-    });
-    await recorder.start();
+    gateways = [await gatewayFor(sites.bj, namespace), await gatewayFor(sites.sz, namespace)];
+    observer = await CallsObserver.start(namespace);
+    client = new CommandClient(observer.connection);
+    recorder = observer.recorder;
   });
 
   afterAll(async () => {
-    await recorder?.stop();
-    for (const app of gateways) await app.close();
-    for (const domain of ['call', 'deadletter']) await observer?.jsm.streams.delete(streamNameOf(namespace, domain)).catch(() => undefined);
     await observer?.close();
+    for (const app of gateways) await app.close();
     await sites?.remove();
   });
 
-  function nextCall(): Promise<CallRef> {
-    return new Promise((resolve) => callArrived.push(resolve));
-  }
+  const nextCall = () => observer.nextCall();
 
   function callerDialsBj() {
     return runSipp({
@@ -105,8 +70,6 @@ describe('agent legs across sites', () => {
     });
   }
 
-  const command = <T>(what: string, outcome: Promise<T>) => outcome;
-
   it('bridges a bj caller with an agent phone at sz, audio both ways, and tears both down on hang-up', async () => {
     const agent = await startSipp({ scenario: 'uas-agent.xml', localPort: agentPort.answers, values: { answer_after_ms: 300 }, timeoutMs: 60_000 });
     const arrived = nextCall();
@@ -114,9 +77,7 @@ describe('agent legs across sites', () => {
     const call = await arrived;
     expect((await client.request(CallCommands.answer, create(CallCommands.answer.request, { commandId: `${call.callId}:a`, call }), { timeoutMs: 5_000 })).ok).toBe(true);
 
-    const originated = await command(
-      'originate',
-      client.request(
+    const originated = await client.request(
         CallCommands.originateLeg,
         create(CallCommands.originateLeg.request, {
           commandId: `${call.callId}:o`,
@@ -125,7 +86,6 @@ describe('agent legs across sites', () => {
           timeoutMs: 15_000,
         }),
         { timeoutMs: 20_000 },
-      ),
     );
     expect(originated).toMatchObject({ ok: true, value: { legId: expect.any(String) } });
     const legId = originated.ok ? originated.value.legId : '';

@@ -168,7 +168,8 @@ export class AsteriskInstance {
 
   private async writeConfig(): Promise<void> {
     const etc = join(this.hostDir, 'etc', 'asterisk');
-    for (const dir of [etc, ...['lib', 'spool', 'run', 'log', 'cache'].map((sub) => join(this.hostDir, sub))]) {
+    // Asterisk creates none of these itself; without spool/recording ARI cannot record (nor list recordings).
+    for (const dir of [etc, ...['lib', 'spool/recording', 'run', 'log', 'cache'].map((sub) => join(this.hostDir, sub))]) {
       await mkdir(dir, { recursive: true });
     }
     const files = renderAsteriskConfig(this.site, { instanceId: this.instanceId, verbose: this.verbose });

@@ -16,7 +16,7 @@ export class CallEventsNotifier {
 
   async publish<S extends DescMessage>(
     definition: EventDefinition<S>,
-    call: LiveCall,
+    call: Pick<LiveCall, 'ref' | 'traceContext'>,
     eventId: string,
     occurredAt: Timestamp,
     fields: Omit<MessageInitShape<S>, 'eventId' | 'call' | 'occurredAt' | '$typeName'>,

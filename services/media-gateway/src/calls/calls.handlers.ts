@@ -2,34 +2,40 @@ import { create } from '@bufbuild/protobuf';
 import {
   type AnswerCall,
   AnswerCallResultSchema,
-  type BridgeLegs,
-  BridgeLegsResultSchema,
-  type OriginateLeg,
-  OriginateLegResultSchema,
-  type CallRef,
   CallCommands,
   type CollectDigits,
   CollectDigitsResultSchema,
+  type GetVariable,
+  GetVariableResultSchema,
   type HangUpCall,
   HangUpCallResultSchema,
   type PlayPrompts,
   PlayPromptsResultSchema,
+  type SendDtmf,
+  SendDtmfResultSchema,
+  type SetMusicOnHold,
+  SetMusicOnHoldResultSchema,
+  type SetVariables,
+  SetVariablesResultSchema,
+  type StopPlayback,
+  StopPlaybackResultSchema,
 } from '@lianluo/contracts';
-import { CommandHandler, NotForThisInstance } from '@lianluo/messaging';
+import { CommandHandler } from '@lianluo/messaging';
 import { Injectable } from '@nestjs/common';
+import { CallCommandRunner } from './call-command-runner';
 import { CallsService } from './calls.service';
-import { CommandOutcomes } from './command-outcomes';
 
-/** Call commands from NATS. Each runs once per command id; other sites' calls are not ours. */
+/** Commands on the caller's channel (and, where a leg id is given, on a leg's). */
 @Injectable()
 export class CallsHandlers {
-  private readonly outcomes = new CommandOutcomes();
-
-  constructor(private readonly calls: CallsService) {}
+  constructor(
+    private readonly calls: CallsService,
+    private readonly runner: CallCommandRunner,
+  ) {}
 
   @CommandHandler(CallCommands.answer)
   answer(request: AnswerCall) {
-    return this.run(request, async (call) => {
+    return this.runner.run(request, async (call) => {
       await this.calls.answer(call);
       return create(AnswerCallResultSchema);
     });
@@ -37,14 +43,22 @@ export class CallsHandlers {
 
   @CommandHandler(CallCommands.play)
   play(request: PlayPrompts) {
-    return this.run(request, async (call) =>
-      create(PlayPromptsResultSchema, { playbackId: await this.calls.play(call, request.media, request.interruptible) }),
+    return this.runner.run(request, async (call) =>
+      create(PlayPromptsResultSchema, { playbackId: await this.calls.play(call, request.media, request.interruptible, request.legId) }),
     );
+  }
+
+  @CommandHandler(CallCommands.stopPlayback)
+  stopPlayback(request: StopPlayback) {
+    return this.runner.run(request, async (call) => {
+      await this.calls.stopPlayback(call, request.playbackId);
+      return create(StopPlaybackResultSchema);
+    });
   }
 
   @CommandHandler(CallCommands.collectDigits)
   collectDigits(request: CollectDigits) {
-    return this.run(request, async (call) =>
+    return this.runner.run(request, async (call) =>
       create(
         CollectDigitsResultSchema,
         await this.calls.collect(call, {
@@ -57,42 +71,42 @@ export class CallsHandlers {
     );
   }
 
-  @CommandHandler(CallCommands.originateLeg)
-  originateLeg(request: OriginateLeg) {
-    return this.run(request, async (call) => {
-      const target = request.destination?.target;
-      const destination =
-        target?.case === 'agent'
-          ? ({ kind: 'agent', site: target.value.site, extension: target.value.extension } as const)
-          : ({ kind: 'pstn', number: target?.value ?? '' } as const);
-      const legId = await this.calls.originate(
-        call,
-        destination,
-        { number: request.callerIdNumber, name: request.callerIdName },
-        request.timeoutMs,
-      );
-      return create(OriginateLegResultSchema, { legId });
+  @CommandHandler(CallCommands.setMusicOnHold)
+  setMusicOnHold(request: SetMusicOnHold) {
+    return this.runner.run(request, async (call) => {
+      await this.calls.setMusicOnHold(call, request.legId, request.on, request.mohClass);
+      return create(SetMusicOnHoldResultSchema);
     });
   }
 
-  @CommandHandler(CallCommands.bridgeLegs)
-  bridgeLegs(request: BridgeLegs) {
-    return this.run(request, async (call) =>
-      create(BridgeLegsResultSchema, { bridgeId: await this.calls.bridge(call, request.legId, request.endTogether) }),
+  @CommandHandler(CallCommands.sendDtmf)
+  sendDtmf(request: SendDtmf) {
+    return this.runner.run(request, async (call) => {
+      await this.calls.sendDtmf(call, request.legId, request.digits);
+      return create(SendDtmfResultSchema);
+    });
+  }
+
+  @CommandHandler(CallCommands.setVariables)
+  setVariables(request: SetVariables) {
+    return this.runner.run(request, async (call) => {
+      await this.calls.setVariables(call, request.legId, request.variables);
+      return create(SetVariablesResultSchema);
+    });
+  }
+
+  @CommandHandler(CallCommands.getVariable)
+  getVariable(request: GetVariable) {
+    return this.runner.run(request, async (call) =>
+      create(GetVariableResultSchema, { value: await this.calls.getVariable(call, request.legId, request.name) }),
     );
   }
 
   @CommandHandler(CallCommands.hangUp)
   hangUp(request: HangUpCall) {
-    return this.run(request, async (call) => {
+    return this.runner.run(request, async (call) => {
       await this.calls.hangUp(call, request.cause);
       return create(HangUpCallResultSchema);
     });
-  }
-
-  private run<T>(request: { commandId: string; call?: CallRef | undefined }, execute: (call: CallRef) => Promise<T>): Promise<T> {
-    const call = request.call as CallRef; // validated by the contract before we are called
-    if (call.site !== this.calls.site) throw new NotForThisInstance(`call ${call.callId} belongs to site ${call.site}`);
-    return this.outcomes.once(request.commandId, () => execute(call));
   }
 }

@@ -1,14 +1,42 @@
+import { createRecordingStore } from '@lianluo/recording-store';
 import { Module } from '@nestjs/common';
+import { MEDIA_GATEWAY_CONFIG, type MediaGatewayConfig } from '../media-gateway.config';
 import { AriConnection } from '../ari/ari-connection';
+import { LegsHandlers } from '../legs/legs.handlers';
+import { LegsService } from '../legs/legs.service';
+import { RecordingsHandlers } from '../recordings/recordings.handlers';
+import { RecordingsService } from '../recordings/recordings.service';
+import { RECORDING_STORE } from '../recordings/recording-store.token';
+import { TransitService } from '../transit/transit.service';
+import { CallCommandRunner } from './call-command-runner';
+import { CallRegistry } from './call-registry';
 import { CallsAri } from './calls.ari';
 import { CallEventsNotifier } from './calls.events';
 import { CallsHandlers } from './calls.handlers';
 import { CallsService } from './calls.service';
 import { CLOCK, systemClock } from './clock';
-import { TransitService } from '../transit/transit.service';
 
 @Module({
-  providers: [AriConnection, CallsService, CallsAri, CallsHandlers, CallEventsNotifier, TransitService, { provide: CLOCK, useValue: systemClock }],
+  providers: [
+    AriConnection,
+    CallRegistry,
+    CallsService,
+    LegsService,
+    RecordingsService,
+    CallsAri,
+    CallCommandRunner,
+    CallsHandlers,
+    LegsHandlers,
+    RecordingsHandlers,
+    CallEventsNotifier,
+    TransitService,
+    { provide: CLOCK, useValue: systemClock },
+    {
+      provide: RECORDING_STORE,
+      inject: [MEDIA_GATEWAY_CONFIG],
+      useFactory: (config: MediaGatewayConfig) => createRecordingStore(config),
+    },
+  ],
   exports: [AriConnection],
 })
 export class CallsModule {}

@@ -11,38 +11,36 @@ import type {
   ChannelStateChange,
   Playback,
   PlaybackFinished,
+  PlaybackStarted,
   StasisEnd,
   StasisStart,
 } from 'ari-client';
 import { randomUUID } from 'node:crypto';
-import { Gauge, register } from 'prom-client';
 import { AriConnection } from '../ari/ari-connection';
+import { LegsService, stasisArgs } from '../legs/legs.service';
 import { MEDIA_GATEWAY_CONFIG, type MediaGatewayConfig } from '../media-gateway.config';
+import { CallRegistry } from './call-registry';
 import { CallEventsNotifier, timestampOf } from './calls.events';
-import { CallGone, commandFailureFromAri } from './calls.errors';
+import { commandFailureFromAri } from './calls.errors';
 import { CLOCK, type Clock } from './clock';
 import { type CollectRule, type Collected, DigitCollector } from './digit-collector';
-import { CHANNEL_VARS, type Leg, type LiveCall } from './live-call';
+import { CHANNEL_VARS, type LiveCall } from './live-call';
 import { NORMAL_CLEARING, causeText } from './q850';
 
 /**
  * Live calls of this site: follows ARI events into call events and executes call commands.
- * State that must outlive this process (tenant, trace) rides on channel variables, so a
- * restarted gateway adopts the calls still in Stasis.
+ * State that must outlive this process (tenant, trace, legs, bridges) rides on channel
+ * variables, Stasis arguments and bridge names, so a restarted gateway adopts the calls
+ * still in Stasis.
  */
 @Injectable()
 export class CallsService {
   private readonly logger = new Logger(CallsService.name);
-  private readonly live = new Map<string, LiveCall>();
-  /** Per channel, ARI events are handled one after another, in arrival order. */
-  private readonly lanes = new Map<string, Promise<unknown>>();
-  /** Leg channel id → the channel id of the call it belongs to. */
-  private readonly legOwners = new Map<string, string>();
-  private readonly activeCalls = (register.getSingleMetric('lianluo_calls_active') as Gauge<'site'> | undefined) ??
-    new Gauge({ name: 'lianluo_calls_active', help: 'Calls in the Stasis application of this site.', labelNames: ['site'] });
 
   constructor(
     private readonly ari: AriConnection,
+    private readonly registry: CallRegistry,
+    private readonly legs: LegsService,
     private readonly notifier: CallEventsNotifier,
     @Inject(MEDIA_GATEWAY_CONFIG) private readonly config: MediaGatewayConfig,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -55,12 +53,12 @@ export class CallsService {
   // ---- ARI events -------------------------------------------------------------------
 
   onStasisStart(event: StasisStart, channel: Channel): void {
-    if (event.args?.[0] === 'leg') {
-      this.onLegAnswered(event, channel, event.args[1] ?? '');
+    if (this.legs.claims(event)) {
+      this.legs.onStasisStart(event, channel);
       return;
     }
-    this.inLane(channel.id, async () => {
-      if (this.live.has(channel.id)) return;
+    this.registry.handleInLane(channel.id, async () => {
+      if (this.registry.has(channel.id)) return;
       const call = await this.adopt(channel, true);
       await this.notifier.publish(CallEvents.started, call, `${call.ref.callId}:started`, timestampOf(event.timestamp), {
         ani: channel.caller?.number ?? '',
@@ -73,55 +71,74 @@ export class CallsService {
   }
 
   onStateChange(event: ChannelStateChange, channel: Channel): void {
-    const owner = this.legOwners.get(channel.id);
-    if (owner) {
-      if (channel.state === 'Ringing') this.onLegRinging(event, channel, owner);
+    if (this.legs.isLeg(channel.id)) {
+      this.legs.onStateChange(event, channel);
       return;
     }
     if (channel.state !== 'Up') return;
-    this.inLane(channel.id, async () => {
-      const call = this.live.get(channel.id);
+    this.registry.handleInLane(channel.id, async () => {
+      const call = this.registry.get(channel.id);
       if (call) await this.publishAnswered(call, event.timestamp);
     });
   }
 
   onDtmf(event: ChannelDtmfReceived, channel: Channel): void {
-    this.inLane(channel.id, async () => {
-      const call = this.live.get(channel.id);
+    const owner = this.registry.callOfChannel(channel.id);
+    if (!owner) return;
+    this.registry.handleInLane(owner.channelId, async () => {
+      const call = this.registry.get(owner.channelId);
       if (!call) return;
-      if (call.collector && !call.collector.done) call.collector.feed(event.digit);
-      else call.typeAhead += event.digit;
-      for (const playbackId of call.interruptiblePlaybacks) void this.stopPlayback(call, playbackId);
-      await this.notifier.publish(CallEvents.dtmfReceived, call, `${call.ref.callId}:dtmf:${event.timestamp}:${event.digit}`, timestampOf(event.timestamp), {
+      if (channel.id === call.channelId) {
+        if (call.collector && !call.collector.done) call.collector.feed(event.digit);
+        else call.typeAhead += event.digit;
+      }
+      for (const [playbackId, target] of call.playbacks) {
+        if (target === channel.id && call.interruptiblePlaybacks.has(playbackId)) void this.stopOne(call, playbackId);
+      }
+      await this.notifier.publish(CallEvents.dtmfReceived, call, `${channel.id}:dtmf:${event.timestamp}:${event.digit}`, timestampOf(event.timestamp), {
         digit: event.digit,
         durationMs: event.duration_ms ?? 0,
+        legId: channel.id,
       });
     });
   }
 
+  onPlaybackStarted(event: PlaybackStarted, playback: Playback): void {
+    const call = this.callOfPlayback(playback);
+    if (!call) return;
+    this.registry.handleInLane(call.channelId, () =>
+      this.notifier.publish(CallEvents.playbackStarted, call, `${call.ref.callId}:playback:${playback.id}:started`, timestampOf(event.timestamp), {
+        playbackId: playback.id,
+        mediaUri: playback.media_uri ?? '',
+        legId: call.playbacks.get(playback.id) ?? call.channelId,
+      }),
+    );
+  }
+
   onPlaybackFinished(event: PlaybackFinished, playback: Playback): void {
-    const channelId = playback.target_uri?.startsWith('channel:') ? playback.target_uri.slice('channel:'.length) : undefined;
-    if (!channelId) return;
-    this.inLane(channelId, async () => {
-      const call = this.live.get(channelId);
-      if (!call) return;
+    const call = this.callOfPlayback(playback);
+    if (!call) return;
+    this.registry.handleInLane(call.channelId, async () => {
       const stopped = call.stoppedPlaybacks.delete(playback.id);
+      const legId = call.playbacks.get(playback.id) ?? call.channelId;
       call.interruptiblePlaybacks.delete(playback.id);
+      call.playbacks.delete(playback.id);
       const end = playback.state === 'failed' ? PlaybackEnd.FAILED : stopped ? PlaybackEnd.STOPPED : PlaybackEnd.COMPLETED;
       await this.notifier.publish(CallEvents.playbackFinished, call, `${call.ref.callId}:playback:${playback.id}`, timestampOf(event.timestamp), {
         playbackId: playback.id,
         mediaUri: playback.media_uri ?? '',
         end,
+        legId,
       });
     });
   }
 
   /** The far end (or Asterisk) asks to hang up: remember why, StasisEnd follows. */
   onHangupRequest(event: ChannelHangupRequest, channel: Channel): void {
-    const leg = this.legOf(channel.id);
-    if (leg && leg.hangupCause === undefined && event.cause && event.cause < 128 && !event.soft) leg.hangupCause = event.cause;
-    const call = this.live.get(channel.id);
-    if (call && call.hangupCause === undefined && event.cause && event.cause < 128 && !event.soft) call.hangupCause = event.cause;
+    const cause = event.cause && event.cause < 128 && !event.soft ? event.cause : undefined;
+    this.legs.onHangupRequest(channel.id, cause);
+    const call = this.registry.get(channel.id);
+    if (call && call.hangupCause === undefined && cause) call.hangupCause = cause;
   }
 
   /**
@@ -129,12 +146,12 @@ export class CallsService {
    * application at StasisEnd, so this (not ChannelDestroyed) is where the call ends for us.
    */
   onStasisEnd(event: StasisEnd, channel: Channel): void {
-    if (this.legOwners.has(channel.id)) {
-      this.onLegEnded(channel.id, undefined, event.timestamp);
+    if (this.legs.isLeg(channel.id)) {
+      this.legs.onLegEnded(channel.id, undefined, event.timestamp);
       return;
     }
-    this.inLane(channel.id, async () => {
-      const call = this.live.get(channel.id);
+    this.registry.handleInLane(channel.id, async () => {
+      const call = this.registry.get(channel.id);
       if (!call) return;
       const cause = call.hangupCause ?? NORMAL_CLEARING;
       await this.end(call, cause, causeText(cause), event.timestamp);
@@ -142,12 +159,12 @@ export class CallsService {
   }
 
   onDestroyed(event: ChannelDestroyed, channel: Channel): void {
-    if (this.legOwners.has(channel.id)) {
-      this.onLegEnded(channel.id, event.cause, event.timestamp);
+    if (this.legs.isLeg(channel.id)) {
+      this.legs.onLegEnded(channel.id, event.cause, event.timestamp);
       return;
     }
-    this.inLane(channel.id, async () => {
-      const call = this.live.get(channel.id);
+    this.registry.handleInLane(channel.id, async () => {
+      const call = this.registry.get(channel.id);
       if (!call) return;
       const cause = call.hangupCause ?? event.cause ?? NORMAL_CLEARING;
       await this.end(call, cause, event.cause_txt || causeText(cause), event.timestamp);
@@ -156,36 +173,34 @@ export class CallsService {
 
   /**
    * After every ARI (re)connection: adopt calls still in our application that we do not
-   * know (this process restarted), and end the ones Asterisk no longer has (it restarted).
+   * know (this process restarted), re-attach their legs and bridges, and end the calls
+   * Asterisk no longer has (it restarted).
    */
   async resync(): Promise<void> {
-    const channels = await this.ari.client.channels.list();
-    const ours = channels.filter((c) => c.dialplan?.app_name === 'Stasis' && (c.dialplan.app_data ?? '').split(',')[0] === this.config.ARI_APP);
-    const present = new Set(ours.map((c) => c.id));
-    for (const channel of ours) {
-      this.inLane(channel.id, async () => {
-        if (!this.live.has(channel.id)) await this.adopt(channel, false);
-      });
-    }
-    for (const call of [...this.live.values()]) {
+    const channels = (await this.ari.client.channels.list()).filter((c) => stasisArgs(c)[0] === this.config.ARI_APP);
+    // Callers entered with the bare application name; legs, snoops and transit carry a role.
+    const callers = channels.filter((c) => stasisArgs(c).length === 1 && !endpointOf(c.name).startsWith('site-'));
+    const present = new Set(callers.map((c) => c.id));
+    await Promise.all(
+      callers.map((channel) =>
+        this.registry.inLane(channel.id, async () => {
+          if (!this.registry.has(channel.id)) await this.adopt(channel, false);
+        }),
+      ),
+    );
+    await this.legs.resync(channels);
+    for (const call of this.registry.all()) {
       if (!present.has(call.channelId)) {
-        this.inLane(call.channelId, () => this.end(call, 0, 'Channel lost while ARI was disconnected', undefined));
+        this.registry.handleInLane(call.channelId, () => this.end(call, 0, 'Channel lost while ARI was disconnected', undefined));
       }
     }
-    this.logger.log({ adopted: ours.length, site: this.site }, 'calls resynchronised from ARI');
+    this.logger.log({ calls: callers.length, legs: channels.length - callers.length, site: this.site }, 'calls resynchronised from ARI');
   }
 
   // ---- commands ---------------------------------------------------------------------
 
-  /** The live call a command names; `NotForThisInstance` is the caller's concern. */
-  callOf(ref: CallRef): LiveCall {
-    const call = this.live.get(ref.callId);
-    if (!call || call.ref.tenant !== ref.tenant) throw new CallGone(ref.callId);
-    return call;
-  }
-
   async answer(ref: CallRef): Promise<void> {
-    const call = this.callOf(ref);
+    const call = this.registry.callOf(ref);
     try {
       await this.ari.client.channels.answer({ channelId: call.channelId });
     } catch (error) {
@@ -193,21 +208,81 @@ export class CallsService {
     }
   }
 
-  async play(ref: CallRef, media: readonly string[], interruptible: boolean): Promise<string> {
-    const call = this.callOf(ref);
+  async play(ref: CallRef, media: readonly string[], interruptible: boolean, legId = ''): Promise<string> {
+    const call = this.registry.callOf(ref);
+    const channelId = this.registry.channelOf(call, legId);
     const playbackId = randomUUID();
+    call.playbacks.set(playbackId, channelId);
     if (interruptible) call.interruptiblePlaybacks.add(playbackId);
     try {
-      await this.ari.client.channels.play({ channelId: call.channelId, media: media.join(','), playbackId });
+      await this.ari.client.channels.play({ channelId, media: media.join(','), playbackId });
     } catch (error) {
       call.interruptiblePlaybacks.delete(playbackId);
+      call.playbacks.delete(playbackId);
       throw commandFailureFromAri(error, `play on ${ref.callId}`);
     }
     return playbackId;
   }
 
+  /** Stops one playback, or all of the call's when no id is given; an already finished one is fine. */
+  async stopPlayback(ref: CallRef, playbackId: string): Promise<void> {
+    const call = this.registry.callOf(ref);
+    if (playbackId && !call.playbacks.has(playbackId)) return;
+    const ids = playbackId ? [playbackId] : [...call.playbacks.keys()];
+    await Promise.all(ids.map((id) => this.stopOne(call, id)));
+  }
+
+  async setMusicOnHold(ref: CallRef, legId: string, on: boolean, mohClass: string): Promise<void> {
+    const call = this.registry.callOf(ref);
+    const channelId = this.registry.channelOf(call, legId);
+    const channels = this.ari.client.channels;
+    try {
+      if (on) await channels.startMoh({ channelId, mohClass: mohClass || 'default' });
+      else await channels.stopMoh({ channelId });
+    } catch (error) {
+      throw commandFailureFromAri(error, `music on hold for ${channelId}`);
+    }
+  }
+
+  async sendDtmf(ref: CallRef, legId: string, digits: string): Promise<void> {
+    const call = this.registry.callOf(ref);
+    const channelId = this.registry.channelOf(call, legId);
+    try {
+      await this.ari.client.channels.sendDTMF({ channelId, dtmf: digits, between: 100, duration: 100 });
+    } catch (error) {
+      throw commandFailureFromAri(error, `send DTMF to ${channelId}`);
+    }
+  }
+
+  async setVariables(ref: CallRef, legId: string, variables: Readonly<Record<string, string>>): Promise<void> {
+    const call = this.registry.callOf(ref);
+    const channelId = this.registry.channelOf(call, legId);
+    try {
+      for (const [variable, value] of Object.entries(variables)) {
+        await this.ari.client.channels.setChannelVar({ channelId, variable, value });
+      }
+    } catch (error) {
+      throw commandFailureFromAri(error, `set variables on ${channelId}`);
+    }
+  }
+
+  async getVariable(ref: CallRef, legId: string, variable: string): Promise<string> {
+    const call = this.registry.callOf(ref);
+    const channelId = this.registry.channelOf(call, legId);
+    try {
+      return (await this.ari.client.channels.getChannelVar({ channelId, variable })).value ?? '';
+    } catch (error) {
+      // An unset variable is a 404 from ARI, which is an empty value to the caller, not a gone call.
+      if (/not found|does not exist|unable to read/i.test(String((error as Error)?.message)) && this.registry.has(call.channelId)) {
+        const stillThere = await this.ari.client.channels.get({ channelId }).then(() => true, () => false);
+        if (stillThere) return '';
+      }
+      throw commandFailureFromAri(error, `read ${variable} on ${channelId}`);
+    }
+  }
+
   async collect(ref: CallRef, rule: CollectRule): Promise<Collected> {
-    const call = this.callOf(ref);
+    const call = this.registry.callOf(ref);
     if (call.collector && !call.collector.done) {
       throw new CommandFailure(ErrorKind.FAILED_PRECONDITION, `call ${ref.callId} is already collecting digits`);
     }
@@ -219,90 +294,8 @@ export class CallsService {
     return collector.result;
   }
 
-  /**
-   * Dials a leg and resolves once it answers; fails with TIMEOUT when nobody answers in
-   * time, FAILED_PRECONDITION when busy, UNAVAILABLE when it cannot be reached. The caller
-   * hears nothing of it either way.
-   */
-  async originate(ref: CallRef, destination: LegTarget, callerId: { number: string; name: string }, timeoutMs: number): Promise<string> {
-    const call = this.callOf(ref);
-    const legId = `${call.channelId}-${randomUUID().slice(0, 8)}`;
-    const endpoint =
-      destination.kind === 'pstn'
-        ? `PJSIP/${destination.number}@trunk`
-        : destination.site === this.site
-          ? `PJSIP/${destination.extension}`
-          : `PJSIP/${destination.extension}@site-${destination.site}`;
-    const leg: Leg = {
-      legId,
-      destination: endpoint,
-      startedAt: this.clock.now(),
-      timeoutMs,
-      answered: false,
-      ringingPublished: false,
-      ended: false,
-      hangupCause: undefined,
-      outcome: undefined,
-    };
-    const answered = new Promise<void>((resolve, reject) => (leg.outcome = { resolve, reject }));
-    call.legs.set(legId, leg);
-    this.legOwners.set(legId, call.channelId);
-    try {
-      await this.ari.client.channels.originate({
-        endpoint,
-        app: this.config.ARI_APP,
-        appArgs: `leg,${call.channelId}`,
-        callerId: `"${(callerId.name || call.caller.name).replace(/"/g, '')}" <${callerId.number || call.caller.number}>`,
-        timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
-        channelId: legId,
-        variables: { [CHANNEL_VARS.tenant]: call.ref.tenant, [CHANNEL_VARS.callId]: call.ref.callId },
-      } as never);
-    } catch (error) {
-      call.legs.delete(legId);
-      this.legOwners.delete(legId);
-      throw commandFailureFromAri(error, `originate ${endpoint} for ${ref.callId}`);
-    }
-    // Asterisk's own originate timeout ends the leg; this only guards against a lost event.
-    const guard = this.clock.setTimeout(() => {
-      if (!leg.answered && !leg.ended) {
-        leg.outcome?.reject(new CommandFailure(ErrorKind.TIMEOUT, `${endpoint} did not answer within ${timeoutMs} ms`));
-        void this.ari.client.channels.hangup({ channelId: legId }).catch(() => undefined);
-      }
-    }, timeoutMs + 5_000);
-    try {
-      await answered;
-    } finally {
-      this.clock.clearTimeout(guard);
-    }
-    return legId;
-  }
-
-  /** Puts the caller and an answered leg into the call's bridge (made on first use). */
-  async bridge(ref: CallRef, legId: string, endTogether: boolean): Promise<string> {
-    const call = this.callOf(ref);
-    const leg = call.legs.get(legId);
-    if (!leg || leg.ended) throw CommandFailure.gone(`leg ${legId} of call ${ref.callId} is not live`);
-    if (!leg.answered) throw new CommandFailure(ErrorKind.FAILED_PRECONDITION, `leg ${legId} has not answered yet`);
-    const client = this.ari.client;
-    try {
-      if (!call.bridge) {
-        const bridgeId = `${call.channelId}-bridge`;
-        await client.bridges.create({ type: 'mixing', bridgeId, name: call.channelId });
-        call.bridge = { bridgeId, endTogether };
-      }
-      await client.bridges.addChannel({ bridgeId: call.bridge.bridgeId, channel: `${call.channelId},${legId}` });
-    } catch (error) {
-      throw commandFailureFromAri(error, `bridge ${ref.callId} with ${legId}`);
-    }
-    await this.notifier.publish(CallEvents.bridged, call, `${call.bridge.bridgeId}:${legId}:bridged`, timestampOf(undefined), {
-      bridgeId: call.bridge.bridgeId,
-      members: [call.channelId, legId],
-    });
-    return call.bridge.bridgeId;
-  }
-
   async hangUp(ref: CallRef, cause: number): Promise<void> {
-    const call = this.callOf(ref);
+    const call = this.registry.callOf(ref);
     call.hangupCause ??= cause || NORMAL_CLEARING;
     try {
       await this.ari.client.channels.hangup({ channelId: call.channelId, reason_code: String(call.hangupCause) } as never);
@@ -311,87 +304,7 @@ export class CallsService {
     }
   }
 
-  // ---- legs -------------------------------------------------------------------------
-
-  private legOf(channelId: string): Leg | undefined {
-    const owner = this.legOwners.get(channelId);
-    return owner ? this.live.get(owner)?.legs.get(channelId) : undefined;
-  }
-
-  private onLegRinging(event: ChannelStateChange, channel: Channel, owner: string): void {
-    this.inLane(owner, async () => {
-      const call = this.live.get(owner);
-      const leg = call?.legs.get(channel.id);
-      if (!call || !leg || leg.ringingPublished) return;
-      leg.ringingPublished = true;
-      await this.notifier.publish(CallEvents.legRinging, call, `${leg.legId}:ringing`, timestampOf(event.timestamp), {
-        legId: leg.legId,
-        destination: leg.destination,
-      });
-    });
-  }
-
-  private onLegAnswered(event: StasisStart, channel: Channel, owner: string): void {
-    this.inLane(owner, async () => {
-      const call = this.live.get(owner);
-      const leg = call?.legs.get(channel.id);
-      if (!call || !leg || leg.ended) {
-        // The call ended while this leg rang: nobody is left to talk to.
-        await this.ari.client.channels.hangup({ channelId: channel.id }).catch(() => undefined);
-        return;
-      }
-      leg.answered = true;
-      await this.notifier.publish(CallEvents.legAnswered, call, `${leg.legId}:answered`, timestampOf(event.timestamp), {
-        legId: leg.legId,
-        destination: leg.destination,
-      });
-      leg.outcome?.resolve();
-    });
-  }
-
-  private onLegEnded(channelId: string, destroyCause: number | undefined, timestamp: string | undefined): void {
-    const owner = this.legOwners.get(channelId);
-    if (!owner) return;
-    this.inLane(owner, async () => {
-      const call = this.live.get(owner);
-      const leg = call?.legs.get(channelId);
-      if (!call || !leg || leg.ended) return;
-      leg.ended = true;
-      call.legs.delete(channelId);
-      this.legOwners.delete(channelId);
-      const cause = leg.hangupCause ?? destroyCause ?? NORMAL_CLEARING;
-      if (!leg.answered) leg.outcome?.reject(this.unansweredFailure(leg, cause));
-      await this.notifier.publish(CallEvents.legHungUp, call, `${leg.legId}:hungup`, timestampOf(timestamp), {
-        legId: leg.legId,
-        cause,
-        causeText: causeText(cause),
-      });
-      if (leg.answered && call.bridge?.endTogether) {
-        call.hangupCause ??= NORMAL_CLEARING;
-        await this.ari.client.channels.hangup({ channelId: call.channelId }).catch(() => undefined);
-      }
-    });
-  }
-
-  private unansweredFailure(leg: Leg, cause: number): CommandFailure {
-    const rang = this.clock.now() - leg.startedAt;
-    if (cause === 19 || cause === 18 || rang >= leg.timeoutMs - 500) {
-      return new CommandFailure(ErrorKind.TIMEOUT, `${leg.destination} did not answer within ${leg.timeoutMs} ms`);
-    }
-    if (cause === 17) return new CommandFailure(ErrorKind.FAILED_PRECONDITION, `${leg.destination} is busy`);
-    return new CommandFailure(ErrorKind.UNAVAILABLE, `${leg.destination} could not be reached: ${causeText(cause)} (${cause})`);
-  }
-
   // ---- internals --------------------------------------------------------------------
-
-  private inLane(channelId: string, work: () => Promise<void>): void {
-    const previous = this.lanes.get(channelId) ?? Promise.resolve();
-    const next = previous.then(work).catch((error) => this.logger.error({ channelId, err: error }, 'call event handling failed'));
-    this.lanes.set(channelId, next);
-    void next.then(() => {
-      if (this.lanes.get(channelId) === next && !this.live.has(channelId)) this.lanes.delete(channelId);
-    });
-  }
 
   /** Registers a channel as a live call; `fresh` for a new call, otherwise one found at resync. */
   private async adopt(channel: Channel, fresh: boolean): Promise<LiveCall> {
@@ -434,9 +347,11 @@ export class CallsService {
       hangupCause: undefined,
       legs: new Map(),
       bridge: undefined,
+      consultation: undefined,
+      playbacks: new Map(),
+      recordings: new Map(),
     };
-    this.live.set(channel.id, call);
-    this.activeCalls.set({ site: this.site }, this.live.size);
+    this.registry.add(call);
     return call;
   }
 
@@ -447,34 +362,23 @@ export class CallsService {
   }
 
   private async end(call: LiveCall, cause: number, text: string, timestamp: string | undefined): Promise<void> {
-    this.live.delete(call.channelId);
-    this.activeCalls.set({ site: this.site }, this.live.size);
     call.collector?.hangUp();
-    const client = this.ari.isConnected ? this.ari.client : undefined;
-    for (const leg of call.legs.values()) {
-      if (leg.ended) continue;
-      leg.ended = true;
-      this.legOwners.delete(leg.legId);
-      leg.outcome?.reject(CommandFailure.gone(`call ${call.ref.callId} ended while ${leg.destination} rang`));
-      await client?.channels.hangup({ channelId: leg.legId }).catch(() => undefined);
-      await this.notifier.publish(CallEvents.legHungUp, call, `${leg.legId}:hungup`, timestampOf(timestamp), {
-        legId: leg.legId,
-        cause: NORMAL_CLEARING,
-        causeText: causeText(NORMAL_CLEARING),
-      });
-    }
-    if (call.bridge) await client?.bridges.destroy({ bridgeId: call.bridge.bridgeId }).catch(() => undefined);
+    await this.legs.endAll(call, timestamp);
+    this.registry.remove(call);
     await this.notifier.publish(CallEvents.hungUp, call, `${call.ref.callId}:hungup`, timestampOf(timestamp), { cause, causeText: text });
   }
 
-  private async stopPlayback(call: LiveCall, playbackId: string): Promise<void> {
+  private callOfPlayback(playback: Playback): LiveCall | undefined {
+    const channelId = playback.target_uri?.startsWith('channel:') ? playback.target_uri.slice('channel:'.length) : undefined;
+    return channelId ? this.registry.callOfChannel(channelId) : undefined;
+  }
+
+  private async stopOne(call: LiveCall, playbackId: string): Promise<void> {
     call.stoppedPlaybacks.add(playbackId);
     call.interruptiblePlaybacks.delete(playbackId);
     await this.ari.client.playbacks.stop({ playbackId }).catch(() => call.stoppedPlaybacks.delete(playbackId));
   }
 }
-
-export type LegTarget = { kind: 'agent'; site: string; extension: string } | { kind: 'pstn'; number: string };
 
 /** `PJSIP/trunk-00000001` → `trunk`. */
 export function endpointOf(channelName: string | undefined): string {

@@ -20,7 +20,32 @@ export interface LiveCall {
   hangupCause: number | undefined;
   /** Legs dialled for this call (agents, consultations), by leg id = their channel id. */
   readonly legs: Map<string, Leg>;
+  /** The bridge where the caller talks to legs, made on first use. */
   bridge: { readonly bridgeId: string; readonly endTogether: boolean } | undefined;
+  /** An attended transfer in its consultation step. */
+  consultation: Consultation | undefined;
+  /** Playback id → the channel that hears it. */
+  readonly playbacks: Map<string, string>;
+  /** Recordings running for this call, by recording id. */
+  readonly recordings: Map<string, ActiveRecording>;
+}
+
+export type LegRole = 'agent' | 'supervisor';
+
+export interface Consultation {
+  readonly bridgeId: string;
+  /** The leg (agent) who consults; back in the call's bridge if the consultation is cancelled. */
+  readonly consultingLegId: string;
+  readonly consultedLegId: string;
+}
+
+export interface ActiveRecording {
+  readonly recordingId: string;
+  /** Asterisk's name for it: `lianluo/<tenant>/<recordingId>`. */
+  readonly name: string;
+  readonly format: string;
+  /** The caller's channel, or the bridge for a conversation. */
+  readonly targetId: string;
 }
 
 /** A second channel of a call: an agent's phone or a number dialled out. */
@@ -34,6 +59,13 @@ export interface Leg {
   ringingPublished: boolean;
   ended: boolean;
   hangupCause: number | undefined;
+  readonly role: LegRole;
+  /** In the call's bridge now (not consulting, not supervising from the side). */
+  inBridge: boolean;
+  /** Hung up or moved away by a command: its end does not end the call. */
+  released: boolean;
+  /** A supervisor listening or whispering: the snoop channel and the side bridge. */
+  supervision: { readonly snoopId: string; readonly bridgeId: string } | undefined;
   /** Settles the originate command waiting for this leg. */
   outcome: { resolve: () => void; reject: (failure: Error) => void } | undefined;
 }
@@ -44,3 +76,16 @@ export const CHANNEL_VARS = {
   callId: 'LIANLUO_CALL_ID',
   traceparent: 'LIANLUO_TRACEPARENT',
 } as const;
+
+/**
+ * Stasis arguments of channels we create, so a restarted gateway knows what each is:
+ * `leg,<call id>,<role>`, `snoop,<call id>,<supervisor leg id>`, `transit,<inbound id>`.
+ */
+export const STASIS_ROLES = { leg: 'leg', snoop: 'snoop', transit: 'transit' } as const;
+
+/**
+ * Bridge names carry what a restarted gateway needs to know about a bridge:
+ * `<call id>|call|end-together` or `|call|keep-caller`, `<call id>|consult|<consulting>|<consulted>`,
+ * `<call id>|supervise|<supervisor leg id>`.
+ */
+export const BRIDGE_NAME_SEPARATOR = '|';

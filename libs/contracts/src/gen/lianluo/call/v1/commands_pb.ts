@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lianluo/call/v1/commands.proto.
  */
 export const file_lianluo_call_v1_commands: GenFile = /*@__PURE__*/
-  fileDesc("Ch5saWFubHVvL2NhbGwvdjEvY29tbWFuZHMucHJvdG8SD2xpYW5sdW8uY2FsbC52MSJICgpBbnN3ZXJDYWxsEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmIhIKEEFuc3dlckNhbGxSZXN1bHQifwoPQW5zd2VyQ2FsbFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5jYWxsLnYxLkFuc3dlckNhbGxSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUibwoLUGxheVByb21wdHMSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSDQoFbWVkaWEYAyADKAkSFQoNaW50ZXJydXB0aWJsZRgEIAEoCCIoChFQbGF5UHJvbXB0c1Jlc3VsdBITCgtwbGF5YmFja19pZBgBIAEoCSKBAQoQUGxheVByb21wdHNSZXBseRIwCgJvaxgBIAEoCzIiLmxpYW5sdW8uY2FsbC52MS5QbGF5UHJvbXB0c1Jlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSKzAQoNQ29sbGVjdERpZ2l0cxISCgpjb21tYW5kX2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhISCgptYXhfZGlnaXRzGAMgASgNEhIKCnRlcm1pbmF0b3IYBCABKAkSHgoWZmlyc3RfZGlnaXRfdGltZW91dF9tcxgFIAEoDRIeChZpbnRlcl9kaWdpdF90aW1lb3V0X21zGAYgASgNIk8KE0NvbGxlY3REaWdpdHNSZXN1bHQSDgoGZGlnaXRzGAEgASgJEigKA2VuZBgCIAEoDjIbLmxpYW5sdW8uY2FsbC52MS5Db2xsZWN0RW5kIoUBChJDb2xsZWN0RGlnaXRzUmVwbHkSMgoCb2sYASABKAsyJC5saWFubHVvLmNhbGwudjEuQ29sbGVjdERpZ2l0c1Jlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJXCgpIYW5nVXBDYWxsEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEg0KBWNhdXNlGAMgASgNIhIKEEhhbmdVcENhbGxSZXN1bHQifwoPSGFuZ1VwQ2FsbFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5jYWxsLnYxLkhhbmdVcENhbGxSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiXwoOTGVnRGVzdGluYXRpb24SLAoFYWdlbnQYASABKAsyGy5saWFubHVvLmNhbGwudjEuQWdlbnRQaG9uZUgAEhUKC3BzdG5fbnVtYmVyGAIgASgJSABCCAoGdGFyZ2V0Ii0KCkFnZW50UGhvbmUSDAoEc2l0ZRgBIAEoCRIRCglleHRlbnNpb24YAiABKAkixgEKDE9yaWdpbmF0ZUxlZxISCgpjb21tYW5kX2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhI0CgtkZXN0aW5hdGlvbhgDIAEoCzIfLmxpYW5sdW8uY2FsbC52MS5MZWdEZXN0aW5hdGlvbhIYChBjYWxsZXJfaWRfbnVtYmVyGAQgASgJEhYKDmNhbGxlcl9pZF9uYW1lGAUgASgJEhIKCnRpbWVvdXRfbXMYBiABKA0iJAoST3JpZ2luYXRlTGVnUmVzdWx0Eg4KBmxlZ19pZBgBIAEoCSKDAQoRT3JpZ2luYXRlTGVnUmVwbHkSMQoCb2sYASABKAsyIy5saWFubHVvLmNhbGwudjEuT3JpZ2luYXRlTGVnUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIm4KCkJyaWRnZUxlZ3MSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSDgoGbGVnX2lkGAMgASgJEhQKDGVuZF90b2dldGhlchgEIAEoCCIlChBCcmlkZ2VMZWdzUmVzdWx0EhEKCWJyaWRnZV9pZBgBIAEoCSJ/Cg9CcmlkZ2VMZWdzUmVwbHkSLwoCb2sYASABKAsyIS5saWFubHVvLmNhbGwudjEuQnJpZGdlTGVnc1Jlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSrEAQoKQ29sbGVjdEVuZBIbChdDT0xMRUNUX0VORF9VTlNQRUNJRklFRBAAEhoKFkNPTExFQ1RfRU5EX01BWF9ESUdJVFMQARIaChZDT0xMRUNUX0VORF9URVJNSU5BVE9SEAISIwofQ09MTEVDVF9FTkRfRklSU1RfRElHSVRfVElNRU9VVBADEiMKH0NPTExFQ1RfRU5EX0lOVEVSX0RJR0lUX1RJTUVPVVQQBBIXChNDT0xMRUNUX0VORF9IVU5HX1VQEAViBnByb3RvMw", [file_lianluo_call_v1_call, file_lianluo_common_v1_error]);
+  fileDesc("Ch5saWFubHVvL2NhbGwvdjEvY29tbWFuZHMucHJvdG8SD2xpYW5sdW8uY2FsbC52MSJICgpBbnN3ZXJDYWxsEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmIhIKEEFuc3dlckNhbGxSZXN1bHQifwoPQW5zd2VyQ2FsbFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5jYWxsLnYxLkFuc3dlckNhbGxSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUifwoLUGxheVByb21wdHMSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSDQoFbWVkaWEYAyADKAkSFQoNaW50ZXJydXB0aWJsZRgEIAEoCBIOCgZsZWdfaWQYBSABKAkiKAoRUGxheVByb21wdHNSZXN1bHQSEwoLcGxheWJhY2tfaWQYASABKAkigQEKEFBsYXlQcm9tcHRzUmVwbHkSMAoCb2sYASABKAsyIi5saWFubHVvLmNhbGwudjEuUGxheVByb21wdHNSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiswEKDUNvbGxlY3REaWdpdHMSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSEgoKbWF4X2RpZ2l0cxgDIAEoDRISCgp0ZXJtaW5hdG9yGAQgASgJEh4KFmZpcnN0X2RpZ2l0X3RpbWVvdXRfbXMYBSABKA0SHgoWaW50ZXJfZGlnaXRfdGltZW91dF9tcxgGIAEoDSJPChNDb2xsZWN0RGlnaXRzUmVzdWx0Eg4KBmRpZ2l0cxgBIAEoCRIoCgNlbmQYAiABKA4yGy5saWFubHVvLmNhbGwudjEuQ29sbGVjdEVuZCKFAQoSQ29sbGVjdERpZ2l0c1JlcGx5EjIKAm9rGAEgASgLMiQubGlhbmx1by5jYWxsLnYxLkNvbGxlY3REaWdpdHNSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiVwoKSGFuZ1VwQ2FsbBISCgpjb21tYW5kX2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhINCgVjYXVzZRgDIAEoDSISChBIYW5nVXBDYWxsUmVzdWx0In8KD0hhbmdVcENhbGxSZXBseRIvCgJvaxgBIAEoCzIhLmxpYW5sdW8uY2FsbC52MS5IYW5nVXBDYWxsUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIl8KDkxlZ0Rlc3RpbmF0aW9uEiwKBWFnZW50GAEgASgLMhsubGlhbmx1by5jYWxsLnYxLkFnZW50UGhvbmVIABIVCgtwc3RuX251bWJlchgCIAEoCUgAQggKBnRhcmdldCItCgpBZ2VudFBob25lEgwKBHNpdGUYASABKAkSEQoJZXh0ZW5zaW9uGAIgASgJIsYBCgxPcmlnaW5hdGVMZWcSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSNAoLZGVzdGluYXRpb24YAyABKAsyHy5saWFubHVvLmNhbGwudjEuTGVnRGVzdGluYXRpb24SGAoQY2FsbGVyX2lkX251bWJlchgEIAEoCRIWCg5jYWxsZXJfaWRfbmFtZRgFIAEoCRISCgp0aW1lb3V0X21zGAYgASgNIiQKEk9yaWdpbmF0ZUxlZ1Jlc3VsdBIOCgZsZWdfaWQYASABKAkigwEKEU9yaWdpbmF0ZUxlZ1JlcGx5EjEKAm9rGAEgASgLMiMubGlhbmx1by5jYWxsLnYxLk9yaWdpbmF0ZUxlZ1Jlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJuCgpCcmlkZ2VMZWdzEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEg4KBmxlZ19pZBgDIAEoCRIUCgxlbmRfdG9nZXRoZXIYBCABKAgiJQoQQnJpZGdlTGVnc1Jlc3VsdBIRCglicmlkZ2VfaWQYASABKAkifwoPQnJpZGdlTGVnc1JlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5jYWxsLnYxLkJyaWRnZUxlZ3NSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiXwoMU3RvcFBsYXliYWNrEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEhMKC3BsYXliYWNrX2lkGAMgASgJIhQKElN0b3BQbGF5YmFja1Jlc3VsdCKDAQoRU3RvcFBsYXliYWNrUmVwbHkSMQoCb2sYASABKAsyIy5saWFubHVvLmNhbGwudjEuU3RvcFBsYXliYWNrUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lInsKDlNldE11c2ljT25Ib2xkEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEg4KBmxlZ19pZBgDIAEoCRIKCgJvbhgEIAEoCBIRCgltb2hfY2xhc3MYBSABKAkiFgoUU2V0TXVzaWNPbkhvbGRSZXN1bHQihwEKE1NldE11c2ljT25Ib2xkUmVwbHkSMwoCb2sYASABKAsyJS5saWFubHVvLmNhbGwudjEuU2V0TXVzaWNPbkhvbGRSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUi3AEKClJlY29yZENhbGwSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSLQoGdGFyZ2V0GAMgASgOMh0ubGlhbmx1by5jYWxsLnYxLlJlY29yZFRhcmdldBIOCgZmb3JtYXQYBCABKAkSFwoPbWF4X2R1cmF0aW9uX21zGAUgASgNEhYKDm1heF9zaWxlbmNlX21zGAYgASgNEgwKBGJlZXAYByABKAgSFAoMdGVybWluYXRlX29uGAggASgJIigKEFJlY29yZENhbGxSZXN1bHQSFAoMcmVjb3JkaW5nX2lkGAEgASgJIn8KD1JlY29yZENhbGxSZXBseRIvCgJvaxgBIAEoCzIhLmxpYW5sdW8uY2FsbC52MS5SZWNvcmRDYWxsUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lImEKDVN0b3BSZWNvcmRpbmcSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSFAoMcmVjb3JkaW5nX2lkGAMgASgJIhUKE1N0b3BSZWNvcmRpbmdSZXN1bHQihQEKElN0b3BSZWNvcmRpbmdSZXBseRIyCgJvaxgBIAEoCzIkLmxpYW5sdW8uY2FsbC52MS5TdG9wUmVjb3JkaW5nUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lImYKCUhhbmdVcExlZxISCgpjb21tYW5kX2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIOCgZsZWdfaWQYAyABKAkSDQoFY2F1c2UYBCABKA0iEQoPSGFuZ1VwTGVnUmVzdWx0In0KDkhhbmdVcExlZ1JlcGx5Ei4KAm9rGAEgASgLMiAubGlhbmx1by5jYWxsLnYxLkhhbmdVcExlZ1Jlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSKVAQoNQmxpbmRUcmFuc2ZlchISCgpjb21tYW5kX2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhI0CgtkZXN0aW5hdGlvbhgDIAEoCzIfLmxpYW5sdW8uY2FsbC52MS5MZWdEZXN0aW5hdGlvbhISCgp0aW1lb3V0X21zGAQgASgNIiUKE0JsaW5kVHJhbnNmZXJSZXN1bHQSDgoGbGVnX2lkGAEgASgJIoUBChJCbGluZFRyYW5zZmVyUmVwbHkSMgoCb2sYASABKAsyJC5saWFubHVvLmNhbGwudjEuQmxpbmRUcmFuc2ZlclJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSKpAQoRU3RhcnRDb25zdWx0YXRpb24SEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSDgoGbGVnX2lkGAMgASgJEjQKC2Rlc3RpbmF0aW9uGAQgASgLMh8ubGlhbmx1by5jYWxsLnYxLkxlZ0Rlc3RpbmF0aW9uEhIKCnRpbWVvdXRfbXMYBSABKA0iMwoXU3RhcnRDb25zdWx0YXRpb25SZXN1bHQSGAoQY29uc3VsdGVkX2xlZ19pZBgBIAEoCSKNAQoWU3RhcnRDb25zdWx0YXRpb25SZXBseRI2CgJvaxgBIAEoCzIoLmxpYW5sdW8uY2FsbC52MS5TdGFydENvbnN1bHRhdGlvblJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJfCg9FbmRDb25zdWx0YXRpb24SEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSEAoIY29tcGxldGUYAyABKAgiFwoVRW5kQ29uc3VsdGF0aW9uUmVzdWx0IokBChRFbmRDb25zdWx0YXRpb25SZXBseRI0CgJvaxgBIAEoCzImLmxpYW5sdW8uY2FsbC52MS5FbmRDb25zdWx0YXRpb25SZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUi1AEKDkpvaW5TdXBlcnZpc29yEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEg4KBmxlZ19pZBgDIAEoCRIzCgpzdXBlcnZpc29yGAQgASgLMh8ubGlhbmx1by5jYWxsLnYxLkxlZ0Rlc3RpbmF0aW9uEi0KBG1vZGUYBSABKA4yHy5saWFubHVvLmNhbGwudjEuU3VwZXJ2aXNvck1vZGUSEgoKdGltZW91dF9tcxgGIAEoDSIxChRKb2luU3VwZXJ2aXNvclJlc3VsdBIZChFzdXBlcnZpc29yX2xlZ19pZBgBIAEoCSKHAQoTSm9pblN1cGVydmlzb3JSZXBseRIzCgJvaxgBIAEoCzIlLmxpYW5sdW8uY2FsbC52MS5Kb2luU3VwZXJ2aXNvclJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJmCghTZW5kRHRtZhISCgpjb21tYW5kX2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIOCgZsZWdfaWQYAyABKAkSDgoGZGlnaXRzGAQgASgJIhAKDlNlbmREdG1mUmVzdWx0InsKDVNlbmREdG1mUmVwbHkSLQoCb2sYASABKAsyHy5saWFubHVvLmNhbGwudjEuU2VuZER0bWZSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUizQEKDFNldFZhcmlhYmxlcxISCgpjb21tYW5kX2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIOCgZsZWdfaWQYAyABKAkSPwoJdmFyaWFibGVzGAQgAygLMiwubGlhbmx1by5jYWxsLnYxLlNldFZhcmlhYmxlcy5WYXJpYWJsZXNFbnRyeRowCg5WYXJpYWJsZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIhQKElNldFZhcmlhYmxlc1Jlc3VsdCKDAQoRU2V0VmFyaWFibGVzUmVwbHkSMQoCb2sYASABKAsyIy5saWFubHVvLmNhbGwudjEuU2V0VmFyaWFibGVzUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lImcKC0dldFZhcmlhYmxlEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEg4KBmxlZ19pZBgDIAEoCRIMCgRuYW1lGAQgASgJIiIKEUdldFZhcmlhYmxlUmVzdWx0Eg0KBXZhbHVlGAEgASgJIoEBChBHZXRWYXJpYWJsZVJlcGx5EjAKAm9rGAEgASgLMiIubGlhbmx1by5jYWxsLnYxLkdldFZhcmlhYmxlUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lKsQBCgpDb2xsZWN0RW5kEhsKF0NPTExFQ1RfRU5EX1VOU1BFQ0lGSUVEEAASGgoWQ09MTEVDVF9FTkRfTUFYX0RJR0lUUxABEhoKFkNPTExFQ1RfRU5EX1RFUk1JTkFUT1IQAhIjCh9DT0xMRUNUX0VORF9GSVJTVF9ESUdJVF9USU1FT1VUEAMSIwofQ09MTEVDVF9FTkRfSU5URVJfRElHSVRfVElNRU9VVBAEEhcKE0NPTExFQ1RfRU5EX0hVTkdfVVAQBSpnCgxSZWNvcmRUYXJnZXQSHQoZUkVDT1JEX1RBUkdFVF9VTlNQRUNJRklFRBAAEhgKFFJFQ09SRF9UQVJHRVRfQ0FMTEVSEAESHgoaUkVDT1JEX1RBUkdFVF9DT05WRVJTQVRJT04QAiqFAQoOU3VwZXJ2aXNvck1vZGUSHwobU1VQRVJWSVNPUl9NT0RFX1VOU1BFQ0lGSUVEEAASGgoWU1VQRVJWSVNPUl9NT0RFX0xJU1RFThABEhsKF1NVUEVSVklTT1JfTU9ERV9XSElTUEVSEAISGQoVU1VQRVJWSVNPUl9NT0RFX0JBUkdFEANiBnByb3RvMw", [file_lianluo_call_v1_call, file_lianluo_common_v1_error]);
 
 /**
  * @generated from message lianluo.call.v1.AnswerCall
@@ -107,6 +107,13 @@ export type PlayPrompts = Message<"lianluo.call.v1.PlayPrompts"> & {
    * @generated from field: bool interruptible = 4;
    */
   interruptible: boolean;
+
+  /**
+   * Plays to this leg instead of the caller (e.g. a whisper to the agent); empty for the caller.
+   *
+   * @generated from field: string leg_id = 5;
+   */
+  legId: string;
 };
 
 /**
@@ -491,7 +498,8 @@ export const OriginateLegReplySchema: GenMessage<OriginateLegReply> = /*@__PURE_
   messageDesc(file_lianluo_call_v1_commands, 16);
 
 /**
- * Puts the caller and an answered leg in one bridge.
+ * Puts the caller and an answered leg in one bridge. Bridging a second leg into a call
+ * that is already bridged makes a three-way conference.
  *
  * @generated from message lianluo.call.v1.BridgeLegs
  */
@@ -573,6 +581,998 @@ export const BridgeLegsReplySchema: GenMessage<BridgeLegsReply> = /*@__PURE__*/
   messageDesc(file_lianluo_call_v1_commands, 19);
 
 /**
+ * Stops one playback, or every playback of the call and its legs when playback_id is empty.
+ *
+ * @generated from message lianluo.call.v1.StopPlayback
+ */
+export type StopPlayback = Message<"lianluo.call.v1.StopPlayback"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * @generated from field: string playback_id = 3;
+   */
+  playbackId: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.StopPlayback.
+ * Use `create(StopPlaybackSchema)` to create a new message.
+ */
+export const StopPlaybackSchema: GenMessage<StopPlayback> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 20);
+
+/**
+ * @generated from message lianluo.call.v1.StopPlaybackResult
+ */
+export type StopPlaybackResult = Message<"lianluo.call.v1.StopPlaybackResult"> & {
+};
+
+/**
+ * Describes the message lianluo.call.v1.StopPlaybackResult.
+ * Use `create(StopPlaybackResultSchema)` to create a new message.
+ */
+export const StopPlaybackResultSchema: GenMessage<StopPlaybackResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 21);
+
+/**
+ * @generated from message lianluo.call.v1.StopPlaybackReply
+ */
+export type StopPlaybackReply = Message<"lianluo.call.v1.StopPlaybackReply"> & {
+  /**
+   * @generated from oneof lianluo.call.v1.StopPlaybackReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.call.v1.StopPlaybackResult ok = 1;
+     */
+    value: StopPlaybackResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.call.v1.StopPlaybackReply.
+ * Use `create(StopPlaybackReplySchema)` to create a new message.
+ */
+export const StopPlaybackReplySchema: GenMessage<StopPlaybackReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 22);
+
+/**
+ * Starts (on = true) or stops music on hold for the caller or one leg.
+ *
+ * @generated from message lianluo.call.v1.SetMusicOnHold
+ */
+export type SetMusicOnHold = Message<"lianluo.call.v1.SetMusicOnHold"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * @generated from field: string leg_id = 3;
+   */
+  legId: string;
+
+  /**
+   * @generated from field: bool on = 4;
+   */
+  on: boolean;
+
+  /**
+   * Asterisk music-on-hold class; "default" when empty.
+   *
+   * @generated from field: string moh_class = 5;
+   */
+  mohClass: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.SetMusicOnHold.
+ * Use `create(SetMusicOnHoldSchema)` to create a new message.
+ */
+export const SetMusicOnHoldSchema: GenMessage<SetMusicOnHold> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 23);
+
+/**
+ * @generated from message lianluo.call.v1.SetMusicOnHoldResult
+ */
+export type SetMusicOnHoldResult = Message<"lianluo.call.v1.SetMusicOnHoldResult"> & {
+};
+
+/**
+ * Describes the message lianluo.call.v1.SetMusicOnHoldResult.
+ * Use `create(SetMusicOnHoldResultSchema)` to create a new message.
+ */
+export const SetMusicOnHoldResultSchema: GenMessage<SetMusicOnHoldResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 24);
+
+/**
+ * @generated from message lianluo.call.v1.SetMusicOnHoldReply
+ */
+export type SetMusicOnHoldReply = Message<"lianluo.call.v1.SetMusicOnHoldReply"> & {
+  /**
+   * @generated from oneof lianluo.call.v1.SetMusicOnHoldReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.call.v1.SetMusicOnHoldResult ok = 1;
+     */
+    value: SetMusicOnHoldResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.call.v1.SetMusicOnHoldReply.
+ * Use `create(SetMusicOnHoldReplySchema)` to create a new message.
+ */
+export const SetMusicOnHoldReplySchema: GenMessage<SetMusicOnHoldReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 25);
+
+/**
+ * Records into the recording store; call.recording_finished reports where and how long.
+ *
+ * @generated from message lianluo.call.v1.RecordCall
+ */
+export type RecordCall = Message<"lianluo.call.v1.RecordCall"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * @generated from field: lianluo.call.v1.RecordTarget target = 3;
+   */
+  target: RecordTarget;
+
+  /**
+   * "wav" (default) or "gsm".
+   *
+   * @generated from field: string format = 4;
+   */
+  format: string;
+
+  /**
+   * 1000..3600000.
+   *
+   * @generated from field: uint32 max_duration_ms = 5;
+   */
+  maxDurationMs: number;
+
+  /**
+   * Stop after this much silence; 0 keeps recording through silence.
+   *
+   * @generated from field: uint32 max_silence_ms = 6;
+   */
+  maxSilenceMs: number;
+
+  /**
+   * Play a beep before recording starts.
+   *
+   * @generated from field: bool beep = 7;
+   */
+  beep: boolean;
+
+  /**
+   * What ends the recording from the keypad: "#", "*" or "any"; empty for none.
+   *
+   * @generated from field: string terminate_on = 8;
+   */
+  terminateOn: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.RecordCall.
+ * Use `create(RecordCallSchema)` to create a new message.
+ */
+export const RecordCallSchema: GenMessage<RecordCall> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 26);
+
+/**
+ * @generated from message lianluo.call.v1.RecordCallResult
+ */
+export type RecordCallResult = Message<"lianluo.call.v1.RecordCallResult"> & {
+  /**
+   * Stable id in the recording store, also carried by call.recording_finished.
+   *
+   * @generated from field: string recording_id = 1;
+   */
+  recordingId: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.RecordCallResult.
+ * Use `create(RecordCallResultSchema)` to create a new message.
+ */
+export const RecordCallResultSchema: GenMessage<RecordCallResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 27);
+
+/**
+ * @generated from message lianluo.call.v1.RecordCallReply
+ */
+export type RecordCallReply = Message<"lianluo.call.v1.RecordCallReply"> & {
+  /**
+   * @generated from oneof lianluo.call.v1.RecordCallReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.call.v1.RecordCallResult ok = 1;
+     */
+    value: RecordCallResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.call.v1.RecordCallReply.
+ * Use `create(RecordCallReplySchema)` to create a new message.
+ */
+export const RecordCallReplySchema: GenMessage<RecordCallReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 28);
+
+/**
+ * Ends a running recording early; the recording is kept.
+ *
+ * @generated from message lianluo.call.v1.StopRecording
+ */
+export type StopRecording = Message<"lianluo.call.v1.StopRecording"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * @generated from field: string recording_id = 3;
+   */
+  recordingId: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.StopRecording.
+ * Use `create(StopRecordingSchema)` to create a new message.
+ */
+export const StopRecordingSchema: GenMessage<StopRecording> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 29);
+
+/**
+ * @generated from message lianluo.call.v1.StopRecordingResult
+ */
+export type StopRecordingResult = Message<"lianluo.call.v1.StopRecordingResult"> & {
+};
+
+/**
+ * Describes the message lianluo.call.v1.StopRecordingResult.
+ * Use `create(StopRecordingResultSchema)` to create a new message.
+ */
+export const StopRecordingResultSchema: GenMessage<StopRecordingResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 30);
+
+/**
+ * @generated from message lianluo.call.v1.StopRecordingReply
+ */
+export type StopRecordingReply = Message<"lianluo.call.v1.StopRecordingReply"> & {
+  /**
+   * @generated from oneof lianluo.call.v1.StopRecordingReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.call.v1.StopRecordingResult ok = 1;
+     */
+    value: StopRecordingResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.call.v1.StopRecordingReply.
+ * Use `create(StopRecordingReplySchema)` to create a new message.
+ */
+export const StopRecordingReplySchema: GenMessage<StopRecordingReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 31);
+
+/**
+ * Hangs up one leg; the caller stays (unless the leg was bridged with end_together).
+ *
+ * @generated from message lianluo.call.v1.HangUpLeg
+ */
+export type HangUpLeg = Message<"lianluo.call.v1.HangUpLeg"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * @generated from field: string leg_id = 3;
+   */
+  legId: string;
+
+  /**
+   * Q.850 cause; 0 means normal clearing (16).
+   *
+   * @generated from field: uint32 cause = 4;
+   */
+  cause: number;
+};
+
+/**
+ * Describes the message lianluo.call.v1.HangUpLeg.
+ * Use `create(HangUpLegSchema)` to create a new message.
+ */
+export const HangUpLegSchema: GenMessage<HangUpLeg> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 32);
+
+/**
+ * @generated from message lianluo.call.v1.HangUpLegResult
+ */
+export type HangUpLegResult = Message<"lianluo.call.v1.HangUpLegResult"> & {
+};
+
+/**
+ * Describes the message lianluo.call.v1.HangUpLegResult.
+ * Use `create(HangUpLegResultSchema)` to create a new message.
+ */
+export const HangUpLegResultSchema: GenMessage<HangUpLegResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 33);
+
+/**
+ * @generated from message lianluo.call.v1.HangUpLegReply
+ */
+export type HangUpLegReply = Message<"lianluo.call.v1.HangUpLegReply"> & {
+  /**
+   * @generated from oneof lianluo.call.v1.HangUpLegReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.call.v1.HangUpLegResult ok = 1;
+     */
+    value: HangUpLegResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.call.v1.HangUpLegReply.
+ * Use `create(HangUpLegReplySchema)` to create a new message.
+ */
+export const HangUpLegReplySchema: GenMessage<HangUpLegReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 34);
+
+/**
+ * Blind transfer: the bridged legs leave at once, the caller hears music on hold while the
+ * destination rings, and is bridged to it on answer. A destination that does not answer
+ * fails the command (TIMEOUT, FAILED_PRECONDITION for busy) and leaves the caller on hold
+ * for the next decision.
+ *
+ * @generated from message lianluo.call.v1.BlindTransfer
+ */
+export type BlindTransfer = Message<"lianluo.call.v1.BlindTransfer"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * @generated from field: lianluo.call.v1.LegDestination destination = 3;
+   */
+  destination?: LegDestination | undefined;
+
+  /**
+   * 1000..300000.
+   *
+   * @generated from field: uint32 timeout_ms = 4;
+   */
+  timeoutMs: number;
+};
+
+/**
+ * Describes the message lianluo.call.v1.BlindTransfer.
+ * Use `create(BlindTransferSchema)` to create a new message.
+ */
+export const BlindTransferSchema: GenMessage<BlindTransfer> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 35);
+
+/**
+ * @generated from message lianluo.call.v1.BlindTransferResult
+ */
+export type BlindTransferResult = Message<"lianluo.call.v1.BlindTransferResult"> & {
+  /**
+   * @generated from field: string leg_id = 1;
+   */
+  legId: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.BlindTransferResult.
+ * Use `create(BlindTransferResultSchema)` to create a new message.
+ */
+export const BlindTransferResultSchema: GenMessage<BlindTransferResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 36);
+
+/**
+ * @generated from message lianluo.call.v1.BlindTransferReply
+ */
+export type BlindTransferReply = Message<"lianluo.call.v1.BlindTransferReply"> & {
+  /**
+   * @generated from oneof lianluo.call.v1.BlindTransferReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.call.v1.BlindTransferResult ok = 1;
+     */
+    value: BlindTransferResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.call.v1.BlindTransferReply.
+ * Use `create(BlindTransferReplySchema)` to create a new message.
+ */
+export const BlindTransferReplySchema: GenMessage<BlindTransferReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 37);
+
+/**
+ * Attended transfer, step one: the caller goes on hold and the consulting leg talks to
+ * the destination privately. Answered consultations are completed or cancelled.
+ *
+ * @generated from message lianluo.call.v1.StartConsultation
+ */
+export type StartConsultation = Message<"lianluo.call.v1.StartConsultation"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * The leg (agent) who consults.
+   *
+   * @generated from field: string leg_id = 3;
+   */
+  legId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.LegDestination destination = 4;
+   */
+  destination?: LegDestination | undefined;
+
+  /**
+   * 1000..300000.
+   *
+   * @generated from field: uint32 timeout_ms = 5;
+   */
+  timeoutMs: number;
+};
+
+/**
+ * Describes the message lianluo.call.v1.StartConsultation.
+ * Use `create(StartConsultationSchema)` to create a new message.
+ */
+export const StartConsultationSchema: GenMessage<StartConsultation> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 38);
+
+/**
+ * @generated from message lianluo.call.v1.StartConsultationResult
+ */
+export type StartConsultationResult = Message<"lianluo.call.v1.StartConsultationResult"> & {
+  /**
+   * The consulted party's leg.
+   *
+   * @generated from field: string consulted_leg_id = 1;
+   */
+  consultedLegId: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.StartConsultationResult.
+ * Use `create(StartConsultationResultSchema)` to create a new message.
+ */
+export const StartConsultationResultSchema: GenMessage<StartConsultationResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 39);
+
+/**
+ * @generated from message lianluo.call.v1.StartConsultationReply
+ */
+export type StartConsultationReply = Message<"lianluo.call.v1.StartConsultationReply"> & {
+  /**
+   * @generated from oneof lianluo.call.v1.StartConsultationReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.call.v1.StartConsultationResult ok = 1;
+     */
+    value: StartConsultationResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.call.v1.StartConsultationReply.
+ * Use `create(StartConsultationReplySchema)` to create a new message.
+ */
+export const StartConsultationReplySchema: GenMessage<StartConsultationReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 40);
+
+/**
+ * Attended transfer, step two: complete (the consulted party takes the caller, the
+ * consulting leg hangs up) or cancel (the consulted party hangs up, the call resumes).
+ *
+ * @generated from message lianluo.call.v1.EndConsultation
+ */
+export type EndConsultation = Message<"lianluo.call.v1.EndConsultation"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * @generated from field: bool complete = 3;
+   */
+  complete: boolean;
+};
+
+/**
+ * Describes the message lianluo.call.v1.EndConsultation.
+ * Use `create(EndConsultationSchema)` to create a new message.
+ */
+export const EndConsultationSchema: GenMessage<EndConsultation> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 41);
+
+/**
+ * @generated from message lianluo.call.v1.EndConsultationResult
+ */
+export type EndConsultationResult = Message<"lianluo.call.v1.EndConsultationResult"> & {
+};
+
+/**
+ * Describes the message lianluo.call.v1.EndConsultationResult.
+ * Use `create(EndConsultationResultSchema)` to create a new message.
+ */
+export const EndConsultationResultSchema: GenMessage<EndConsultationResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 42);
+
+/**
+ * @generated from message lianluo.call.v1.EndConsultationReply
+ */
+export type EndConsultationReply = Message<"lianluo.call.v1.EndConsultationReply"> & {
+  /**
+   * @generated from oneof lianluo.call.v1.EndConsultationReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.call.v1.EndConsultationResult ok = 1;
+     */
+    value: EndConsultationResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.call.v1.EndConsultationReply.
+ * Use `create(EndConsultationReplySchema)` to create a new message.
+ */
+export const EndConsultationReplySchema: GenMessage<EndConsultationReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 43);
+
+/**
+ * Dials a supervisor's phone and joins it to the call's agent leg in the given mode.
+ *
+ * @generated from message lianluo.call.v1.JoinSupervisor
+ */
+export type JoinSupervisor = Message<"lianluo.call.v1.JoinSupervisor"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * The agent leg being supervised.
+   *
+   * @generated from field: string leg_id = 3;
+   */
+  legId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.LegDestination supervisor = 4;
+   */
+  supervisor?: LegDestination | undefined;
+
+  /**
+   * @generated from field: lianluo.call.v1.SupervisorMode mode = 5;
+   */
+  mode: SupervisorMode;
+
+  /**
+   * 1000..300000.
+   *
+   * @generated from field: uint32 timeout_ms = 6;
+   */
+  timeoutMs: number;
+};
+
+/**
+ * Describes the message lianluo.call.v1.JoinSupervisor.
+ * Use `create(JoinSupervisorSchema)` to create a new message.
+ */
+export const JoinSupervisorSchema: GenMessage<JoinSupervisor> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 44);
+
+/**
+ * @generated from message lianluo.call.v1.JoinSupervisorResult
+ */
+export type JoinSupervisorResult = Message<"lianluo.call.v1.JoinSupervisorResult"> & {
+  /**
+   * @generated from field: string supervisor_leg_id = 1;
+   */
+  supervisorLegId: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.JoinSupervisorResult.
+ * Use `create(JoinSupervisorResultSchema)` to create a new message.
+ */
+export const JoinSupervisorResultSchema: GenMessage<JoinSupervisorResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 45);
+
+/**
+ * @generated from message lianluo.call.v1.JoinSupervisorReply
+ */
+export type JoinSupervisorReply = Message<"lianluo.call.v1.JoinSupervisorReply"> & {
+  /**
+   * @generated from oneof lianluo.call.v1.JoinSupervisorReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.call.v1.JoinSupervisorResult ok = 1;
+     */
+    value: JoinSupervisorResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.call.v1.JoinSupervisorReply.
+ * Use `create(JoinSupervisorReplySchema)` to create a new message.
+ */
+export const JoinSupervisorReplySchema: GenMessage<JoinSupervisorReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 46);
+
+/**
+ * Sends DTMF to the caller or a leg (e.g. into an IVR reached through the trunk).
+ *
+ * @generated from message lianluo.call.v1.SendDtmf
+ */
+export type SendDtmf = Message<"lianluo.call.v1.SendDtmf"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * @generated from field: string leg_id = 3;
+   */
+  legId: string;
+
+  /**
+   * Keys 0-9 * # A-D, and "," for a half-second pause; 1..64 characters.
+   *
+   * @generated from field: string digits = 4;
+   */
+  digits: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.SendDtmf.
+ * Use `create(SendDtmfSchema)` to create a new message.
+ */
+export const SendDtmfSchema: GenMessage<SendDtmf> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 47);
+
+/**
+ * @generated from message lianluo.call.v1.SendDtmfResult
+ */
+export type SendDtmfResult = Message<"lianluo.call.v1.SendDtmfResult"> & {
+};
+
+/**
+ * Describes the message lianluo.call.v1.SendDtmfResult.
+ * Use `create(SendDtmfResultSchema)` to create a new message.
+ */
+export const SendDtmfResultSchema: GenMessage<SendDtmfResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 48);
+
+/**
+ * @generated from message lianluo.call.v1.SendDtmfReply
+ */
+export type SendDtmfReply = Message<"lianluo.call.v1.SendDtmfReply"> & {
+  /**
+   * @generated from oneof lianluo.call.v1.SendDtmfReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.call.v1.SendDtmfResult ok = 1;
+     */
+    value: SendDtmfResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.call.v1.SendDtmfReply.
+ * Use `create(SendDtmfReplySchema)` to create a new message.
+ */
+export const SendDtmfReplySchema: GenMessage<SendDtmfReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 49);
+
+/**
+ * Sets channel variables on the caller or a leg.
+ *
+ * @generated from message lianluo.call.v1.SetVariables
+ */
+export type SetVariables = Message<"lianluo.call.v1.SetVariables"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * @generated from field: string leg_id = 3;
+   */
+  legId: string;
+
+  /**
+   * @generated from field: map<string, string> variables = 4;
+   */
+  variables: { [key: string]: string };
+};
+
+/**
+ * Describes the message lianluo.call.v1.SetVariables.
+ * Use `create(SetVariablesSchema)` to create a new message.
+ */
+export const SetVariablesSchema: GenMessage<SetVariables> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 50);
+
+/**
+ * @generated from message lianluo.call.v1.SetVariablesResult
+ */
+export type SetVariablesResult = Message<"lianluo.call.v1.SetVariablesResult"> & {
+};
+
+/**
+ * Describes the message lianluo.call.v1.SetVariablesResult.
+ * Use `create(SetVariablesResultSchema)` to create a new message.
+ */
+export const SetVariablesResultSchema: GenMessage<SetVariablesResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 51);
+
+/**
+ * @generated from message lianluo.call.v1.SetVariablesReply
+ */
+export type SetVariablesReply = Message<"lianluo.call.v1.SetVariablesReply"> & {
+  /**
+   * @generated from oneof lianluo.call.v1.SetVariablesReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.call.v1.SetVariablesResult ok = 1;
+     */
+    value: SetVariablesResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.call.v1.SetVariablesReply.
+ * Use `create(SetVariablesReplySchema)` to create a new message.
+ */
+export const SetVariablesReplySchema: GenMessage<SetVariablesReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 52);
+
+/**
+ * Reads one channel variable or dialplan function, e.g. "CALLERID(num)".
+ *
+ * @generated from message lianluo.call.v1.GetVariable
+ */
+export type GetVariable = Message<"lianluo.call.v1.GetVariable"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * @generated from field: string leg_id = 3;
+   */
+  legId: string;
+
+  /**
+   * @generated from field: string name = 4;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.GetVariable.
+ * Use `create(GetVariableSchema)` to create a new message.
+ */
+export const GetVariableSchema: GenMessage<GetVariable> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 53);
+
+/**
+ * @generated from message lianluo.call.v1.GetVariableResult
+ */
+export type GetVariableResult = Message<"lianluo.call.v1.GetVariableResult"> & {
+  /**
+   * @generated from field: string value = 1;
+   */
+  value: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.GetVariableResult.
+ * Use `create(GetVariableResultSchema)` to create a new message.
+ */
+export const GetVariableResultSchema: GenMessage<GetVariableResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 54);
+
+/**
+ * @generated from message lianluo.call.v1.GetVariableReply
+ */
+export type GetVariableReply = Message<"lianluo.call.v1.GetVariableReply"> & {
+  /**
+   * @generated from oneof lianluo.call.v1.GetVariableReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.call.v1.GetVariableResult ok = 1;
+     */
+    value: GetVariableResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.call.v1.GetVariableReply.
+ * Use `create(GetVariableReplySchema)` to create a new message.
+ */
+export const GetVariableReplySchema: GenMessage<GetVariableReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 55);
+
+/**
  * Why digit collection ended.
  *
  * @generated from enum lianluo.call.v1.CollectEnd
@@ -614,4 +1614,75 @@ export enum CollectEnd {
  */
 export const CollectEndSchema: GenEnum<CollectEnd> = /*@__PURE__*/
   enumDesc(file_lianluo_call_v1_commands, 0);
+
+/**
+ * What a recording captures.
+ *
+ * @generated from enum lianluo.call.v1.RecordTarget
+ */
+export enum RecordTarget {
+  /**
+   * @generated from enum value: RECORD_TARGET_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The caller alone (voicemail, a spoken name).
+   *
+   * @generated from enum value: RECORD_TARGET_CALLER = 1;
+   */
+  CALLER = 1,
+
+  /**
+   * Everyone in the call's bridge (quality monitoring).
+   *
+   * @generated from enum value: RECORD_TARGET_CONVERSATION = 2;
+   */
+  CONVERSATION = 2,
+}
+
+/**
+ * Describes the enum lianluo.call.v1.RecordTarget.
+ */
+export const RecordTargetSchema: GenEnum<RecordTarget> = /*@__PURE__*/
+  enumDesc(file_lianluo_call_v1_commands, 1);
+
+/**
+ * How a supervisor joins a call.
+ *
+ * @generated from enum lianluo.call.v1.SupervisorMode
+ */
+export enum SupervisorMode {
+  /**
+   * @generated from enum value: SUPERVISOR_MODE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Hears both sides; nobody hears the supervisor.
+   *
+   * @generated from enum value: SUPERVISOR_MODE_LISTEN = 1;
+   */
+  LISTEN = 1,
+
+  /**
+   * Hears both sides; only the agent hears the supervisor.
+   *
+   * @generated from enum value: SUPERVISOR_MODE_WHISPER = 2;
+   */
+  WHISPER = 2,
+
+  /**
+   * Joins the conversation: everyone hears everyone.
+   *
+   * @generated from enum value: SUPERVISOR_MODE_BARGE = 3;
+   */
+  BARGE = 3,
+}
+
+/**
+ * Describes the enum lianluo.call.v1.SupervisorMode.
+ */
+export const SupervisorModeSchema: GenEnum<SupervisorMode> = /*@__PURE__*/
+  enumDesc(file_lianluo_call_v1_commands, 2);
 

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lianluo/call/v1/events.proto.
  */
 export const file_lianluo_call_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChxsaWFubHVvL2NhbGwvdjEvZXZlbnRzLnByb3RvEg9saWFubHVvLmNhbGwudjEitwEKC0NhbGxTdGFydGVkEhAKCGV2ZW50X2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASCwoDYW5pGAQgASgJEhAKCGFuaV9uYW1lGAUgASgJEgwKBGRuaXMYBiABKAkSEAoIZW5kcG9pbnQYByABKAkieQoMQ2FsbEFuc3dlcmVkEhAKCGV2ZW50X2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAioQEKEENhbGxEdG1mUmVjZWl2ZWQSEAoIZXZlbnRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVkaWdpdBgEIAEoCRITCgtkdXJhdGlvbl9tcxgFIAEoDSLUAQoUQ2FsbFBsYXliYWNrRmluaXNoZWQSEAoIZXZlbnRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtwbGF5YmFja19pZBgEIAEoCRIRCgltZWRpYV91cmkYBSABKAkSKQoDZW5kGAYgASgOMhwubGlhbmx1by5jYWxsLnYxLlBsYXliYWNrRW5kItUBChVDYWxsUmVjb3JkaW5nRmluaXNoZWQSEAoIZXZlbnRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxyZWNvcmRpbmdfaWQYBCABKAkSEAoIbG9jYXRpb24YBSABKAkSFAoMY29udGVudF90eXBlGAYgASgJEhMKC2R1cmF0aW9uX21zGAcgASgNIpoBCgpDYWxsSHVuZ1VwEhAKCGV2ZW50X2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFY2F1c2UYBCABKA0SEgoKY2F1c2VfdGV4dBgFIAEoCSKgAQoOQ2FsbExlZ1JpbmdpbmcSEAoIZXZlbnRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIOCgZsZWdfaWQYBCABKAkSEwoLZGVzdGluYXRpb24YBSABKAkioQEKD0NhbGxMZWdBbnN3ZXJlZBIQCghldmVudF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSLwoLb2NjdXJyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBmxlZ19pZBgEIAEoCRITCgtkZXN0aW5hdGlvbhgFIAEoCSKtAQoNQ2FsbExlZ0h1bmdVcBIQCghldmVudF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSLwoLb2NjdXJyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBmxlZ19pZBgEIAEoCRINCgVjYXVzZRgFIAEoDRISCgpjYXVzZV90ZXh0GAYgASgJIpwBCgtDYWxsQnJpZGdlZBIQCghldmVudF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSLwoLb2NjdXJyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCWJyaWRnZV9pZBgEIAEoCRIPCgdtZW1iZXJzGAUgAygJKnoKC1BsYXliYWNrRW5kEhwKGFBMQVlCQUNLX0VORF9VTlNQRUNJRklFRBAAEhoKFlBMQVlCQUNLX0VORF9DT01QTEVURUQQARIYChRQTEFZQkFDS19FTkRfU1RPUFBFRBACEhcKE1BMQVlCQUNLX0VORF9GQUlMRUQQA2IGcHJvdG8z", [file_google_protobuf_timestamp, file_lianluo_call_v1_call]);
+  fileDesc("ChxsaWFubHVvL2NhbGwvdjEvZXZlbnRzLnByb3RvEg9saWFubHVvLmNhbGwudjEitwEKC0NhbGxTdGFydGVkEhAKCGV2ZW50X2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASCwoDYW5pGAQgASgJEhAKCGFuaV9uYW1lGAUgASgJEgwKBGRuaXMYBiABKAkSEAoIZW5kcG9pbnQYByABKAkieQoMQ2FsbEFuc3dlcmVkEhAKCGV2ZW50X2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAisQEKEENhbGxEdG1mUmVjZWl2ZWQSEAoIZXZlbnRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVkaWdpdBgEIAEoCRITCgtkdXJhdGlvbl9tcxgFIAEoDRIOCgZsZWdfaWQYBiABKAki5AEKFENhbGxQbGF5YmFja0ZpbmlzaGVkEhAKCGV2ZW50X2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEwoLcGxheWJhY2tfaWQYBCABKAkSEQoJbWVkaWFfdXJpGAUgASgJEikKA2VuZBgGIAEoDjIcLmxpYW5sdW8uY2FsbC52MS5QbGF5YmFja0VuZBIOCgZsZWdfaWQYByABKAki+QEKFUNhbGxSZWNvcmRpbmdGaW5pc2hlZBIQCghldmVudF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSLwoLb2NjdXJyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDHJlY29yZGluZ19pZBgEIAEoCRIQCghsb2NhdGlvbhgFIAEoCRIUCgxjb250ZW50X3R5cGUYBiABKAkSEwoLZHVyYXRpb25fbXMYByABKA0SDgoGbGVnX2lkGAggASgJEhIKCnNpemVfYnl0ZXMYCSABKAQimgEKCkNhbGxIdW5nVXASEAoIZXZlbnRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBINCgVjYXVzZRgEIAEoDRISCgpjYXVzZV90ZXh0GAUgASgJIqABCg5DYWxsTGVnUmluZ2luZxIQCghldmVudF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSLwoLb2NjdXJyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBmxlZ19pZBgEIAEoCRITCgtkZXN0aW5hdGlvbhgFIAEoCSKhAQoPQ2FsbExlZ0Fuc3dlcmVkEhAKCGV2ZW50X2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGbGVnX2lkGAQgASgJEhMKC2Rlc3RpbmF0aW9uGAUgASgJIq0BCg1DYWxsTGVnSHVuZ1VwEhAKCGV2ZW50X2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGbGVnX2lkGAQgASgJEg0KBWNhdXNlGAUgASgNEhIKCmNhdXNlX3RleHQYBiABKAkinAEKC0NhbGxCcmlkZ2VkEhAKCGV2ZW50X2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJYnJpZGdlX2lkGAQgASgJEg8KB21lbWJlcnMYBSADKAkiuAEKE0NhbGxQbGF5YmFja1N0YXJ0ZWQSEAoIZXZlbnRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBITCgtwbGF5YmFja19pZBgEIAEoCRIRCgltZWRpYV91cmkYBSABKAkSDgoGbGVnX2lkGAYgASgJIp0BCg1DYWxsVW5icmlkZ2VkEhAKCGV2ZW50X2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJYnJpZGdlX2lkGAQgASgJEg4KBm1lbWJlchgFIAEoCSLSAQoPQ2FsbFRyYW5zZmVycmVkEhAKCGV2ZW50X2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoEa2luZBgEIAEoDjIdLmxpYW5sdW8uY2FsbC52MS5UcmFuc2ZlcktpbmQSFAoMZnJvbV9sZWdfaWRzGAUgAygJEhEKCXRvX2xlZ19pZBgGIAEoCSp6CgtQbGF5YmFja0VuZBIcChhQTEFZQkFDS19FTkRfVU5TUEVDSUZJRUQQABIaChZQTEFZQkFDS19FTkRfQ09NUExFVEVEEAESGAoUUExBWUJBQ0tfRU5EX1NUT1BQRUQQAhIXChNQTEFZQkFDS19FTkRfRkFJTEVEEAMqYgoMVHJhbnNmZXJLaW5kEh0KGVRSQU5TRkVSX0tJTkRfVU5TUEVDSUZJRUQQABIXChNUUkFOU0ZFUl9LSU5EX0JMSU5EEAESGgoWVFJBTlNGRVJfS0lORF9BVFRFTkRFRBACYgZwcm90bzM", [file_google_protobuf_timestamp, file_lianluo_call_v1_call]);
 
 /**
  * A call reached our Stasis application.
@@ -134,6 +134,13 @@ export type CallDtmfReceived = Message<"lianluo.call.v1.CallDtmfReceived"> & {
    * @generated from field: uint32 duration_ms = 5;
    */
   durationMs: number;
+
+  /**
+   * The leg that pressed the key; the call id when it was the caller.
+   *
+   * @generated from field: string leg_id = 6;
+   */
+  legId: string;
 };
 
 /**
@@ -178,6 +185,13 @@ export type CallPlaybackFinished = Message<"lianluo.call.v1.CallPlaybackFinished
    * @generated from field: lianluo.call.v1.PlaybackEnd end = 6;
    */
   end: PlaybackEnd;
+
+  /**
+   * The leg that heard it; the call id when it was the caller.
+   *
+   * @generated from field: string leg_id = 7;
+   */
+  legId: string;
 };
 
 /**
@@ -227,6 +241,20 @@ export type CallRecordingFinished = Message<"lianluo.call.v1.CallRecordingFinish
    * @generated from field: uint32 duration_ms = 7;
    */
   durationMs: number;
+
+  /**
+   * The leg recorded; the call id for the caller, the bridge id for a conversation.
+   *
+   * @generated from field: string leg_id = 8;
+   */
+  legId: string;
+
+  /**
+   * Size of the stored file.
+   *
+   * @generated from field: uint64 size_bytes = 9;
+   */
+  sizeBytes: bigint;
 };
 
 /**
@@ -443,6 +471,137 @@ export const CallBridgedSchema: GenMessage<CallBridged> = /*@__PURE__*/
   messageDesc(file_lianluo_call_v1_events, 9);
 
 /**
+ * @generated from message lianluo.call.v1.CallPlaybackStarted
+ */
+export type CallPlaybackStarted = Message<"lianluo.call.v1.CallPlaybackStarted"> & {
+  /**
+   * @generated from field: string event_id = 1;
+   */
+  eventId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp occurred_at = 3;
+   */
+  occurredAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string playback_id = 4;
+   */
+  playbackId: string;
+
+  /**
+   * @generated from field: string media_uri = 5;
+   */
+  mediaUri: string;
+
+  /**
+   * The leg that hears it; the call id when it is the caller.
+   *
+   * @generated from field: string leg_id = 6;
+   */
+  legId: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.CallPlaybackStarted.
+ * Use `create(CallPlaybackStartedSchema)` to create a new message.
+ */
+export const CallPlaybackStartedSchema: GenMessage<CallPlaybackStarted> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_events, 10);
+
+/**
+ * A member left the call's bridge (hung up, moved to a consultation or transferred away).
+ *
+ * @generated from message lianluo.call.v1.CallUnbridged
+ */
+export type CallUnbridged = Message<"lianluo.call.v1.CallUnbridged"> & {
+  /**
+   * @generated from field: string event_id = 1;
+   */
+  eventId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp occurred_at = 3;
+   */
+  occurredAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string bridge_id = 4;
+   */
+  bridgeId: string;
+
+  /**
+   * The call id for the caller, a leg id for a leg.
+   *
+   * @generated from field: string member = 5;
+   */
+  member: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.CallUnbridged.
+ * Use `create(CallUnbridgedSchema)` to create a new message.
+ */
+export const CallUnbridgedSchema: GenMessage<CallUnbridged> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_events, 11);
+
+/**
+ * The caller now talks to another party.
+ *
+ * @generated from message lianluo.call.v1.CallTransferred
+ */
+export type CallTransferred = Message<"lianluo.call.v1.CallTransferred"> & {
+  /**
+   * @generated from field: string event_id = 1;
+   */
+  eventId: string;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp occurred_at = 3;
+   */
+  occurredAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: lianluo.call.v1.TransferKind kind = 4;
+   */
+  kind: TransferKind;
+
+  /**
+   * The legs that left (empty when the caller was alone).
+   *
+   * @generated from field: repeated string from_leg_ids = 5;
+   */
+  fromLegIds: string[];
+
+  /**
+   * @generated from field: string to_leg_id = 6;
+   */
+  toLegId: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.CallTransferred.
+ * Use `create(CallTransferredSchema)` to create a new message.
+ */
+export const CallTransferredSchema: GenMessage<CallTransferred> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_events, 12);
+
+/**
  * How a playback ended.
  *
  * @generated from enum lianluo.call.v1.PlaybackEnd
@@ -478,4 +637,30 @@ export enum PlaybackEnd {
  */
 export const PlaybackEndSchema: GenEnum<PlaybackEnd> = /*@__PURE__*/
   enumDesc(file_lianluo_call_v1_events, 0);
+
+/**
+ * @generated from enum lianluo.call.v1.TransferKind
+ */
+export enum TransferKind {
+  /**
+   * @generated from enum value: TRANSFER_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: TRANSFER_KIND_BLIND = 1;
+   */
+  BLIND = 1,
+
+  /**
+   * @generated from enum value: TRANSFER_KIND_ATTENDED = 2;
+   */
+  ATTENDED = 2,
+}
+
+/**
+ * Describes the enum lianluo.call.v1.TransferKind.
+ */
+export const TransferKindSchema: GenEnum<TransferKind> = /*@__PURE__*/
+  enumDesc(file_lianluo_call_v1_events, 1);
 

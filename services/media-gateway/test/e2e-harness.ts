@@ -1,0 +1,155 @@
+// What the media gateway's end-to-end tests share: gateways in-process or as a child
+// process (to kill -9), and call commands with fresh command ids.
+import { type DescMessage, type MessageInitShape, create } from '@bufbuild/protobuf';
+import { loadConfig } from '@lianluo/config';
+import { type CallRef, type CallStarted, type CommandDefinition, type ResultOf } from '@lianluo/contracts';
+import { CommandClient, type CommandOutcome, MessagingConnection, streamNameOf } from '@lianluo/messaging';
+import { type AsteriskInstance, freePort } from '@lianluo/testing';
+import { type INestApplication } from '@nestjs/common';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AriConnection } from '../src/ari/ari-connection';
+import { startMediaGateway } from '../src/media-gateway.app';
+import { mediaGatewayConfigSchema } from '../src/media-gateway.config';
+import { CallEventsRecorder } from './call-events.recorder';
+
+/** The environment a gateway for this site needs; `extra` adds or overrides variables. */
+export async function gatewayEnv(site: AsteriskInstance, namespace: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  return {
+    SITE: site.site.name,
+    ARI_URL: site.ariUrl,
+    ARI_USER: site.ariUser,
+    ARI_PASSWORD: site.ariPassword,
+    NATS_NAMESPACE: namespace,
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(await freePort()),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...extra,
+  };
+}
+
+/** A gateway in this process, resolved once its ARI connection is up. */
+export async function gatewayFor(site: AsteriskInstance, namespace: string, extra: Record<string, string> = {}): Promise<INestApplication> {
+  const app = await startMediaGateway(loadConfig(mediaGatewayConfigSchema, await gatewayEnv(site, namespace, extra)));
+  const ari = app.get(AriConnection);
+  if (!ari.isConnected) await once(ari, 'connected');
+  return app;
+}
+
+/** A gateway as its own process, as in production: it can be killed without warning. */
+export class GatewayProcess {
+  private child: ChildProcess | undefined;
+  private output = '';
+
+  constructor(private readonly env: Record<string, string>) {}
+
+  /** Starts the process (dist/main.js) and resolves once /health/ready says ARI and NATS are up. */
+  async start(): Promise<void> {
+    // The built service, as it runs in production (the test target builds it first).
+    const child = spawn(process.execPath, [resolve(__dirname, '..', 'dist', 'main.js')], {
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    child.stdout?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000)));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000)));
+    const url = `http://${this.env.HTTP_HOST}:${this.env.HTTP_PORT}/health/ready`;
+    for (let attempt = 0; attempt < 600; attempt++) {
+      if (child.exitCode !== null) throw new Error(`the gateway exited with ${child.exitCode}:\n${this.output}`);
+      const ready = await fetch(url).then((r) => r.ok, () => false);
+      if (ready) return;
+      await sleep(50);
+    }
+    throw new Error(`the gateway did not become ready:\n${this.output}`);
+  }
+
+  /** Ends the process at once (SIGKILL): no shutdown hooks, no goodbyes. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    await Promise.race([exited, sleep(5_000).then(() => child.kill('SIGKILL'))]);
+  }
+
+  get logs(): string {
+    return this.output;
+  }
+}
+
+/** Call commands as a controller (ivr, acd) sends them: each with a new command id. */
+export class CallControl {
+  private sequence = 0;
+
+  constructor(private readonly client: CommandClient) {}
+
+  send<Req extends DescMessage, Rep extends DescMessage>(
+    definition: CommandDefinition<Req, Rep>,
+    call: CallRef,
+    fields: Omit<MessageInitShape<Req>, 'commandId' | 'call' | '$typeName'> = {} as never,
+    timeoutMs = 10_000,
+  ): Promise<CommandOutcome<ResultOf<Rep>>> {
+    const request = create(definition.request, { ...fields, commandId: `${call.callId}:${definition.name}:${++this.sequence}`, call } as unknown as MessageInitShape<Req>);
+    return this.client.request(definition, request, { timeoutMs });
+  }
+
+  /** Like send, for steps that must work: returns the result or throws with the error. */
+  async must<Req extends DescMessage, Rep extends DescMessage>(
+    definition: CommandDefinition<Req, Rep>,
+    call: CallRef,
+    fields: Omit<MessageInitShape<Req>, 'commandId' | 'call' | '$typeName'> = {} as never,
+    timeoutMs = 10_000,
+  ): Promise<ResultOf<Rep>> {
+    const response = await this.send(definition, call, fields, timeoutMs);
+    if (!response.ok) throw new Error(`${definition.name} failed: ${JSON.stringify({ kind: response.error.kind, message: response.error.message })}`);
+    return response.value;
+  }
+}
+
+/**
+ * The test's side of NATS: a command client and a recorder of every call event of the
+ * namespace, with the calls that start handed out in order of arrival.
+ */
+export class CallsObserver {
+  private readonly waiting: ((call: CallRef) => void)[] = [];
+
+  private constructor(
+    readonly connection: MessagingConnection,
+    readonly control: CallControl,
+    readonly recorder: CallEventsRecorder,
+    private readonly namespace: string,
+  ) {
+    recorder.onEvent((event) => {
+      if (event.name === 'started') this.waiting.shift()?.((event.message as CallStarted).call as CallRef);
+    });
+  }
+
+  static async start(namespace: string): Promise<CallsObserver> {
+    const connection = await MessagingConnection.connect({ servers: 'nats://127.0.0.1:4222', namespace, connectionName: 'e2e', queueGroup: 'e2e' });
+    const observer = new CallsObserver(connection, new CallControl(new CommandClient(connection)), new CallEventsRecorder(connection), namespace);
+    await observer.recorder.start();
+    return observer;
+  }
+
+  /** The next call to start (ask before placing it). */
+  nextCall(): Promise<CallRef> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Stops recording and removes the namespace's streams. */
+  async close(): Promise<void> {
+    await this.recorder.stop();
+    for (const domain of ['call', 'deadletter']) await this.connection.jsm.streams.delete(streamNameOf(this.namespace, domain)).catch(() => undefined);
+    await this.connection.close();
+  }
+}

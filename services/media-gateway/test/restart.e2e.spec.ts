@@ -1,0 +1,91 @@
+// kill -9 of the media gateway in the middle of a bridged call: the call stays up in
+// Asterisk, and the restarted gateway takes it back (TEL-1 resilience).
+import 'reflect-metadata';
+import { CallCommands } from '@lianluo/contracts';
+import { type Sites, ensureLocalInfra, freePort, runSipp, shippedDtmfPcap, startSippUas, startSites, uniqueNamespace } from '@lianluo/testing';
+import { type INestApplication } from '@nestjs/common';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type CallEventsRecorder } from './call-events.recorder';
+import { type CallControl, CallsObserver, GatewayProcess, gatewayEnv, gatewayFor } from './e2e-harness';
+
+jest.setTimeout(120_000);
+
+const namespace = uniqueNamespace('rst');
+const PHONE_ADDRESS = '127.0.3.1';
+
+describe('a media gateway killed during a bridged call', () => {
+  let sites: Sites;
+  let bj: GatewayProcess | undefined;
+  let sz: INestApplication | undefined;
+  let observer: CallsObserver;
+  let control: CallControl;
+  let recorder: CallEventsRecorder;
+  let recordingDir: string;
+  let agentPort: number;
+
+  beforeAll(async () => {
+    await ensureLocalInfra();
+    agentPort = await freePort(PHONE_ADDRESS);
+    sites = await startSites({
+      customise: (site) =>
+        site.name === 'sz' ? { ...site, agents: [{ extension: '2001', password: 'x-2001', staticContact: `sip:2001@${PHONE_ADDRESS}:${agentPort}` }] } : site,
+    });
+    recordingDir = await mkdtemp(join(tmpdir(), 'lianluo-recordings-'));
+    const store = { RECORDING_STORE: 'local', RECORDING_DIR: recordingDir };
+    bj = new GatewayProcess(await gatewayEnv(sites.bj, namespace, store));
+    await bj.start();
+    sz = await gatewayFor(sites.sz, namespace, store);
+    observer = await CallsObserver.start(namespace);
+    ({ control, recorder } = observer);
+  });
+
+  afterAll(async () => {
+    await observer?.close();
+    await bj?.stop();
+    await sz?.close();
+    await sites?.remove();
+    if (recordingDir) await rm(recordingDir, { recursive: true, force: true });
+  });
+
+  it('keeps the call up and controllable after the restart, and its events continue', async () => {
+    const agent = await startSippUas({ localPort: agentPort, service: '2001', timeoutMs: 90_000 });
+    const arrived = observer.nextCall();
+    const caller = runSipp({
+      scenario: 'uac-dtmf.xml',
+      target: sites.bj.sipTarget,
+      service: '100',
+      keys: { dtmf_pcap: shippedDtmfPcap('1') },
+      values: { pause_before_dtmf_ms: 0 },
+      timeoutMs: 90_000,
+    });
+    const call = await arrived;
+    await control.must(CallCommands.answer, call);
+    const { legId } = await control.must(
+      CallCommands.originateLeg,
+      call,
+      { destination: { target: { case: 'agent', value: { site: 'sz', extension: '2001' } } }, timeoutMs: 15_000 },
+      20_000,
+    );
+    await control.must(CallCommands.bridgeLegs, call, { legId, endTogether: true });
+
+    await bj!.kill();
+    // While the gateway is down, nobody answers for the call.
+    expect(await control.send(CallCommands.setVariables, call, { variables: { NOTE: 'x' } }, 1_000)).toMatchObject({ ok: false });
+    await bj!.start();
+
+    // The restarted gateway knows the call, its leg and its bridge again.
+    await control.must(CallCommands.setVariables, call, { variables: { NOTE: 'after-restart' } });
+    expect(await control.must(CallCommands.getVariable, call, { name: 'NOTE' })).toMatchObject({ value: 'after-restart' });
+    expect(await control.must(CallCommands.getVariable, call, { legId, name: 'LIANLUO_CALL_ID' })).toMatchObject({ value: call.callId });
+    await control.must(CallCommands.hangUp, call);
+    await recorder.next('hungup', call.callId);
+    await recorder.next('leg_hungup', call.callId);
+    const names = recorder.of(call.callId).map((e) => e.name);
+    expect(names.filter((name) => name === 'hungup')).toHaveLength(1);
+    const [callerResult, agentResult] = await Promise.all([caller, agent.done]);
+    expect({ exitCode: callerResult.exitCode, errors: callerResult.errors }).toEqual({ exitCode: 0, errors: '' });
+    expect({ exitCode: agentResult.exitCode, errors: agentResult.errors }).toEqual({ exitCode: 0, errors: '' });
+  });
+});
