@@ -1,9 +1,9 @@
 // Transfers, consultations, conference, supervision, recordings and bad input, with real
 // Asterisk at both sites, a media gateway each, SIPp as caller and as agent phones.
 import 'reflect-metadata';
-import { type CallRef, CallCommands, type CallRecordingFinished, type CallTransferred, ErrorKind, RecordTarget, SupervisorMode, TransferKind } from '@lianluo/contracts';
+import { type CallRef, CallCommands, CollectEnd, type CallRecordingFinished, type CallTransferred, ErrorKind, PlaybackEnd, RecordTarget, SupervisorMode, TransferKind } from '@lianluo/contracts';
 import { startTracing } from '@lianluo/observability';
-import { type AsteriskInstance, type Sites, ensureLocalInfra, freePort, runSipp, shippedDtmfPcap, startSippUas, startSites, uniqueNamespace } from '@lianluo/testing';
+import { type AsteriskInstance, type Sites, ensureLocalInfra, freePort, runSipp, shippedDtmfPcap, startSippUas, startSites, uniqueNamespace, writeDtmfPcap } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -88,6 +88,33 @@ describe('call control with real Asterisk and SIPp', () => {
   const finished = async (...runs: Promise<{ exitCode: number | null; errors: string }>[]) =>
     (await Promise.all(runs)).map((r) => ({ exitCode: r.exitCode, errors: r.errors }));
 
+  it('stops an interruptible menu prompt at the first key and returns the keys collected when the caller pauses', async () => {
+    const pcap = join(recordingDir, 'keys-12.pcap');
+    await writeDtmfPcap('12', pcap);
+    const arrived = observer.nextCall();
+    const caller = runSipp({
+      scenario: 'uac-dtmf.xml',
+      target: sites.bj.sipTarget,
+      service: '100',
+      keys: { dtmf_pcap: pcap },
+      values: { pause_before_dtmf_ms: 1_000 },
+      timeoutMs: 90_000,
+    });
+    const call = await arrived;
+    await control.must(CallCommands.answer, call);
+    const menu = ['sound:hello-world', 'sound:hello-world', 'sound:hello-world', 'sound:hello-world'];
+    const { playbackId } = await control.must(CallCommands.play, call, { media: menu, interruptible: true });
+    const collected = await control.must(CallCommands.collectDigits, call, { maxDigits: 4, terminator: '#', firstDigitTimeoutMs: 20_000, interDigitTimeoutMs: 1_500 }, 30_000);
+    expect(collected).toMatchObject({ digits: '12', end: CollectEnd.INTER_DIGIT_TIMEOUT });
+    const playback = recorder.of(call.callId).find((e) => e.name === 'playback_finished' && (e.message as { playbackId?: string }).playbackId === playbackId);
+    expect(playback?.message).toMatchObject({ end: PlaybackEnd.STOPPED, legId: call.callId });
+    expect(recorder.of(call.callId).some((e) => e.name === 'playback_started')).toBe(true);
+
+    await control.must(CallCommands.hangUp, call);
+    await recorder.next('hungup', call.callId);
+    expect(await finished(caller)).toEqual([{ exitCode: 0, errors: '' }]);
+  });
+
   it('blind-transfers the caller from a bj agent to an sz agent, and the first agent leaves', async () => {
     const first = await phone('1001');
     const second = await phone('2001');
@@ -153,6 +180,7 @@ describe('call control with real Asterisk and SIPp', () => {
     const agent = await phone('1001');
     const expert = await phone('2001');
     const supervisor = await phone('1003');
+    const barging = await phone('1002');
     const { call, caller } = await answeredCall();
     const agentLeg = await connectAgent(call, 'bj', '1001');
     const expertLeg = await connectAgent(call, 'sz', '2001');
@@ -168,6 +196,15 @@ describe('call control with real Asterisk and SIPp', () => {
     expect(await membersOfBridge(sites.bj, `${supervisorLegId}-supervise`)).toEqual([`${supervisorLegId}-snoop`, supervisorLegId].sort());
     expect(await membersOfBridge(sites.bj, `${call.callId}-bridge`)).not.toContain(supervisorLegId);
 
+    // A second supervisor barges in: into the call's bridge, heard by everyone.
+    const { supervisorLegId: bargeLeg } = await control.must(
+      CallCommands.joinSupervisor,
+      call,
+      { legId: agentLeg, supervisor: agentAt('bj', '1002'), mode: SupervisorMode.BARGE, timeoutMs: 15_000 },
+      20_000,
+    );
+    expect(await membersOfBridge(sites.bj, `${call.callId}-bridge`)).toEqual([call.callId, agentLeg, expertLeg, bargeLeg].sort());
+
     // The expert leaves; the agent is still there, so the caller stays.
     await control.must(CallCommands.hangUpLeg, call, { legId: expertLeg });
     await recorder.next('leg_hungup', call.callId);
@@ -175,7 +212,7 @@ describe('call control with real Asterisk and SIPp', () => {
 
     await control.must(CallCommands.hangUp, call);
     await recorder.next('hungup', call.callId);
-    expect(await finished(caller, agent.done, expert.done, supervisor.done)).toEqual(Array(4).fill({ exitCode: 0, errors: '' }));
+    expect(await finished(caller, agent.done, expert.done, supervisor.done, barging.done)).toEqual(Array(5).fill({ exitCode: 0, errors: '' }));
   });
 
   it('records three seconds of a conversation into the store with its duration', async () => {
