@@ -2,6 +2,7 @@ import { MessagingConnection, MessagingModule } from '@lianluo/messaging';
 import { ObservabilityModule, ReadinessRegistry } from '@lianluo/observability';
 import { type DynamicModule, Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { AriConnection } from './ari/ari-connection';
+import { CallRegistry } from './calls/call-registry';
 import { CallsModule } from './calls/calls.module';
 import { MEDIA_GATEWAY_CONFIG, type MediaGatewayConfig } from './media-gateway.config';
 
@@ -23,6 +24,7 @@ export class MediaGatewayModule implements OnModuleInit {
   constructor(
     private readonly readiness: ReadinessRegistry,
     private readonly ari: AriConnection,
+    private readonly registry: CallRegistry,
     private readonly nats: MessagingConnection,
     @Inject(MEDIA_GATEWAY_CONFIG) private readonly config: MediaGatewayConfig,
   ) {}
@@ -52,6 +54,8 @@ export class MediaGatewayModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.readiness.register(`ari-${this.config.SITE}`, () => this.ari.isConnected);
+    // Ready only once the calls Asterisk already has are adopted: a restarted gateway must not take commands blind.
+    this.readiness.register('calls-resynced', () => this.registry.isSynced);
     this.readiness.register('nats', () => this.nats.isConnected());
   }
 }

@@ -21,6 +21,8 @@ export class CallRegistry {
   /** Leg channel id → the channel id of the call it belongs to. */
   private readonly legOwners = new Map<string, string>();
   private readonly lanes = new Map<string, Promise<unknown>>();
+  private synced = false;
+  private syncWaiters: (() => void)[] = [];
   private readonly activeCalls = gauge('lianluo_calls_active', 'Calls in the Stasis application of this site.');
   private readonly activeLegs = gauge('lianluo_legs_active', 'Legs (agent, consultation, supervisor) dialled for calls of this site.');
 
@@ -63,6 +65,31 @@ export class CallRegistry {
     call.legs.delete(legId);
     this.legOwners.delete(legId);
     this.refreshGauges();
+  }
+
+  /** Set once the calls in Asterisk have been adopted after (re)connecting. */
+  markSynced(): void {
+    this.synced = true;
+    for (const wake of this.syncWaiters.splice(0)) wake();
+  }
+
+  get isSynced(): boolean {
+    return this.synced;
+  }
+
+  /**
+   * Resolves once the first resync after start-up is done (or after `maxWaitMs`), so a
+   * command that arrives while a restarted gateway is still adopting its calls finds them.
+   */
+  whenSynced(maxWaitMs: number): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, maxWaitMs);
+      this.syncWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** The call a channel belongs to, as its caller or as one of its legs. */

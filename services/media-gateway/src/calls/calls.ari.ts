@@ -3,6 +3,7 @@ import { AriConnection } from '../ari/ari-connection';
 import { LegsService } from '../legs/legs.service';
 import { RecordingsService } from '../recordings/recordings.service';
 import { TransitService } from '../transit/transit.service';
+import { CallRegistry } from './call-registry';
 import { CallsService } from './calls.service';
 
 /** Routes the ARI events of our Stasis application to the services that own them. */
@@ -16,6 +17,7 @@ export class CallsAri implements OnApplicationBootstrap {
     private readonly legs: LegsService,
     private readonly recordings: RecordingsService,
     private readonly transit: TransitService,
+    private readonly registry: CallRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -46,6 +48,7 @@ export class CallsAri implements OnApplicationBootstrap {
     this.ari.on('connected', () => {
       this.calls
         .resync()
+        .then(() => this.registry.markSynced())
         .then(() => this.recordings.resync())
         .catch((error: Error) => this.logger.error({ err: error }, 'resync after ARI connection failed'));
     });

@@ -37,6 +37,6 @@ import { CLOCK, systemClock } from './clock';
       useFactory: (config: MediaGatewayConfig) => createRecordingStore(config),
     },
   ],
-  exports: [AriConnection],
+  exports: [AriConnection, CallRegistry],
 })
 export class CallsModule {}
