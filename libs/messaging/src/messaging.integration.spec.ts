@@ -22,11 +22,12 @@ import { propagation } from '@opentelemetry/api';
 import { register } from 'prom-client';
 import { CommandClient } from './command-client';
 import { CommandFailure, NotForThisInstance } from './command-failure';
-import { DEAD_LETTER_HEADERS, type EventContext } from './event-consumer';
-import { EventPublisher } from './event-publisher';
+import { DEAD_LETTER_HEADERS, type EventContext, type UnknownEvent } from './event-consumer';
+import { EventPublisher, MESSAGE_TYPE_HEADER } from './event-publisher';
 import { MessagingConnection } from './messaging-connection';
-import { CommandHandler, EventHandler } from './messaging.decorators';
+import { CommandHandler, EventHandler, UnknownEventHandler } from './messaging.decorators';
 import { MessagingModule } from './messaging.module';
+import { headers as natsHeaders } from 'nats';
 import { streamNameOf, subjectOf } from './subjects';
 
 const namespace = `t${Math.random().toString(36).slice(2, 10)}`;
@@ -88,6 +89,26 @@ class CallEventsRecorder {
   }
 }
 
+/** A consumer of the whole call domain that also keeps what its build has no contract for. */
+@Injectable()
+class NewerEventsKeeper {
+  readonly unknown: { event: UnknownEvent; ctx: EventContext }[] = [];
+  private listeners: (() => void)[] = [];
+
+  onChange(listener: () => void) {
+    this.listeners.push(listener);
+  }
+
+  @EventHandler([CallEvents.started, CallEvents.hungUp], { durable: 'keeper' })
+  onKnown() {}
+
+  @UnknownEventHandler({ durable: 'keeper' })
+  onUnknown(event: UnknownEvent, ctx: EventContext) {
+    this.unknown.push({ event, ctx });
+    this.listeners.forEach((l) => l());
+  }
+}
+
 describe('messaging over real NATS JetStream', () => {
   let app: Awaited<ReturnType<ReturnType<typeof Test.createTestingModule>['compile']>>;
   let connection: MessagingConnection;
@@ -104,7 +125,7 @@ describe('messaging over real NATS JetStream', () => {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     app = await Test.createTestingModule({
       imports: [MessagingModule.forRoot({ ...options(), publishes: ['call'] })],
-      providers: [CallEventsRecorder],
+      providers: [CallEventsRecorder, NewerEventsKeeper],
     }).compile();
     await app.init();
     connection = app.get(MessagingConnection);
@@ -160,6 +181,17 @@ describe('messaging over real NATS JetStream', () => {
     expect(deadLetters[0]?.subject).toBe(subject);
     expect(deadLetters[0]?.data).toEqual(garbage);
     expect(await metricValue('lianluo_messages_rejected_total', { name: 'answered', reason: 'decode' })).toBe(before + 1);
+  });
+
+  it('hands events its build has no definition for to the @UnknownEventHandler, undecoded', async () => {
+    const keeper = app.get(NewerEventsKeeper);
+    const headers = natsHeaders();
+    headers.set(MESSAGE_TYPE_HEADER, 'lianluo.call.v1.CallTeleported');
+    const data = new Uint8Array([10, 3, 116, 45, 49]);
+    await connection.js.publish(subjectOf(namespace, tenant, 'call', 'event', 'teleported'), data, { msgID: 't-1', headers });
+    const kept = await waitUntil((n) => keeper.onChange(n), () => keeper.unknown.find((u) => u.event.name === 'teleported'));
+    expect(kept.event).toEqual({ name: 'teleported', typeName: 'lianluo.call.v1.CallTeleported', data });
+    expect(kept.ctx).toMatchObject({ tenant, eventId: 't-1', deliveryCount: 1 });
   });
 
   it('retries a failing handler a bounded number of times, then dead-letters the event', async () => {

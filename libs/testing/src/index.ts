@@ -11,3 +11,5 @@ export * from './dtmf/write-dtmf-pcap';
 export * from './infra/ensure-local-infra';
 export * from './infra/unique-namespace';
 export { freePort } from './infra/free-port';
+export * from './prometheus/start-prometheus';
+export * from './process/service-process';

@@ -89,4 +89,6 @@ export const ASTERISK_MODULES: readonly string[] = [
   'func_pjsip_endpoint',
   'func_pjsip_contact',
   'func_pjsip_aor',
+  // metrics for Prometheus on the HTTP server, at /metrics (prometheus.conf)
+  'res_prometheus',
 ];

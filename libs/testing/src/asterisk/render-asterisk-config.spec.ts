@@ -104,6 +104,13 @@ describe('renderAsteriskConfig', () => {
     expect([rtp.get('rtpstart'), rtp.get('rtpend')]).toEqual(['20000', '20099']);
   });
 
+  it('serves res_prometheus metrics at /metrics on the HTTP server ARI uses', () => {
+    expect(section(files['prometheus.conf'] as string, 'general')).toEqual(
+      new Map([['enabled', 'yes'], ['core_metrics_enabled', 'yes'], ['uri', 'metrics']]),
+    );
+    expect(files['modules.conf']).toContain('load = res_prometheus.so');
+  });
+
   it('lets the ARI user of the site in with its password', () => {
     const user = section(files['ari.conf'] as string, 'lianluo');
     expect(user.get('type')).toBe('user');

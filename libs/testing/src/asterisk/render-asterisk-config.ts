@@ -52,6 +52,8 @@ export function renderAsteriskConfig(site: AsteriskSiteConfig, options: RenderAs
       `messages.log => ${levels}`,
     ),
     'http.conf': lines('[general]', 'enabled = yes', `bindaddr = ${site.address}`, `bindport = ${site.httpPort}`),
+    // Channels, bridges, endpoints and uptime for Prometheus, on the same HTTP server as ARI.
+    'prometheus.conf': lines('[general]', 'enabled = yes', 'core_metrics_enabled = yes', 'uri = metrics'),
     'ari.conf': lines(
       '[general]',
       'enabled = yes',
