@@ -2,11 +2,11 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import type { AcdConfig } from './acd.config';
-import { AcdModule } from './acd.module';
+import { AcdModule, type AcdModuleOptions } from './acd.module';
 
 /** Builds and starts an acd replica with its HTTP side (metrics, health). */
-export async function startAcd(config: AcdConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(AcdModule.forConfig(config), { bufferLogs: true });
+export async function startAcd(config: AcdConfig, options: AcdModuleOptions = {}): Promise<INestApplication> {
+  const app = await NestFactory.create(AcdModule.forConfig(config, options), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);

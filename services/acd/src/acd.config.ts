@@ -1,8 +1,17 @@
-import { configSchema, httpConfig, logConfig, redisConfig } from '@lianluo/config';
+import { configSchema, envInteger, httpConfig, logConfig, natsConfig, redisConfig } from '@lianluo/config';
 import type { z } from 'zod';
 
-/** Environment of an acd replica; every variable is checked at start-up. NATS comes with the contracts. */
-export const acdConfigSchema = configSchema(redisConfig, httpConfig(3002), logConfig);
+/** Environment of an acd replica; every variable is checked at start-up. */
+export const acdConfigSchema = configSchema(natsConfig, redisConfig, httpConfig(3002), logConfig, {
+  /** How often each replica runs the routing timers (ring-no-answer, wrap-up ends, steps, overflow). */
+  ACD_TIMER_INTERVAL_MS: envInteger({ min: 10, max: 10_000 }).default(250),
+  /** Offers or wrap-ups one timer script takes at a time (a pass repeats while there are more). */
+  ACD_TIMER_BATCH: envInteger({ min: 1, max: 1_000 }).default(100),
+  /** How often waiting contacts whose place changed are reported (contact_position_changed). */
+  ACD_POSITION_INTERVAL_MS: envInteger({ min: 100, max: 600_000 }).default(5_000),
+  /** How long an outbox entry may stay read but unpublished before another replica takes it over. */
+  ACD_OUTBOX_CLAIM_MS: envInteger({ min: 100, max: 600_000 }).default(5_000),
+});
 
 export type AcdConfig = z.output<typeof acdConfigSchema>;
 export const ACD_CONFIG = Symbol('AcdConfig');

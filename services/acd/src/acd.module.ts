@@ -1,20 +1,73 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { ObservabilityModule } from '@lianluo/observability';
+import { type DynamicModule, Module, type OnModuleInit } from '@nestjs/common';
+import { MessagingConnection, MessagingModule } from '@lianluo/messaging';
+import { ObservabilityModule, ReadinessRegistry } from '@lianluo/observability';
 import { RedisModule } from '@lianluo/redis';
 import type { AcdConfig } from './acd.config';
+import { AgentsHandlers } from './agents/agents.handlers';
+import { ConfigurationHandlers } from './configuration/configuration.handlers';
+import { ConfigurationService } from './configuration/configuration.service';
+import { ContactsHandlers } from './contacts/contacts.handlers';
+import type { RoutingClock } from './routing/routing-clock';
 import { RoutingModule } from './routing/routing.module';
+import { ROUTING_TIMERS_OPTIONS, RoutingTimers } from './timers/routing-timers';
 
-/** One acd replica: routing state in Redis, health and metrics over HTTP. Commands over NATS come next. */
+export interface AcdModuleOptions {
+  /** The routing clock; the system clock unless a test moves time by hand. */
+  readonly clock?: RoutingClock;
+  /** Timers run only when a test calls RoutingTimers.tick(). */
+  readonly manualTimers?: boolean;
+}
+
+/**
+ * One acd replica: commands over NATS (one member of the `acd` queue group answers each),
+ * live routing state in Redis, its events relayed to JetStream; health and metrics over HTTP.
+ */
 @Module({})
-export class AcdModule {
-  static forConfig(config: AcdConfig): DynamicModule {
+export class AcdModule implements OnModuleInit {
+  constructor(
+    private readonly readiness: ReadinessRegistry,
+    private readonly nats: MessagingConnection,
+  ) {}
+
+  static forConfig(config: AcdConfig, options: AcdModuleOptions = {}): DynamicModule {
     return {
       module: AcdModule,
       imports: [
         ObservabilityModule.forRoot({ serviceName: 'acd', logLevel: config.LOG_LEVEL }),
         RedisModule.forRoot(config, { connectionName: 'acd' }),
-        RoutingModule.forKeyPrefix(config.REDIS_KEY_PREFIX),
+        MessagingModule.forRoot({
+          servers: config.NATS_URL,
+          namespace: config.NATS_NAMESPACE,
+          connectionName: 'acd',
+          // Replicas are interchangeable: any one answers a command.
+          queueGroup: 'acd',
+          user: config.NATS_USER,
+          pass: config.NATS_PASSWORD,
+          token: config.NATS_TOKEN,
+          publishes: ['acd'],
+        }),
+        RoutingModule.forRoot({ keyPrefix: config.REDIS_KEY_PREFIX, outboxClaimMs: config.ACD_OUTBOX_CLAIM_MS, clock: options.clock }),
+      ],
+      providers: [
+        ContactsHandlers,
+        AgentsHandlers,
+        ConfigurationService,
+        ConfigurationHandlers,
+        {
+          provide: ROUTING_TIMERS_OPTIONS,
+          useValue: {
+            intervalMs: config.ACD_TIMER_INTERVAL_MS,
+            batch: config.ACD_TIMER_BATCH,
+            positionIntervalMs: config.ACD_POSITION_INTERVAL_MS,
+            manual: options.manualTimers ?? false,
+          },
+        },
+        RoutingTimers,
       ],
     };
+  }
+
+  onModuleInit(): void {
+    this.readiness.register('nats', () => this.nats.isConnected());
   }
 }

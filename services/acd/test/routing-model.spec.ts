@@ -2,8 +2,11 @@
 // against real Redis and, side by side, against a plain in-memory reference model. After
 // every command the outcome must match the model's prediction, each offer Redis chose must
 // be one the model allows, and the whole Redis state must equal the model's: so no
-// contact is ever assigned twice, lost, or beyond an agent's capacity.
+// contact is ever assigned twice, lost, or beyond an agent's capacity. The events the scripts
+// wrote to the outbox, folded, must tell the same state for every contact and agent.
 import fc from 'fast-check';
+import { agentStateOf, type Presence } from '../src/agents/agent-state';
+import { outboxEventsOf } from '../src/routing/outbox-event';
 import type { Channel } from '../src/contacts/channel';
 import { RoutingError } from '../src/routing/routing-error';
 import type { Offer, RoutingStore } from '../src/routing/routing-store';
@@ -116,14 +119,15 @@ type Op =
   | { kind: 'enqueue'; contact: number; channel: Channel; skill: number; priority: number }
   | { kind: 'cancel'; contact: number }
   | { kind: 'login' | 'logout' | 'ready' | 'not-ready'; agent: number }
-  | { kind: 'accept' | 'reject' | 'release'; pick: number }
+  | { kind: 'accept' | 'reject'; pick: number }
+  | { kind: 'release'; pick: number }
   | { kind: 'accept-any' | 'reject-any'; contact: number; agent: number; attempt: number }
   | { kind: 'advance'; ms: number };
 
 // One entry per command: constantFrom is biased towards its first value, which would
 // starve the others (release, logout...) of runs.
 const agentOp = (kind: 'login' | 'logout' | 'ready' | 'not-ready') => fc.record({ kind: fc.constant(kind), agent: fc.nat(AGENTS - 1) });
-const pickOp = (kind: 'accept' | 'reject' | 'release') => fc.record({ kind: fc.constant(kind), pick: fc.nat(20) });
+const pickOp = <K extends 'accept' | 'reject' | 'release'>(kind: K) => fc.record({ kind: fc.constant(kind), pick: fc.nat(20) });
 const anyOfferOp = (kind: 'accept-any' | 'reject-any') =>
   fc.record({ kind: fc.constant(kind), contact: fc.nat(CONTACTS - 1), agent: fc.nat(AGENTS - 1), attempt: fc.integer({ min: 1, max: 3 }) });
 const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
@@ -181,6 +185,47 @@ describe('routing scripts against a reference model', () => {
     await harness.close();
   });
 
+  /** What the outbox said so far, per tenant: the last entry read and the state each event left. */
+  const reported = new Map<string, { lastId: string; contacts: Map<string, string>; agents: Map<string, string> }>();
+
+  /**
+   * I5: folds the events written since the last look and checks they tell the state: every
+   * contact's last lifecycle event matches its state, every agent's last state event its state.
+   */
+  async function compareEventsWithRedis(tenant: string, model: ReferenceModel, agentHashes: Map<string, Record<string, string>>): Promise<void> {
+    const seen = reported.get(tenant) ?? { lastId: '0-0', contacts: new Map(), agents: new Map() };
+    reported.set(tenant, seen);
+    const entries = await harness.client.xrange(store.outboxKey(tenant), `(${seen.lastId}`, '+');
+    for (const [id, fields] of entries) {
+      seen.lastId = id;
+      for (const event of outboxEventsOf(fields[1]!) as { type: string; contact?: string; agent?: string; returned?: boolean; state?: string; reason?: string }[]) {
+        const contactState: Record<string, string | undefined> = {
+          queued: 'waiting',
+          offered: 'offered',
+          accepted: 'assigned',
+          rejected: event.returned ? 'waiting' : 'offered',
+          ring_no_answer: event.returned ? 'waiting' : 'offered',
+          abandoned: 'done',
+          completed: 'done',
+        };
+        if (event.type === 'agent_state') seen.agents.set(event.agent!, event.state === 'not-ready' ? `not-ready/${event.reason}` : event.state!);
+        else if (contactState[event.type]) seen.contacts.set(event.contact!, contactState[event.type]!);
+      }
+    }
+    for (const [id, contact] of model.contacts) expect({ id, reported: seen.contacts.get(id) }).toEqual({ id, reported: contact.state });
+    for (const [id, hash] of agentHashes) {
+      const state = agentStateOf({
+        presence: hash.presence as Presence,
+        reasonCode: hash.reason,
+        busy: { voice: Number(hash['busy:voice'] ?? 0), chat: Number(hash['busy:chat'] ?? 0) },
+        offered: { voice: Number(hash['offered:voice'] ?? 0), chat: Number(hash['offered:chat'] ?? 0) },
+        wrappingUp: hash.wrapping === '1',
+      });
+      const expected = state.kind === 'not-ready' ? `not-ready/${state.reasonCode}` : state.kind;
+      expect({ id, reported: seen.agents.get(id) ?? 'logged-out' }).toEqual({ id, reported: expected });
+    }
+  }
+
   async function compareWithRedis(tenant: string, model: ReferenceModel): Promise<void> {
     const base = store.baseKey(tenant);
     const pipeline = harness.client.pipeline();
@@ -212,8 +257,10 @@ describe('routing scripts against a reference model', () => {
       if (contact.state === 'waiting') waiting.push(id);
       if (contact.state === 'offered') deadlines.push(id, String(contact.deadline));
     }
+    const agentHashes = new Map<string, Record<string, string>>();
     for (const id of agentIds) {
       const hash = replies[i++] as Record<string, string>;
+      agentHashes.set(id, hash);
       const agent = model.agents.get(id)!;
       for (const channel of CHANNELS) {
         const busy = Number(hash[`busy:${channel}`] ?? 0);
@@ -239,6 +286,7 @@ describe('routing scripts against a reference model', () => {
     const modelDeadlines = new Map<string, string>();
     for (let d = 0; d < deadlines.length; d += 2) modelDeadlines.set(deadlines[d], deadlines[d + 1]);
     expect(redisDeadlines).toEqual(modelDeadlines);
+    await compareEventsWithRedis(tenant, model, agentHashes);
   }
 
   function skillsOfProfile(profile: string): SkillLevels {
@@ -254,7 +302,7 @@ describe('routing scripts against a reference model', () => {
     const pick = <T>(items: T[], n: number): T | undefined => (items.length === 0 ? undefined : items[n % items.length]);
     // An outstanding offer of the model (accept, reject), or any triple at all (accept-any, reject-any).
     const offerTarget = (op: Extract<Op, { kind: 'accept' | 'reject' | 'accept-any' | 'reject-any' }>) => {
-      if (op.kind === 'accept-any' || op.kind === 'reject-any') {
+      if (!('pick' in op)) {
         return { id: contactId(op.contact), agent: agentId(op.agent), contact: model.contacts.get(contactId(op.contact)), attempt: op.attempt };
       }
       const chosen = pick(offered(), op.pick);
@@ -405,11 +453,11 @@ describe('routing scripts against a reference model', () => {
       fc.asyncProperty(scenarioArbitrary, async (scenario) => {
         const tenant = `t${++run}`;
         await store.defineQueue(tenant, { queue: QUEUE, strategy: scenario.strategy, wrapUpMs: scenario.wrapUpMs, offerTimeoutMs: OFFER_TIMEOUT_MS });
-        const specs = new Map(
+        const specs = new Map<string, Pick<ModelAgent, 'skills' | 'capacity'>>(
           scenario.agents.map((spec, n) => [
             `a${n}`,
             {
-              skills: spec.billing === 0 ? {} : { billing: spec.billing },
+              skills: (spec.billing === 0 ? {} : { billing: spec.billing }) as SkillLevels,
               // At least one slot somewhere, as validation demands.
               capacity: spec.voice + spec.chat === 0 ? { chat: 1 } : { voice: spec.voice, chat: spec.chat },
             },

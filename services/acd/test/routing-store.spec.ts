@@ -370,4 +370,27 @@ describe('RoutingStore against Redis', () => {
       expect(await store.position(T, c('w2'))).toEqual({ state: 'waiting', position: 2, waiting: 2, expectedWaitMs: 120_000 });
     });
   });
+
+  describe('a skill profile seen for the first time', () => {
+    it('enrols the queue members in chunks, so its first contact never holds Redis for a whole centre', async () => {
+      await defineQueue();
+      // 700 members, one of them able to take the new profile, logged in before it appears.
+      const members = Array.from({ length: 700 }, (_, n) => `m${n}`);
+      await Promise.all(members.map((id) => readyAgent(id, { skills: id === 'm699' ? { rare: 3 } : {} })));
+      const result = await store.enqueue(T, { contactId: c('c1'), queue, channel: 'voice', requiredSkills: { rare: 2 } });
+      const ready = `${store.baseKey(T)}:queue:${queue}:ready:voice|rare=2`;
+      const enrolled = await harness.client.scard(`${store.baseKey(T)}:agent:${a('m699')}:eligible`);
+      // The first chunk only, with the rest left for continueEnrolments.
+      expect(result.enrolling).toBe(true);
+      expect(await harness.client.hlen(`${store.baseKey(T)}:enrolments`)).toBe(1);
+      if (result.offers.length === 0) {
+        expect(enrolled).toBe(0);
+        await store.finishEnrolments(T);
+      }
+      expect(await harness.client.hlen(`${store.baseKey(T)}:enrolments`)).toBe(0);
+      expect(await harness.client.zrange(ready, 0, -1)).toEqual([]);
+      expect(await store.agentState(T, a('m699'))).toEqual({ kind: 'reserved' });
+      expect((await store.position(T, c('c1'))).state).toBe('offered');
+    });
+  });
 });

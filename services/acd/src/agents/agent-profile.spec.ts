@@ -7,7 +7,7 @@ describe('parseAgentProfile', () => {
   });
 
   it('takes another employee as a routing target', () => {
-    expect(parseAgentProfile({ agentId: 'cfo', site: 'bj', kind: 'employee', endpoint: '+8610123', capacity: { workitem: 5 }, queues: ['escalations'] }).kind).toBe('employee');
+    expect(parseAgentProfile({ agentId: 'cfo', site: 'bj', kind: 'employee', phone: { pstnNumber: '+8610123' }, capacity: { workitem: 5 }, queues: ['escalations'] }).kind).toBe('employee');
   });
 
   it('refuses capacity that allows nothing, unknown channels, bad proficiency and no queues', () => {

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { CHANNELS, type Channel } from '../contacts/channel';
-import { identifier, skillLevels } from '../validation/identifiers';
+import { identifier, site, skillLevels } from '../validation/identifiers';
 import { parseInput } from '../validation/invalid-input';
+import { agentPhoneSchema } from './agent-phone';
 
 export const MAX_AGENT_SKILLS = 32;
 export const MAX_CAPACITY_PER_CHANNEL = 20;
+export const AGENT_KINDS = ['agent', 'employee', 'supervisor'] as const;
+export type AgentKind = (typeof AGENT_KINDS)[number];
 
 const capacitySchema = z
   .partialRecord(
@@ -20,10 +23,11 @@ const capacitySchema = z
 export const agentProfileSchema = z.object({
   agentId: identifier,
   /** The site whose media gateway dials this agent (e.g. bj, sz). */
-  site: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a site token such as bj or sz'),
-  kind: z.enum(['agent', 'employee'], { error: 'must be agent or employee' }).default('agent'),
-  /** SIP endpoint or PSTN number the media gateway dials. */
-  endpoint: z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters').optional(),
+  site,
+  /** Supervisors are also the targets of a queue's `supervisors` routing step. */
+  kind: z.enum(AGENT_KINDS, { error: `must be one of ${AGENT_KINDS.join(', ')}` }).default('agent'),
+  /** Where the media gateway dials the agent; none for agents of other channels only. */
+  phone: agentPhoneSchema.optional(),
   skills: skillLevels(MAX_AGENT_SKILLS).default({}),
   /** Contacts per channel at once, e.g. `{ voice: 1, chat: 3, email: 2 }`; channels left out take none. */
   capacity: capacitySchema,

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { epochMs, identifier, skillLevels } from '../validation/identifiers';
+import { epochMs, identifier, site, skillLevels } from '../validation/identifiers';
 import { parseInput } from '../validation/invalid-input';
 import { CHANNELS } from './channel';
 
 export const MAX_REQUIRED_SKILLS = 8;
+export const MAX_DATA_ENTRIES = 32;
 
 /**
  * A contact asking to be queued: a call, an email, a chat, a work item... `enqueuedAt`
@@ -24,6 +25,16 @@ export const contactRequestSchema = z.object({
   enqueuedAt: epochMs.optional(),
   /** When the contact must have been handled (SLA of a work item, appointed callback). */
   dueAt: epochMs.optional(),
+  /** Where the contact entered: the caller's site for a call. */
+  site: site.optional(),
+  customerId: identifier.optional(),
+  /** The call behind a voice contact, so the agent's leg can be dialled and bridged to it. */
+  call: z.object({ site, callId: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'must be a call id') }).optional(),
+  /** What the IVR or web form gathered, for the agent's screen. */
+  data: z
+    .record(z.string().max(64, 'keys must be at most 64 characters'), z.string().max(1024, 'must be at most 1024 characters'))
+    .refine((data) => Object.keys(data).length <= MAX_DATA_ENTRIES, `must hold at most ${MAX_DATA_ENTRIES} entries`)
+    .optional(),
 });
 
 export type ContactRequest = z.input<typeof contactRequestSchema>;

@@ -4,3 +4,6 @@ export interface RoutingClock {
 }
 
 export const systemRoutingClock: RoutingClock = { now: () => Date.now() };
+
+/** Nest token of the RoutingClock the store and the timers share. */
+export const ROUTING_CLOCK = Symbol('RoutingClock');

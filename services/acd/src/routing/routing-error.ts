@@ -8,6 +8,11 @@ export const ROUTING_ERROR_KINDS = [
   'contact-assigned',
   'not-offered',
   'not-assigned',
+  'unknown-skill',
+  'agent-logged-in',
+  'queue-in-use',
+  'contact-done',
+  'agent-cannot-take',
 ] as const;
 
 export type RoutingErrorKind = (typeof ROUTING_ERROR_KINDS)[number];
@@ -17,6 +22,8 @@ export class RoutingError extends Error {
   constructor(
     readonly kind: RoutingErrorKind,
     message: string,
+    /** The input field naming what was refused (`queue`, `agentId`...), when one does. */
+    readonly field?: string,
   ) {
     super(message);
     this.name = 'RoutingError';

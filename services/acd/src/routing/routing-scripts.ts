@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RedisClient } from '@lianluo/redis';
+import type { Cluster } from 'ioredis';
 
 /** The routing scripts, by the file name they live in (`scripts/<name>.lua`). */
 export const ROUTING_SCRIPT_NAMES = [
@@ -17,44 +19,92 @@ export const ROUTING_SCRIPT_NAMES = [
   'release-contact',
   'end-wrap-ups',
   'contact-position',
+  'configure-agent',
+  'delete-agent',
+  'delete-queue',
+  'escalate-contacts',
+  'overflow-contacts',
+  'transfer-contact',
+  'reassign-contact',
+  'announce-positions',
+  'continue-enrolments',
 ] as const;
 
 export type RoutingScriptName = (typeof ROUTING_SCRIPT_NAMES)[number];
 
 const SCRIPTS_DIR = join(__dirname, 'scripts');
 
-function commandName(script: RoutingScriptName): string {
-  return `acd_${script.replace(/-/g, '_')}`;
+interface RoutingLibrary {
+  readonly name: string;
+  readonly code: string;
+  readonly functions: ReadonlyMap<RoutingScriptName, string>;
 }
 
-let sources: Map<RoutingScriptName, string> | undefined;
-
-// Each script is routing-core.lua followed by its own file: Redis scripts cannot share
-// functions, and one EVALSHA per decision is the point.
-function scriptSources(): Map<RoutingScriptName, string> {
-  if (sources === undefined) {
-    const core = readFileSync(join(SCRIPTS_DIR, 'routing-core.lua'), 'utf8');
-    sources = new Map(ROUTING_SCRIPT_NAMES.map((name) => [name, `${core}\n${readFileSync(join(SCRIPTS_DIR, `${name}.lua`), 'utf8')}`]));
-  }
-  return sources;
-}
-
-type ScriptCommand = (baseKey: string, ...args: (string | number)[]) => Promise<unknown>;
+let library: RoutingLibrary | undefined;
 
 /**
- * Runs the routing scripts on one connection. `defineCommand` sends each script's body
- * once per connection and EVALSHA after that, reloading by itself after a NOSCRIPT
- * (a restarted or failed-over Redis).
+ * One Redis function library: routing-core.lua, then each script as the body of a function
+ * that starts with begin(). Its name carries a hash of the code, so replicas of two
+ * versions (a rolling upgrade) each call their own functions.
+ */
+export function routingLibrary(): RoutingLibrary {
+  if (library === undefined) {
+    const read = (name: string) => readFileSync(join(SCRIPTS_DIR, `${name}.lua`), 'utf8');
+    const bodies = ROUTING_SCRIPT_NAMES.map((script) => [script, read(script)] as const);
+    const hash = createHash('sha1')
+      .update(read('routing-core'))
+      .update(bodies.map(([, body]) => body).join('\0'))
+      .digest('hex')
+      .slice(0, 12);
+    const name = `acd_${hash}`;
+    const functions = new Map(ROUTING_SCRIPT_NAMES.map((script) => [script, `${name}_${script.replace(/-/g, '_')}`]));
+    const code = [
+      `#!lua name=${name}`,
+      read('routing-core'),
+      ...bodies.map(([script, body]) => `redis.register_function('${functions.get(script)}', function(keys, args)\nbegin(keys, args)\n${body}\nend)`),
+    ].join('\n');
+    library = { name, code, functions };
+  }
+  return library;
+}
+
+function isCluster(client: RedisClient): client is Cluster {
+  return 'nodes' in client && typeof (client as Cluster).nodes === 'function';
+}
+
+/**
+ * Runs the routing scripts as functions of one Redis library. A function call costs the
+ * script alone: the shared core is defined once when the library is loaded, not on every
+ * call as EVALSHA would. The library is loaded on first use (on every master of a
+ * Cluster) and again when Redis has lost it (a restarted or failed-over server).
  */
 export class RoutingScripts {
-  constructor(private readonly client: RedisClient) {
-    for (const [name, lua] of scriptSources()) {
-      if (!(commandName(name) in client)) client.defineCommand(commandName(name), { numberOfKeys: 1, lua });
+  private loaded: Promise<void> | undefined;
+
+  constructor(private readonly client: RedisClient) {}
+
+  async run(script: RoutingScriptName, baseKey: string, args: (string | number)[]): Promise<unknown> {
+    const { functions } = routingLibrary();
+    const call = () => this.client.call('FCALL', functions.get(script)!, 1, baseKey, ...args);
+    await (this.loaded ??= this.load());
+    try {
+      return await call();
+    } catch (error) {
+      if (!/Function not found/i.test(String((error as Error).message))) throw error;
+      this.loaded = this.load();
+      await this.loaded;
+      return call();
     }
   }
 
-  run(script: RoutingScriptName, baseKey: string, args: (string | number)[]): Promise<unknown> {
-    const command = (this.client as unknown as Record<string, ScriptCommand>)[commandName(script)];
-    return command.call(this.client, baseKey, ...args);
+  private async load(): Promise<void> {
+    const { code } = routingLibrary();
+    const nodes: RedisClient[] = isCluster(this.client) ? this.client.nodes('master') : [this.client];
+    try {
+      await Promise.all(nodes.map((node) => node.call('FUNCTION', 'LOAD', 'REPLACE', code)));
+    } catch (error) {
+      this.loaded = undefined;
+      throw error;
+    }
   }
 }

@@ -10,6 +10,16 @@ export function encodeSkills(skills: SkillLevels): string {
     .join(',');
 }
 
+/** The inverse of encodeSkills: `billing=3,english=2` → `{ billing: 3, english: 2 }`. */
+export function decodeSkills(encoded: string): Record<string, number> {
+  return Object.fromEntries(
+    encoded
+      .split(',')
+      .filter((pair) => pair.includes('='))
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), Number(pair.slice(pair.indexOf('=') + 1))]),
+  );
+}
+
 /**
  * The routing profile of a contact: its channel and required skills, e.g.
  * `chat|billing=3,english=2`. Contacts of one profile wait in one sorted set and the

@@ -2,6 +2,8 @@
 -- closed, work item withdrawn).
 -- KEYS[1] tenant base key; ARGV[1] now; ARGV[2] random seed
 -- ARGV[3] contact id; ARGV[4] how long to remember it as done (ms)
+-- ARGV[5] reason: abandoned (the customer left) | withdrawn (its owner withdrew it)
+-- Events: abandoned; the ringing agents' states, offers made to them.
 -- Returns {'ok', previous state, offers} | {'duplicate', 'done', offers={}}
 --       | {'unknown-contact', c} | {'contact-assigned', agent}.
 -- Invariant: agents it was ringing get their slot back and are offered what waits (I4);
@@ -18,10 +20,11 @@ end
 if state == 'assigned' then
   return { 'contact-assigned', redis.call('HGET', ck, 'agent') }
 end
+contact_event('abandoned', c, ARGV[5], state, NOW - (tonumber(redis.call('HGET', ck, 'enqueuedAt')) or NOW))
 local ringing = state == 'offered' and redis.call('SMEMBERS', key('contact', c, 'offers')) or {}
 for _, a in ipairs(ringing) do
   withdraw_offer(c, a)
 end
 finish_contact(c, ttl)
 free_agents(ringing)
-return { 'ok', state, flat_offers() }
+return finish({ 'ok', state, flat_offers() })

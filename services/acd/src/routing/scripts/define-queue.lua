@@ -3,11 +3,12 @@
 -- ARGV[3] queue id
 -- ARGV[4..] field, value pairs: strategy, wIdle, wHandled, wRoundRobin, wRandom, wSkill,
 --           offerTimeoutMs, wrapUpMs, priorityPointMs, businessValuePointMs, dueWindowMs,
---           ringAllLimit
+--           ringAllLimit, steps (see routing-core.lua), overflowAfterMs (0 for none),
+--           overflowKind ('queue', 'voicemail' or ''), overflowTarget
 -- Returns {'ok', 'created'|'changed'}.
 -- Invariant: ready agents are re-scored with the new weights (O(ready agents of q), an
--- admin operation). Waiting contacts keep the score they were enqueued with: their place
--- in the queue never moves behind their back.
+-- admin operation). Waiting contacts keep the score they were enqueued with and the steps
+-- they started with: their place in the queue never moves behind their back.
 local q = ARGV[3]
 local qk = key('queue', q)
 local existed = redis.call('EXISTS', qk) == 1

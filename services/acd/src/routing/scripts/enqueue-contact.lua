@@ -4,53 +4,61 @@
 -- ARGV[3] contact id      ARGV[4] queue          ARGV[5] channel
 -- ARGV[6] skill profile   ARGV[7] priority       ARGV[8] business value
 -- ARGV[9] preferred agent ('' for none)          ARGV[10] enqueued at (ms)
--- ARGV[11] due at (ms, '' for none)
--- Returns {'ok', position, offers} | {'duplicate', state, position, offers={}}
---       | {'unknown-queue', ''}; position is 0 once offered.
+-- ARGV[11] due at (ms, '' for none)                ARGV[12] site ('' for none)
+-- ARGV[13] customer id ('' for none)              ARGV[14] call site, ARGV[15] call id ('' for none)
+-- ARGV[16] data for the agent's screen (JSON object, '' for none)
+-- Events: queued, then offered when an agent takes it at once.
+-- Returns {'ok', position, offers, pace, 1 when an enrolment goes on (else 0)} | {'duplicate', state, position, offers={}, pace}
+--       | {'unknown-queue', q} | {'unknown-skill', s}; position is 0 once offered; pace is
+--         the queue's smoothed interval between offers (ms, '' until known).
 -- Invariants: idempotent by contact id (a repeat changes nothing and reports where the
 -- first one is); the service score is fixed here, once, so the contact keeps its place
--- through ring-no-answer; I4 holds after the match.
+-- through ring-no-answer; the contact starts at its queue's first routing step (the
+-- queue's steps are copied, so a later change of them does not move it); I4 holds after
+-- the match.
 local c, q, channel, p = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local ck = key('contact', c)
 local state = redis.call('HGET', ck, 'state')
+local function pace(q)
+  return redis.call('HGET', key('queue', q), 'offerIntervalMs') or ''
+end
 if state then
-  local rank = state == 'waiting' and redis.call('ZRANK', key('queue', redis.call('HGET', ck, 'queue'), 'waiting'), c)
-  return { 'duplicate', state, rank and (rank + 1) or 0, {} }
+  local q = redis.call('HGET', ck, 'queue')
+  local rank = state == 'waiting' and redis.call('ZRANK', key('queue', q, 'waiting'), c)
+  return { 'duplicate', state, rank and (rank + 1) or 0, {}, pace(q) }
 end
 local config = queue_config(q)
 if config == nil then
   return { 'unknown-queue', q }
 end
+local skill = unknown_skill(string.sub(p, string.find(p, '|', 1, true) + 1))
+if skill then
+  return { 'unknown-skill', skill }
+end
 
 local priority, value, enqueued_at = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[10])
-local base_time = enqueued_at
-if ARGV[11] ~= '' then
-  base_time = math.min(base_time, tonumber(ARGV[11]) - config.dueWindowMs)
-end
-local score = num(base_time - priority * config.priorityPointMs - value * config.businessValuePointMs)
-
--- First contact of this profile in q: find the members that can take it (O(members),
--- once per profile and queue).
-if redis.call('SADD', key('queue', q, 'profiles'), p) == 1 then
-  local ready = key('queue', q, 'ready', p)
-  local _, required = parse_profile(p)
-  for _, a in ipairs(redis.call('SMEMBERS', key('queue', q, 'members'))) do
-    if enrol_if_eligible(a, q, p) and has_room(a, channel) then
-      redis.call('ZADD', ready, num(agent_score(a, q, required)), a)
-    end
+local score = service_score(q, enqueued_at, ARGV[11], priority, value)
+local steps = queue_steps(config)
+local overflow_at = config.overflowAfterMs > 0 and NOW + config.overflowAfterMs or 0
+-- Empty fields are left out: every reader takes a missing field as empty (or 0).
+local fields = { 'state', 'waiting', 'queue', q, 'channel', channel, 'profile', p, 'score', score, 'priority', priority,
+  'businessValue', value, 'enqueuedAt', enqueued_at, 'steps', steps, 'stepAt', NOW }
+for i, name in ipairs({ 'preferredAgent', false, 'dueAt', 'site', 'customer', 'callSite', 'callId', 'data' }) do
+  local value = ARGV[8 + i]
+  if name and value ~= '' then
+    table.insert(fields, name)
+    table.insert(fields, value)
   end
 end
-
-redis.call('HSET', ck, 'state', 'waiting', 'queue', q, 'channel', channel, 'profile', p, 'score', score,
-  'priority', priority, 'businessValue', value, 'preferredAgent', ARGV[9], 'enqueuedAt', enqueued_at,
-  'dueAt', ARGV[11], 'attempt', 0)
--- By I4 nobody waits in this profile if an agent is ready for it: offer at once, or wait.
-local contact = { queue = q, profile = p, channel = channel, attempt = 0, preferred = ARGV[9], score = score }
-local agents = pick_agents(contact)
-if #agents > 0 then
-  offer(c, agents, contact, false)
-  return { 'ok', 0, flat_offers() }
+if overflow_at > 0 then
+  table.insert(fields, 'overflowAt')
+  table.insert(fields, overflow_at)
 end
-redis.call('ZADD', key('queue', q, 'waiting'), score, c)
-redis.call('ZADD', key('queue', q, 'waiting', p), score, c)
-return { 'ok', redis.call('ZRANK', key('queue', q, 'waiting'), c) + 1, {} }
+redis.call('HSET', ck, unpack(fields))
+contact_infos[c] = { queue = q, channel = channel, site = ARGV[12], customer = ARGV[13], callSite = ARGV[14], callId = ARGV[15] }
+local contact = { queue = q, profile = p, channel = channel, attempt = 0, preferred = ARGV[9], score = score, steps = parse_steps(steps),
+  step = 1, stepAt = NOW, overflowAt = overflow_at, state = 'waiting', enqueuedAt = enqueued_at, data = ARGV[16] }
+local position = start_routing(c, contact, function(position)
+  contact_event('queued', c, priority, p, ARGV[9], position)
+end)
+return finish({ 'ok', position, flat_offers(), position > 0 and pace(q) or '', enrolments_started and 1 or 0 })

@@ -1,6 +1,7 @@
 -- expire-offers.lua: ring-no-answer for every offer whose deadline has passed.
 -- KEYS[1] tenant base key; ARGV[1] now; ARGV[2] random seed
 -- ARGV[3] at most this many contacts per call; ARGV[4] reason code for the agents
+-- Events: ring_no_answer for each, the agents' states, offers made as contacts return.
 -- Returns {'ok', {contact, agent, ...} that rang out, offers}.
 -- Invariants: as reject-offer for each (agent not ready, contact back at its original
 -- place). Any replica may run it; one offer expires once because the script is atomic.
@@ -15,4 +16,4 @@ for _, c in ipairs(expired) do
     decline_offer(c, a, ARGV[4])
   end
 end
-return { 'ok', rang_out, flat_offers() }
+return finish({ 'ok', rang_out, flat_offers() })

@@ -1,5 +1,6 @@
 -- logout-agent.lua: an agent leaves all its queues.
 -- KEYS[1] tenant base key; ARGV[1] now; ARGV[2] random seed; ARGV[3] agent id
+-- Events: rejected (reason `logout`) for each contact ringing at it; agent states; offers.
 -- Returns {'ok', returned contacts, offers} | {'duplicate', 'logged-out', {}, {}}
 --       | {'unknown-agent', a} | {'agent-busy', channel}.
 -- Invariants: an agent with accepted contacts cannot log out (release them first);
@@ -18,20 +19,25 @@ for _, field in ipairs(redis.call('HKEYS', ak)) do
     return { 'agent-busy', string.sub(field, 6) }
   end
 end
+touch(a)
 redis.call('HSET', ak, 'presence', 'logged-out', 'reason', '', 'wrapping', '0')
 redis.call('ZREM', key('wrap-ups'), a)
 for _, pair in ipairs(redis.call('SMEMBERS', key('agent', a, 'eligible'))) do
   local q, p = split_pair(pair)
   redis.call('ZREM', key('queue', q, 'ready', p), a)
 end
+leave_centre(a)
 for q in string.gmatch(redis.call('HGET', ak, 'queues') or '', '[^,]+') do
   redis.call('SREM', key('queue', q, 'members'), a)
 end
 redis.call('DEL', key('agent', a, 'eligible'))
 local returned = redis.call('SMEMBERS', key('agent', a, 'offers'))
 for _, c in ipairs(returned) do
-  if withdraw_offer(c, a) then
+  local nobody_left = withdraw_offer(c, a)
+  contact_event('rejected', c, a, redis.call('HGET', ak, 'site') or '', tonumber(redis.call('HGET', key('contact', c), 'attempt')), 'logout',
+    nobody_left)
+  if nobody_left then
     return_to_queue(c)
   end
 end
-return { 'ok', returned, flat_offers() }
+return finish({ 'ok', returned, flat_offers() })

@@ -1,6 +1,7 @@
 -- release-contact.lua: the agent finished with a contact (hang-up, chat closed, item done).
 -- KEYS[1] tenant base key; ARGV[1] now; ARGV[2] random seed
 -- ARGV[3] contact id; ARGV[4] agent id; ARGV[5] how long to remember the contact (ms)
+-- Events: completed, the agent's state (wrap-up, or reserved/ready as it is matched at once).
 -- Returns {'ok', wrap-up end (ms, 0 for none), offers} | {'duplicate', 'done', 0, {}}
 --       | {'not-assigned', state}.
 -- Invariants: the agent's slot frees (I2); with the queue's wrap-up time the agent takes
@@ -14,18 +15,10 @@ end
 if fields[1] ~= 'assigned' or fields[2] ~= a then
   return { 'not-assigned', fields[1] or 'unknown' }
 end
-local ak = key('agent', a)
-redis.call('HINCRBY', ak, 'busy:' .. fields[4], -1)
-redis.call('SREM', key('agent', a, 'contacts'), c)
+local until_ms = end_assignment(c, a)
+contact_event('completed', c, a, redis.call('HGET', key('agent', a), 'site') or '', until_ms)
 finish_contact(c, ttl)
-local wrap_up_ms = queue_config(fields[3]).wrapUpMs
-local until_ms = 0
-if wrap_up_ms > 0 and redis.call('HGET', ak, 'presence') ~= 'logged-out' then
-  until_ms = NOW + wrap_up_ms
-  redis.call('HSET', ak, 'wrapping', '1')
-  redis.call('ZADD', key('wrap-ups'), math.max(until_ms, tonumber(redis.call('ZSCORE', key('wrap-ups'), a)) or 0), a)
-  reindex_agent(a)
-else
+if until_ms == 0 then
   free_agent(a)
 end
-return { 'ok', until_ms, flat_offers() }
+return finish({ 'ok', until_ms, flat_offers() })

@@ -1,5 +1,7 @@
--- routing-core.lua: the functions every routing script shares. RoutingScripts prepends
--- this file to each script before defineCommand, so it is never run on its own.
+-- routing-core.lua: the functions every routing script shares. RoutingScripts loads this
+-- file and every script into one Redis function library (FUNCTION LOAD), each script the
+-- body of one function that starts with begin(): the library's functions are defined
+-- once, not on every call, and each call starts from fresh per-call state.
 --
 -- Calling convention of every script:
 --   KEYS[1]  the tenant's base key `<prefix>:{<tenant>}`. Every key a script touches is
@@ -10,35 +12,69 @@
 --   ARGV[2]  seed for the random strategy (the caller's injected random source)
 --
 -- Key layout under the base:
+--   queues                        set    defined queues
+--   skills                        hash   the tenant's skill catalogue (name → description);
+--                                        when it exists, contacts and agents name only its skills
 --   queue:<q>                     hash   queue definition + offer turn counter + pace
 --   queue:<q>:members             set    agents logged in to the queue
 --   queue:<q>:profiles            set    skill profiles (`<channel>|<skill>=<min>,...`) seen in q
 --   queue:<q>:waiting             zset   every waiting contact of q by service score
---   queue:<q>:waiting:<profile>   zset   waiting contacts of one profile by service score
+--   queue:<q>:waiting:<profile>   zset   waiting contacts whose skilled step needs the profile
 --   queue:<q>:ready:<profile>     zset   agents able to take one more contact of the profile
 --                                        now, by the queue's strategy score (lowest first)
---   contact:<c>                   hash   contact fields and state
+--   contact:<c>                   hash   contact fields, state, routing steps and the current one
 --   contact:<c>:offers            set    agents the contact is offered to (ringing)
---   agent:<a>                     hash   presence, skills, per-channel cap/busy/offered
+--   agent:<a>                     hash   presence, kind, skills, per-channel cap/busy/offered
+--   agent:<a>:config              hash   the agent's configuration (site, kind, endpoint,
+--                                        skills, capacity, queues) that login applies
 --   agent:<a>:eligible            set    `<q>/<profile>` pairs the agent's skills meet
 --   agent:<a>:offers              set    contacts offered to the agent
 --   agent:<a>:contacts            set    contacts the agent accepted and has not released
+--   agent:<a>:waiting:<ch>        zset   waiting contacts whose preferred-agent or
+--                                        named-agents step names a
+--   centre:ready:<ch>             zset   agents with room on ch, longest idle first
+--   centre:waiting:<ch>           zset   waiting contacts in a whole-centre step
+--   supervisors:ready:<ch>        zset   supervisors with room on ch, longest idle first
+--   supervisors:waiting:<ch>      zset   waiting contacts in a supervisors step
+--   enrolments                    hash   `<q>/<profile>` → SSCAN cursor of an enrolment
+--                                        still going on (continue-enrolments)
 --   offer-deadlines               zset   offered contacts by ring-no-answer deadline
+--   step-deadlines                zset   contacts by the start of their next routing step
+--   overflow-deadlines            zset   contacts by the end of their queue's wait limit
 --   wrap-ups                      zset   agents in wrap-up by its end
+--   outbox                        stream events of every change, one entry per script run
+--                                        (field `events`: a JSON array of events, each an
+--                                        array laid out as OUTBOX_LAYOUT in outbox-event.ts
+--                                        says), relayed to JetStream
 --
--- Invariants every script keeps (checked by the model test):
---   I1 a contact is in exactly one state: waiting (in both waiting sets), offered (in
---      offer-deadlines, >= 1 agent in its offers), assigned (one agent), or done.
+-- Invariants every script keeps (checked by the model tests):
+--   I1 a contact is in exactly one state: waiting (in its queue's waiting set and the
+--      waiting sets of its routing steps so far), offered (in offer-deadlines, >= 1 agent
+--      in its offers), assigned (one agent), or done.
 --   I2 per agent and channel: busy + offered <= capacity.
 --   I3 an agent is in ready:<q>:<p> iff it is logged in to q, ready, not wrapping up,
---      meets p's skills and has a free slot on p's channel.
---   I4 work conservation: no profile has both a waiting contact and a ready agent, so a
---      new contact only needs its own profile's best agent and a freed agent only the
---      heads of its own profiles' waiting sets.
+--      meets p's skills and has a free slot on p's channel (once p's enrolment is done);
+--      in centre:ready:<ch> iff ready, not wrapping up and with a free slot on ch; in
+--      supervisors:ready:<ch> iff that and a supervisor.
+--   I4 work conservation: no waiting contact has a free agent that one of its routing
+--      steps so far allows, so a new or escalated contact only needs the best agent of
+--      its steps' ready sets, and a freed agent only the heads of its own waiting sets.
+--   I5 every change is reported: a script that changes a contact or an agent's state
+--      appends the events saying so to the outbox in the same run (finish()), so an event
+--      exists exactly when its change does, whatever replica dies when.
 
-local BASE = KEYS[1]
-local NOW = tonumber(ARGV[1])
-math.randomseed(tonumber(ARGV[2]))
+-- Per-call state. The library stays loaded between calls, so begin() resets all of it;
+-- nothing may carry over from one call to the next.
+local KEYS, ARGV, BASE, NOW
+local queue_cache, touched, touched_order, events, contact_infos, offers_made, enrolled_ready, enrolments_started
+
+local function begin(keys, args)
+  KEYS, ARGV = keys, args
+  BASE, NOW = keys[1], tonumber(args[1])
+  math.randomseed(tonumber(args[2]))
+  queue_cache, touched, touched_order, events, contact_infos, offers_made, enrolled_ready = {}, {}, {}, {}, {}, {}, {}
+  enrolments_started = false
+end
 
 local function key(...)
   return BASE .. ':' .. table.concat({ ... }, ':')
@@ -76,7 +112,6 @@ local function meets(agent_skills, required)
   return true
 end
 
-local queue_cache = {}
 local function queue_config(q)
   local config = queue_cache[q]
   if config == nil then
@@ -89,7 +124,7 @@ local function queue_config(q)
       config[raw[i]] = raw[i + 1]
     end
     for _, field in ipairs({ 'wIdle', 'wHandled', 'wRoundRobin', 'wRandom', 'wSkill', 'offerTimeoutMs', 'wrapUpMs',
-      'priorityPointMs', 'businessValuePointMs', 'dueWindowMs', 'ringAllLimit' }) do
+      'priorityPointMs', 'businessValuePointMs', 'dueWindowMs', 'ringAllLimit', 'overflowAfterMs' }) do
       config[field] = tonumber(config[field]) or 0
     end
     queue_cache[q] = config
@@ -117,6 +152,86 @@ local function agent_fields(a)
     fields[raw[i]] = raw[i + 1]
   end
   return fields
+end
+
+-- The agent's state as boards and reports name it; mirrors agentStateOf (agent-state.ts):
+-- a ringing offer first, then work in progress, then wrap-up, then the chosen presence.
+local function agent_state(fields)
+  if fields.presence == nil or fields.presence == 'logged-out' then
+    return 'logged-out'
+  end
+  local offered, busy = false, false
+  for field, value in pairs(fields) do
+    if (tonumber(value) or 0) > 0 then
+      if string.sub(field, 1, 8) == 'offered:' then
+        offered = true
+      elseif string.sub(field, 1, 5) == 'busy:' then
+        busy = true
+      end
+    end
+  end
+  if offered then
+    return 'reserved'
+  elseif busy then
+    return 'busy'
+  elseif fields.wrapping == '1' then
+    return 'wrap-up'
+  end
+  return fields.presence
+end
+
+local function reason_of(state, fields)
+  return state == 'not-ready' and (fields.reason or '') or ''
+end
+
+-- Marks agent a as changed by this run: finish() compares its state with the state last
+-- reported (kept in its hash as `state` and `stateReason`) and reports it if it differs.
+local function touch(a)
+  if touched[a] == nil then
+    touched[a] = true
+    table.insert(touched_order, a)
+  end
+end
+
+-- Events are arrays, one constructor each (much cheaper in Redis's Lua than keyed
+-- tables): {type, at, ...} as OUTBOX_LAYOUT (outbox-event.ts) names the positions. No
+-- position may be nil.
+
+-- What every event about a contact carries (ContactInfo), read once per run
+-- (contact_infos); move_contact forgets it.
+local function contact_info(c)
+  local info = contact_infos[c]
+  if info == nil then
+    local f = redis.call('HMGET', key('contact', c), 'queue', 'channel', 'site', 'customer', 'callSite', 'callId')
+    info = { queue = f[1], channel = f[2], site = f[3] or '', customer = f[4] or '', callSite = f[5] or '', callId = f[6] or '' }
+    contact_infos[c] = info
+  end
+  return info
+end
+
+-- An event about contact c: its ContactInfo, then the event's own fields.
+local function contact_event(kind, c, ...)
+  local info = contact_info(c)
+  table.insert(events, { kind, NOW, c, info.queue, info.channel, info.site, info.customer, info.callSite, info.callId, ... })
+end
+
+-- Ends every script that changes state (I5): reports the agents whose state changed, then
+-- appends the run's events to the outbox, atomically with the change. Returns `reply`.
+local function finish(reply)
+  for _, a in ipairs(touched_order) do
+    local fields = agent_fields(a)
+    local state = agent_state(fields)
+    local reason = reason_of(state, fields)
+    local previous = fields.state or 'logged-out'
+    if state ~= previous or reason ~= (fields.stateReason or '') then
+      redis.call('HSET', key('agent', a), 'state', state, 'stateReason', reason)
+      table.insert(events, { 'agent_state', NOW, a, fields.site or '', state, previous, reason })
+    end
+  end
+  if #events > 0 then
+    redis.call('XADD', key('outbox'), '*', 'events', cjson.encode(events))
+  end
+  return reply
 end
 
 -- Whether an agent (its fields) may be offered one more contact on channel, now.
@@ -156,7 +271,12 @@ local function agent_score(a, q, required)
   return score_of(agent_fields(a), q, required)
 end
 
--- Puts agent a into, or takes it out of, every ready set it belongs to (I3).
+local CHANNELS = { 'voice', 'email', 'chat', 'video', 'fax', 'callback', 'workitem' }
+
+-- Puts agent a into, or takes it out of, every ready set it belongs to (I3): the ready
+-- sets of the queue profiles it meets, and the tenant-wide sets of the whole centre and,
+-- for a supervisor, of the supervisors, per channel it has room on (longest idle first).
+-- Returns the agent's fields it read.
 local function reindex_agent(a)
   local fields = agent_fields(a)
   for _, pair in ipairs(redis.call('SMEMBERS', key('agent', a, 'eligible'))) do
@@ -167,6 +287,31 @@ local function reindex_agent(a)
     else
       redis.call('ZREM', key('queue', q, 'ready', p), a)
     end
+  end
+  local idle = num(tonumber(fields.idleSince) or 0)
+  for field in pairs(fields) do
+    if string.sub(field, 1, 4) == 'cap:' then
+      local channel = string.sub(field, 5)
+      if room_in(fields, channel) then
+        redis.call('ZADD', key('centre', 'ready', channel), idle, a)
+        if fields.kind == 'supervisor' then
+          redis.call('ZADD', key('supervisors', 'ready', channel), idle, a)
+        end
+      else
+        redis.call('ZREM', key('centre', 'ready', channel), a)
+        redis.call('ZREM', key('supervisors', 'ready', channel), a)
+      end
+    end
+  end
+  return fields
+end
+
+-- Takes agent a out of the tenant-wide ready sets of every channel (its capacity or kind
+-- is about to change, or it leaves).
+local function leave_centre(a)
+  for _, channel in ipairs(CHANNELS) do
+    redis.call('ZREM', key('centre', 'ready', channel), a)
+    redis.call('ZREM', key('supervisors', 'ready', channel), a)
   end
 end
 
@@ -181,59 +326,311 @@ local function enrol_if_eligible(a, q, p)
   return false
 end
 
--- The routing fields of contact c, read once and handed around.
-local function load_contact(c)
-  local f = redis.call('HMGET', key('contact', c), 'queue', 'profile', 'channel', 'attempt', 'preferredAgent', 'score')
-  return { queue = f[1], profile = f[2], channel = f[3], attempt = tonumber(f[4]) or 0, preferred = f[5], score = f[6] }
+-- Enrols a chunk of q's members in profile p from `cursor` (SSCAN): those meeting it are
+-- marked eligible and, when they have room, made ready (and listed in enrolled_ready, for
+-- the caller to match). Returns the next cursor, '0' at
+-- the end. Chunks keep a profile's first appearance from blocking Redis for a whole
+-- centre (100,000 agents would hold it for over a second).
+local ENROL_CHUNK = 256
+local function enrol_chunk(q, p, cursor)
+  local channel, required = parse_profile(p)
+  local reply = redis.call('SSCAN', key('queue', q, 'members'), cursor, 'COUNT', ENROL_CHUNK)
+  for _, a in ipairs(reply[2]) do
+    if enrol_if_eligible(a, q, p) then
+      local fields = agent_fields(a)
+      if room_in(fields, channel) then
+        redis.call('ZADD', key('queue', q, 'ready', p), num(score_of(fields, q, required)), a)
+        table.insert(enrolled_ready, a)
+      end
+    end
+  end
+  return reply[1]
 end
 
-local offers_made = {}
+-- Makes profile p known in queue q. Its first appearance enrols the first chunk of the
+-- members at once; the rest is left in `enrolments` for continue-enrolments (I3 holds
+-- for the members enrolled so far) and enrolments_started says so.
+local function ensure_profile(q, p)
+  if redis.call('SADD', key('queue', q, 'profiles'), p) == 1 then
+    local cursor = enrol_chunk(q, p, '0')
+    if cursor ~= '0' then
+      redis.call('HSET', key('enrolments'), q .. '/' .. p, cursor)
+      enrolments_started = true
+    end
+  end
+end
+
+-- The first of `names` (skill=level pairs, encoded) missing from the tenant's skill
+-- catalogue, or nil; a tenant without a catalogue accepts any skill.
+local function unknown_skill(encoded)
+  if encoded == '' or redis.call('EXISTS', key('skills')) == 0 then
+    return nil
+  end
+  for skill in pairs(parse_levels(encoded)) do
+    if redis.call('HEXISTS', key('skills'), skill) == 0 then
+      return skill
+    end
+  end
+  return nil
+end
+
+-- The first of `queues` that is not defined, or nil.
+local function unknown_queue(queues)
+  for _, q in ipairs(queues) do
+    if redis.call('EXISTS', key('queue', q)) == 0 then
+      return q
+    end
+  end
+  return nil
+end
+
+-- Writes the routing profile of logged-in agent a (at login, or when its configuration
+-- changes): site, kind, phone, skills, capacity, and membership of its queues with every
+-- profile it meets (I3 once the caller reindexes). Busy and offered counts stay.
+local function apply_agent_profile(a, site, kind, endpoint, skills, capacity, queues)
+  local ak = key('agent', a)
+  for _, pair in ipairs(redis.call('SMEMBERS', key('agent', a, 'eligible'))) do
+    local q, p = split_pair(pair)
+    redis.call('ZREM', key('queue', q, 'ready', p), a)
+  end
+  leave_centre(a)
+  for q in string.gmatch(redis.call('HGET', ak, 'queues') or '', '[^,]+') do
+    redis.call('SREM', key('queue', q, 'members'), a)
+  end
+  for _, field in ipairs(redis.call('HKEYS', ak)) do
+    if string.find(field, '^cap:') then
+      redis.call('HDEL', ak, field)
+    end
+  end
+  redis.call('HSET', ak, 'site', site, 'kind', kind, 'endpoint', endpoint, 'skills', skills, 'queues', table.concat(queues, ','))
+  for channel, slots in pairs(parse_levels(capacity)) do
+    redis.call('HSET', ak, 'cap:' .. channel, slots)
+  end
+  redis.call('DEL', key('agent', a, 'eligible'))
+  for _, q in ipairs(queues) do
+    redis.call('SADD', key('queue', q, 'members'), a)
+    for _, p in ipairs(redis.call('SMEMBERS', key('queue', q, 'profiles'))) do
+      enrol_if_eligible(a, q, p)
+    end
+  end
+end
+
+-- Routing steps: `kind:arg:timeoutMs` joined by ';' (RoutingStore encodes them). Each
+-- step's targets join those of the steps before it:
+--   preferred    the contact's preferred (last) agent       waits in agent:<a>:waiting:<ch>
+--   agents       the agents named in arg (experts)           waits in agent:<a>:waiting:<ch> of each
+--   skilled      queue members meeting the contact's skills, each at least arg (0: as required)
+--                                                            waits in queue:<q>:waiting:<profile>
+--   supervisors  any supervisor of the tenant                waits in supervisors:waiting:<ch>
+--   centre       any agent of the tenant                     waits in centre:waiting:<ch>
+local DEFAULT_STEPS = 'skilled:0:0'
+
+-- The steps a contact starts with in queue q.
+local function queue_steps(config)
+  return (config.steps ~= nil and config.steps ~= '') and config.steps or DEFAULT_STEPS
+end
+
+local function parse_steps(encoded)
+  local steps = {}
+  for part in string.gmatch(encoded or '', '[^;]+') do
+    local kind, arg, timeout = string.match(part, '^([a-z]+):([^:]*):(%d+)$')
+    table.insert(steps, { kind = kind, arg = arg, timeout = tonumber(timeout) })
+  end
+  if #steps == 0 then
+    return parse_steps(DEFAULT_STEPS)
+  end
+  return steps
+end
+
+-- A profile with every required level raised to at least min_level ("other experts").
+local function raised_profile(profile, min_level)
+  if min_level <= 0 then
+    return profile
+  end
+  local channel, required = parse_profile(profile)
+  local names = {}
+  for name in pairs(required) do
+    table.insert(names, name)
+  end
+  table.sort(names)
+  local parts = {}
+  for _, name in ipairs(names) do
+    table.insert(parts, name .. '=' .. math.max(required[name], min_level))
+  end
+  return channel .. '|' .. table.concat(parts, ',')
+end
+
+local function step_profile(contact, step)
+  return raised_profile(contact.profile, tonumber(step.arg) or 0)
+end
+
+-- The waiting sets contact c sits in for one step.
+local function step_keys(contact, step)
+  local channel = contact.channel
+  if step.kind == 'skilled' then
+    return { key('queue', contact.queue, 'waiting', step_profile(contact, step)) }
+  elseif step.kind == 'preferred' then
+    return contact.preferred ~= '' and { key('agent', contact.preferred, 'waiting', channel) } or {}
+  elseif step.kind == 'agents' then
+    local keys = {}
+    for a in string.gmatch(step.arg, '[^,]+') do
+      table.insert(keys, key('agent', a, 'waiting', channel))
+    end
+    return keys
+  elseif step.kind == 'supervisors' then
+    return { key('supervisors', 'waiting', channel) }
+  end
+  return { key('centre', 'waiting', channel) }
+end
+
+-- The routing fields of contact c, read once and handed around. `step` is 1-based here
+-- (the hash keeps it 0-based, as events report it).
+local function load_contact(c)
+  local f = redis.call('HMGET', key('contact', c), 'queue', 'profile', 'channel', 'attempt', 'preferredAgent', 'score', 'steps', 'step',
+    'stepAt', 'overflowAt', 'state', 'enqueuedAt', 'data')
+  return { queue = f[1], profile = f[2], channel = f[3], attempt = tonumber(f[4]) or 0, preferred = f[5] or '', score = f[6],
+    steps = parse_steps(f[7]), step = (tonumber(f[8]) or 0) + 1, stepAt = tonumber(f[9]) or NOW, overflowAt = tonumber(f[10]) or 0,
+    state = f[11], enqueuedAt = tonumber(f[12]) or NOW, data = f[13] or '' }
+end
+
+-- Puts waiting contact c into the waiting sets of steps `from` to `to`.
+local function join_steps(c, contact, from, to)
+  for i = from, to do
+    local step = contact.steps[i]
+    if step.kind == 'skilled' then
+      ensure_profile(contact.queue, step_profile(contact, step))
+    end
+    for _, k in ipairs(step_keys(contact, step)) do
+      redis.call('ZADD', k, contact.score, c)
+    end
+  end
+end
+
+-- Puts waiting contact c into its queue and the waiting sets of its steps so far.
+local function join_waiting(c, contact)
+  redis.call('ZADD', key('queue', contact.queue, 'waiting'), contact.score, c)
+  join_steps(c, contact, 1, contact.step)
+end
+
+-- Takes contact c out of every waiting set it sits in.
+local function leave_waiting(c, contact)
+  redis.call('ZREM', key('queue', contact.queue, 'waiting'), c)
+  for i = 1, contact.step do
+    for _, k in ipairs(step_keys(contact, contact.steps[i])) do
+      redis.call('ZREM', k, c)
+    end
+  end
+end
+
+-- Whether one of contact's steps so far lets agent a (its fields) take it.
+local function admits(contact, a, fields)
+  for i = 1, contact.step do
+    local step = contact.steps[i]
+    if step.kind == 'preferred' then
+      if a == contact.preferred then
+        return true
+      end
+    elseif step.kind == 'agents' then
+      if string.find(',' .. step.arg .. ',', ',' .. a .. ',', 1, true) then
+        return true
+      end
+    elseif step.kind == 'skilled' then
+      if redis.call('ZSCORE', key('queue', contact.queue, 'ready', step_profile(contact, step)), a) then
+        return true
+      end
+    elseif step.kind == 'supervisors' then
+      if fields.kind == 'supervisor' then
+        return true
+      end
+    else
+      return true
+    end
+  end
+  return false
+end
 
 -- Offers contact c to agents (one, or several for ring-all) and marks both. `waiting`
 -- says whether c sits in the waiting sets (a new contact offered at once never does).
 local function offer(c, agents, contact, waiting)
-  local q, p, channel = contact.queue, contact.profile, contact.channel
+  local q, channel = contact.queue, contact.channel
   contact.attempt = contact.attempt + 1
   local deadline = NOW + queue_config(q).offerTimeoutMs
   redis.call('HSET', key('contact', c), 'state', 'offered', 'attempt', contact.attempt, 'deadline', deadline)
   if waiting then
-    redis.call('ZREM', key('queue', q, 'waiting'), c)
-    redis.call('ZREM', key('queue', q, 'waiting', p), c)
+    leave_waiting(c, contact)
   end
   redis.call('ZADD', key('offer-deadlines'), deadline, c)
-  -- Pace of the queue for expected wait: a smoothed interval between offers.
-  local qk = key('queue', q)
-  local pace = redis.call('HMGET', qk, 'lastOfferAt', 'offerIntervalMs')
-  local last, interval = tonumber(pace[1]), tonumber(pace[2])
+  -- Pace of the queue for expected wait (a smoothed interval between offers) and its
+  -- offer turns (round robin), from the queue hash already read (queue_config).
+  local config = queue_config(q)
+  local last, interval = tonumber(config.lastOfferAt), tonumber(config.offerIntervalMs)
   if last ~= nil then
     interval = interval == nil and (NOW - last) or (interval * 0.8 + (NOW - last) * 0.2)
-    redis.call('HSET', qk, 'lastOfferAt', NOW, 'offerIntervalMs', num(interval))
-  else
-    redis.call('HSET', qk, 'lastOfferAt', NOW)
   end
+  local turn = tonumber(config.turn) or 0
   for _, a in ipairs(agents) do
-    local turn = redis.call('HINCRBY', qk, 'turn', 1)
+    touch(a)
+    turn = turn + 1
     redis.call('SADD', key('contact', c, 'offers'), a)
     redis.call('SADD', key('agent', a, 'offers'), c)
     redis.call('HINCRBY', key('agent', a), 'offered:' .. channel, 1)
     redis.call('HSET', key('agent', a), 'idleSince', NOW, 'turn:' .. q, turn)
-    reindex_agent(a)
+    local fields = reindex_agent(a)
     table.insert(offers_made, { c, a, tostring(contact.attempt), tostring(deadline) })
+    contact_event('offered', c, a, fields.site or '', fields.endpoint or '', contact.attempt, deadline, contact.data)
+  end
+  config.lastOfferAt, config.turn = NOW, turn
+  if interval ~= nil then
+    config.offerIntervalMs = num(interval)
+    redis.call('HSET', key('queue', q), 'lastOfferAt', NOW, 'turn', turn, 'offerIntervalMs', config.offerIntervalMs)
+  else
+    redis.call('HSET', key('queue', q), 'lastOfferAt', NOW, 'turn', turn)
   end
 end
 
--- The agents contact c should ring now: its preferred agent when ready, else the best
--- of its profile's ready set (all of them, up to a limit, for ring-all).
+-- The agents contact c should ring now: its preferred agent whenever a step so far lets
+-- it take c, else, step by step, the best agent of the first step that has one (up to
+-- ringAllLimit of a skilled step's ready set for ring-all).
 local function pick_agents(contact)
-  local ready = key('queue', contact.queue, 'ready', contact.profile)
-  if contact.preferred and contact.preferred ~= '' and redis.call('ZSCORE', ready, contact.preferred) then
-    return { contact.preferred }
+  local q, channel = contact.queue, contact.channel
+  local preferred = contact.preferred
+  if preferred ~= '' then
+    local fields = agent_fields(preferred)
+    if room_in(fields, channel) and admits(contact, preferred, fields) then
+      return { preferred }
+    end
   end
-  local config = queue_config(contact.queue)
-  return redis.call('ZRANGE', ready, 0, (config.strategy == 'ring-all' and config.ringAllLimit or 1) - 1)
+  local config = queue_config(q)
+  for i = 1, contact.step do
+    local step = contact.steps[i]
+    local agents = {}
+    if step.kind == 'skilled' then
+      local ready = key('queue', q, 'ready', step_profile(contact, step))
+      agents = redis.call('ZRANGE', ready, 0, (config.strategy == 'ring-all' and config.ringAllLimit or 1) - 1)
+    elseif step.kind == 'agents' then
+      local _, required = parse_profile(contact.profile)
+      local best, best_score = nil, nil
+      for a in string.gmatch(step.arg, '[^,]+') do
+        local fields = agent_fields(a)
+        if room_in(fields, channel) then
+          local score = score_of(fields, q, required)
+          if best == nil or score < best_score then
+            best, best_score = a, score
+          end
+        end
+      end
+      agents = best and { best } or {}
+    elseif step.kind == 'supervisors' or step.kind == 'centre' then
+      agents = redis.call('ZRANGE', key(step.kind, 'ready', channel), 0, 0)
+    end
+    if #agents > 0 then
+      return agents
+    end
+  end
+  return {}
 end
 
--- Offers waiting contact c to the best ready agent of its profile, if any (I4).
+-- Offers waiting contact c to the agents its steps so far allow, if any is free (I4).
 local function match_contact(c, contact)
   local agents = pick_agents(contact)
   if #agents > 0 then
@@ -241,35 +638,49 @@ local function match_contact(c, contact)
   end
 end
 
--- Offers agent a the best waiting contacts of its profiles while it has room (I4).
+-- Offers agent a, while it has room, the best waiting contact any of its waiting sets
+-- holds: its profiles' in its queues, its own (as preferred or named agent), the whole
+-- centre's and, for a supervisor, the supervisors' (I4).
 local function match_agent(a)
   local eligible = redis.call('SMEMBERS', key('agent', a, 'eligible'))
   -- Bounded by the agent's total capacity: each round fills one slot or stops.
   for _ = 1, 200 do
     local best, best_score, best_queue = nil, nil, nil
     local fields = agent_fields(a)
-    local room = {}
-    for _, pair in ipairs(eligible) do
-      local q, p = split_pair(pair)
-      local channel = parse_profile(p)
-      if room[channel] == nil then
-        room[channel] = room_in(fields, channel)
+    local function consider(set, q)
+      local head = redis.call('ZRANGE', set, 0, 0, 'WITHSCORES')
+      if #head > 0 then
+        local score = tonumber(head[2])
+        if best == nil or score < best_score or (score == best_score and head[1] < best) then
+          best, best_score, best_queue = head[1], score, q
+        end
       end
-      if room[channel] then
-        local head = redis.call('ZRANGE', key('queue', q, 'waiting', p), 0, 0, 'WITHSCORES')
-        if #head > 0 then
-          local score = tonumber(head[2])
-          if best == nil or score < best_score or (score == best_score and head[1] < best) then
-            best, best_score, best_queue = head[1], score, q
+    end
+    local room = {}
+    for field in pairs(fields) do
+      if string.sub(field, 1, 4) == 'cap:' then
+        local channel = string.sub(field, 5)
+        room[channel] = room_in(fields, channel)
+        if room[channel] then
+          consider(key('agent', a, 'waiting', channel), nil)
+          consider(key('centre', 'waiting', channel), nil)
+          if fields.kind == 'supervisor' then
+            consider(key('supervisors', 'waiting', channel), nil)
           end
         end
+      end
+    end
+    for _, pair in ipairs(eligible) do
+      local q, p = split_pair(pair)
+      if room[parse_profile(p)] then
+        consider(key('queue', q, 'waiting', p), q)
       end
     end
     if best == nil then
       return
     end
     local contact = load_contact(best)
-    if queue_config(best_queue).strategy == 'ring-all' then
+    if best_queue and queue_config(best_queue).strategy == 'ring-all' then
       -- a is in the ready set (it has room), so the contact rings at a and every other free agent.
       match_contact(best, contact)
     else
@@ -278,20 +689,24 @@ local function match_agent(a)
   end
 end
 
--- Puts contact c back among the waiting with its original score, then matches it.
+-- Puts contact c back among the waiting with its original score, then matches it. A
+-- contact whose wait limit passed while it rang is due for overflow at once.
 local function return_to_queue(c)
   local contact = load_contact(c)
   redis.call('HSET', key('contact', c), 'state', 'waiting', 'deadline', 0)
   redis.call('DEL', key('contact', c, 'offers'))
   redis.call('ZREM', key('offer-deadlines'), c)
-  redis.call('ZADD', key('queue', contact.queue, 'waiting'), contact.score, c)
-  redis.call('ZADD', key('queue', contact.queue, 'waiting', contact.profile), contact.score, c)
+  join_waiting(c, contact)
+  if contact.overflowAt > 0 and contact.overflowAt <= NOW then
+    redis.call('ZADD', key('overflow-deadlines'), NOW, c)
+  end
   match_contact(c, contact)
 end
 
 -- Takes back the offer of contact c to agent a; true when nobody is offered c any more.
 -- Does not reindex a: the caller decides what becomes of the agent.
 local function withdraw_offer(c, a)
+  touch(a)
   local channel = redis.call('HGET', key('contact', c), 'channel')
   redis.call('SREM', key('agent', a, 'offers'), c)
   redis.call('HINCRBY', key('agent', a), 'offered:' .. channel, -1)
@@ -305,6 +720,8 @@ local function decline_offer(c, a, reason)
   local nobody_left = withdraw_offer(c, a)
   redis.call('HSET', key('agent', a), 'presence', 'not-ready', 'reason', reason)
   reindex_agent(a)
+  contact_event(reason == 'ring-no-answer' and 'ring_no_answer' or 'rejected', c, a, redis.call('HGET', key('agent', a), 'site') or '',
+    tonumber(redis.call('HGET', key('contact', c), 'attempt')), reason, nobody_left)
   if nobody_left then
     return_to_queue(c)
   end
@@ -314,10 +731,12 @@ end
 -- Remembers c as done for `ttl_ms` so a repeated enqueue of it is a no-op.
 local function finish_contact(c, ttl_ms)
   local ck = key('contact', c)
-  local fields = redis.call('HMGET', ck, 'queue', 'profile')
-  redis.call('ZREM', key('queue', fields[1], 'waiting'), c)
-  redis.call('ZREM', key('queue', fields[1], 'waiting', fields[2]), c)
-  redis.call('ZREM', key('offer-deadlines'), c)
+  if redis.call('HGET', ck, 'state') == 'waiting' then
+    leave_waiting(c, load_contact(c))
+  end
+  for _, timers in ipairs({ 'offer-deadlines', 'step-deadlines', 'overflow-deadlines' }) do
+    redis.call('ZREM', key(timers), c)
+  end
   redis.call('DEL', key('contact', c, 'offers'))
   redis.call('HSET', ck, 'state', 'done', 'finishedAt', NOW)
   redis.call('PEXPIRE', ck, ttl_ms)
@@ -340,4 +759,97 @@ end
 
 local function flat_offers()
   return offers_made
+end
+
+-- Starts routing contact c in its queue from its first step: schedules its step and
+-- overflow timers, offers it at once when an allowed agent is free, else makes it wait.
+-- `announce(position)` reports the queueing (position 0 when offered at once) before
+-- any offer. Returns the position.
+local function start_routing(c, contact, announce)
+  -- A preferred-agent step without a preferred agent has nobody to wait for.
+  while contact.steps[contact.step].kind == 'preferred' and contact.preferred == '' and contact.step < #contact.steps do
+    contact.step = contact.step + 1
+  end
+  if contact.step > 1 or contact.stepAt ~= NOW then
+    redis.call('HSET', key('contact', c), 'step', contact.step - 1, 'stepAt', NOW)
+    contact.stepAt = NOW
+  end
+  if contact.step < #contact.steps then
+    redis.call('ZADD', key('step-deadlines'), NOW + contact.steps[contact.step].timeout, c)
+  end
+  if contact.overflowAt > 0 then
+    redis.call('ZADD', key('overflow-deadlines'), contact.overflowAt, c)
+  end
+  local first = contact.steps[contact.step]
+  if first.kind == 'skilled' then
+    ensure_profile(contact.queue, step_profile(contact, first))
+  end
+  local agents = pick_agents(contact)
+  if #agents > 0 then
+    announce(0)
+    offer(c, agents, contact, false)
+    return 0
+  end
+  join_waiting(c, contact)
+  local position = redis.call('ZRANK', key('queue', contact.queue, 'waiting'), c) + 1
+  announce(position)
+  return position
+end
+
+-- The service score of a contact in queue q: its virtual enqueue time (see queue-definition.ts).
+local function service_score(q, enqueued_at, due_at, priority, value)
+  local config = queue_config(q)
+  local base_time = enqueued_at
+  -- A missing field comes as false from redis.call.
+  if due_at and due_at ~= '' then
+    base_time = math.min(base_time, tonumber(due_at) - config.dueWindowMs)
+  end
+  return num(base_time - priority * config.priorityPointMs - value * config.businessValuePointMs)
+end
+
+-- Re-homes contact c (waiting, its offers and assignment already ended) in queue q from
+-- its first step: a transfer, a reassignment or an overflow to q. It keeps its original
+-- enqueue time, so its seniority counts there too; `to_agent` first waits `window_ms`
+-- for that agent alone. The caller reports the move, then calls start_routing.
+local function move_contact(c, q, to_agent, window_ms)
+  local contact = load_contact(c)
+  if contact.state == 'waiting' then
+    leave_waiting(c, contact)
+  end
+  for _, timers in ipairs({ 'offer-deadlines', 'step-deadlines', 'overflow-deadlines' }) do
+    redis.call('ZREM', key(timers), c)
+  end
+  local config = queue_config(q)
+  local f = redis.call('HMGET', key('contact', c), 'priority', 'businessValue', 'dueAt')
+  local steps = queue_steps(config)
+  if to_agent ~= '' then
+    steps = 'agents:' .. to_agent .. ':' .. window_ms .. ';' .. steps
+  end
+  local overflow_at = config.overflowAfterMs > 0 and NOW + config.overflowAfterMs or 0
+  redis.call('HSET', key('contact', c), 'state', 'waiting', 'queue', q, 'agent', '', 'deadline', 0, 'steps', steps, 'step', 0,
+    'overflowAt', overflow_at, 'score', service_score(q, contact.enqueuedAt, f[3], tonumber(f[1]) or 0, tonumber(f[2]) or 0))
+  redis.call('DEL', key('contact', c, 'offers'))
+  contact_infos[c] = nil
+  return load_contact(c)
+end
+
+-- Agent a no longer handles assigned contact c (released or transferred): its slot frees,
+-- and wrap-up starts when c's queue has one. Returns the wrap-up end, 0 for none; then
+-- the caller frees the agent (free_agent) once c's own changes are made.
+local function end_assignment(c, a)
+  local ak = key('agent', a)
+  local fields = redis.call('HMGET', key('contact', c), 'queue', 'channel')
+  touch(a)
+  redis.call('HINCRBY', ak, 'busy:' .. fields[2], -1)
+  redis.call('SREM', key('agent', a, 'contacts'), c)
+  local config = queue_config(fields[1])
+  local wrap_up_ms = config and config.wrapUpMs or 0
+  if wrap_up_ms > 0 and redis.call('HGET', ak, 'presence') ~= 'logged-out' then
+    local until_ms = NOW + wrap_up_ms
+    redis.call('HSET', ak, 'wrapping', '1')
+    redis.call('ZADD', key('wrap-ups'), math.max(until_ms, tonumber(redis.call('ZSCORE', key('wrap-ups'), a)) or 0), a)
+    reindex_agent(a)
+    return until_ms
+  end
+  return 0
 end

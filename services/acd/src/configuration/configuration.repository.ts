@@ -1,0 +1,130 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Pool, PoolClient } from 'pg';
+import type { AgentProfileInput } from '../agents/agent-profile';
+import type { QueueDefinitionInput } from '../queues/queue-definition';
+import { CONFIGURATION_DATABASE } from './configuration.database';
+import type { ConfigurationNames, SkillDefinition, TenantConfiguration } from './tenant-configuration';
+
+type Queryable = Pool | PoolClient;
+
+/** The acd's configuration in PostgreSQL (schema acd): the source every replica loads into Redis. */
+@Injectable()
+export class ConfigurationRepository {
+  constructor(@Inject(CONFIGURATION_DATABASE) private readonly pool: Pool) {}
+
+  /** Runs `work` in one transaction: committed if it returns, rolled back if it throws. */
+  async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async tenants(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ tenant: string }>(
+      'SELECT tenant FROM acd.queue UNION SELECT tenant FROM acd.skill UNION SELECT tenant FROM acd.agent ORDER BY tenant',
+    );
+    return rows.map((row) => row.tenant);
+  }
+
+  async load(tenant: string): Promise<TenantConfiguration> {
+    const [skills, queues, agents] = await Promise.all([
+      this.pool.query<{ name: string; description: string }>('SELECT name, description FROM acd.skill WHERE tenant = $1 ORDER BY name', [tenant]),
+      this.pool.query<{ definition: QueueDefinitionInput }>('SELECT definition FROM acd.queue WHERE tenant = $1 ORDER BY queue', [tenant]),
+      this.pool.query<{ profile: AgentProfileInput }>('SELECT profile FROM acd.agent WHERE tenant = $1 ORDER BY agent_id', [tenant]),
+    ]);
+    return { skills: skills.rows, queues: queues.rows.map((row) => row.definition), agents: agents.rows.map((row) => row.profile) };
+  }
+
+  /** The queue ids and catalogued skill names stored for a tenant. */
+  async names(tenant: string, db: Queryable = this.pool): Promise<ConfigurationNames> {
+    const [queues, skills] = await Promise.all([
+      db.query<{ queue: string }>('SELECT queue FROM acd.queue WHERE tenant = $1', [tenant]),
+      db.query<{ name: string }>('SELECT name FROM acd.skill WHERE tenant = $1', [tenant]),
+    ]);
+    return { queues: new Set(queues.rows.map((row) => row.queue)), skills: new Set(skills.rows.map((row) => row.name)) };
+  }
+
+  /** True when the skill is new. */
+  async upsertSkill(tenant: string, skill: SkillDefinition, db: Queryable = this.pool): Promise<boolean> {
+    return this.upsert(
+      db,
+      `INSERT INTO acd.skill (tenant, name, description) VALUES ($1, $2, $3)
+       ON CONFLICT (tenant, name) DO UPDATE SET description = EXCLUDED.description, updated_at = now()
+       RETURNING (xmax = 0) AS created`,
+      [tenant, skill.name, skill.description],
+    );
+  }
+
+  async upsertQueue(tenant: string, queue: QueueDefinitionInput, db: Queryable = this.pool): Promise<boolean> {
+    return this.upsert(
+      db,
+      `INSERT INTO acd.queue (tenant, queue, definition) VALUES ($1, $2, $3)
+       ON CONFLICT (tenant, queue) DO UPDATE SET definition = EXCLUDED.definition, updated_at = now()
+       RETURNING (xmax = 0) AS created`,
+      [tenant, queue.queue, JSON.stringify(queue)],
+    );
+  }
+
+  async upsertAgent(tenant: string, agent: AgentProfileInput, db: Queryable = this.pool): Promise<boolean> {
+    return this.upsert(
+      db,
+      `INSERT INTO acd.agent (tenant, agent_id, profile) VALUES ($1, $2, $3)
+       ON CONFLICT (tenant, agent_id) DO UPDATE SET profile = EXCLUDED.profile, updated_at = now()
+       RETURNING (xmax = 0) AS created`,
+      [tenant, agent.agentId, JSON.stringify(agent)],
+    );
+  }
+
+  async deleteSkill(tenant: string, name: string): Promise<boolean> {
+    return ((await this.pool.query('DELETE FROM acd.skill WHERE tenant = $1 AND name = $2', [tenant, name])).rowCount ?? 0) > 0;
+  }
+
+  async deleteQueue(tenant: string, queue: string): Promise<boolean> {
+    return ((await this.pool.query('DELETE FROM acd.queue WHERE tenant = $1 AND queue = $2', [tenant, queue])).rowCount ?? 0) > 0;
+  }
+
+  async deleteAgent(tenant: string, agentId: string): Promise<boolean> {
+    return ((await this.pool.query('DELETE FROM acd.agent WHERE tenant = $1 AND agent_id = $2', [tenant, agentId])).rowCount ?? 0) > 0;
+  }
+
+  /** Agents whose profile names the queue (a few, for the refusal's message). */
+  async agentsOfQueue(tenant: string, queue: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ agent_id: string }>(
+      `SELECT agent_id FROM acd.agent WHERE tenant = $1 AND profile -> 'queues' ? $2 ORDER BY agent_id LIMIT 5`,
+      [tenant, queue],
+    );
+    return rows.map((row) => row.agent_id);
+  }
+
+  /** Queues that overflow to the queue. */
+  async queuesOverflowingTo(tenant: string, queue: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ queue: string }>(
+      `SELECT queue FROM acd.queue WHERE tenant = $1 AND definition -> 'overflow' ->> 'queue' = $2 ORDER BY queue LIMIT 5`,
+      [tenant, queue],
+    );
+    return rows.map((row) => row.queue);
+  }
+
+  /** Agents whose profile has the skill (a few). */
+  async agentsWithSkill(tenant: string, skill: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ agent_id: string }>(
+      `SELECT agent_id FROM acd.agent WHERE tenant = $1 AND profile -> 'skills' ? $2 ORDER BY agent_id LIMIT 5`,
+      [tenant, skill],
+    );
+    return rows.map((row) => row.agent_id);
+  }
+
+  private async upsert(db: Queryable, sql: string, params: unknown[]): Promise<boolean> {
+    const { rows } = await db.query<{ created: boolean }>(sql, params);
+    return rows[0]?.created === true;
+  }
+}

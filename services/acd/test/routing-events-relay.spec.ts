@@ -1,0 +1,90 @@
+// The outbox relay against Redis, with a sink in place of JetStream: every event the
+// scripts wrote is published once per relay, in order, under ids that stay the same when
+// another replica relays the entry again after the first died.
+import { RoutingEventsRelay } from '../src/routing/routing.events';
+import type { AcdEvent } from '../src/routing/outbox-event';
+import type { RoutingStore } from '../src/routing/routing-store';
+import { openRoutingHarness, type RoutingHarness } from './routing-harness';
+
+const T = 'acme';
+
+describe('RoutingEventsRelay', () => {
+  let harness: RoutingHarness;
+  let store: RoutingStore;
+
+  beforeAll(async () => {
+    harness = await openRoutingHarness();
+    store = harness.store();
+    await store.defineQueue(T, { queue: 'sales' });
+  });
+
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  function relayInto(published: AcdEvent[], consumer: string, fail = false): RoutingEventsRelay {
+    return new RoutingEventsRelay(
+      harness.client,
+      (tenant) => store.outboxKey(tenant),
+      async (event) => {
+        if (fail) throw new Error('NATS is away');
+        published.push(event);
+      },
+      { consumer, claimAfterMs: 0 },
+    );
+  }
+
+  const eventNames = (events: AcdEvent[]) => events.map((e) => `${e.definition.name}:${(e.message as { contact?: { contactId: string } }).contact?.contactId ?? ''}`);
+
+  it('publishes what the scripts wrote, in order, and leaves the outbox empty', async () => {
+    await store.login(T, { agentId: 'ann', site: 'bj', capacity: { chat: 1 }, queues: ['sales'] });
+    await store.setReady(T, 'ann');
+    await store.enqueue(T, { contactId: 'c1', queue: 'sales', channel: 'chat' });
+    await store.enqueue(T, { contactId: 'c2', queue: 'sales', channel: 'chat' });
+    const published: AcdEvent[] = [];
+    expect(await relayInto(published, 'r1').relay(T)).toBe(6);
+    expect(eventNames(published)).toEqual([
+      'agent_state_changed:',
+      'agent_state_changed:',
+      'contact_queued:c1',
+      'contact_offered:c1',
+      'agent_state_changed:',
+      'contact_queued:c2',
+    ]);
+    expect(published.every((e) => e.definition.validate(e.message as never).length === 0)).toBe(true);
+    expect(await harness.client.xlen(store.outboxKey(T))).toBe(0);
+    expect(await relayInto(published, 'r1').relay(T)).toBe(0);
+  });
+
+  it('lets another replica publish what a replica read and never acknowledged, under the same ids', async () => {
+    await store.cancel(T, 'c2');
+    const lost: AcdEvent[] = [];
+    await expect(relayInto(lost, 'dying', true).relay(T)).rejects.toThrow('NATS is away');
+    const published: AcdEvent[] = [];
+    const survivor = relayInto(published, 'survivor');
+    expect(await survivor.relay(T)).toBe(0); // nothing unread: the entry is the dead replica's
+    expect(await survivor.reclaim(T)).toBe(1);
+    expect(eventNames(published)).toEqual(['contact_abandoned:c2']);
+  });
+
+  it('republishes an entry whose relay died after publishing under the same event ids, for JetStream to drop', async () => {
+    await store.cancel(T, 'c1');
+    const ids = (events: AcdEvent[]) => events.map((e) => e.definition.idOf(e.message as never));
+    const beforeDeath: AcdEvent[] = [];
+    // Publishes, then dies before acknowledging the entry.
+    const dying = new RoutingEventsRelay(
+      harness.client,
+      (tenant) => store.outboxKey(tenant),
+      async (event) => {
+        beforeDeath.push(event);
+        throw new Error('killed');
+      },
+      { consumer: 'dying', claimAfterMs: 0 },
+    );
+    await expect(dying.relay(T)).rejects.toThrow('killed');
+    const afterDeath: AcdEvent[] = [];
+    expect(await relayInto(afterDeath, 'survivor').reclaim(T)).toBeGreaterThan(0);
+    expect(ids(afterDeath)).toEqual(ids(beforeDeath));
+    expect(ids(afterDeath)[0]).toMatch(/^acme:\d+-\d+:0$/);
+  });
+});
