@@ -1,0 +1,130 @@
+// What the reporting tests share: a database of their own, the service in-process or as a
+// child process (to kill -9), events published as the other services publish them, and
+// waiting for a condition instead of sleeping.
+import { loadConfig } from '@lianluo/config';
+import { type EventDefinition } from '@lianluo/contracts';
+import { toBinary } from '@bufbuild/protobuf';
+import { EventPublisher, MessagingConnection, streamNameOf, subjectOf } from '@lianluo/messaging';
+import { ServiceProcess, freePort, uniqueNamespace } from '@lianluo/testing';
+import { type INestApplication } from '@nestjs/common';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'pg';
+import { startReporting } from '../src/reporting.app';
+import { reportingConfigSchema } from '../src/reporting.config';
+
+const SERVER = 'postgres://postgres@127.0.0.1:5432';
+
+/** A database made for one test file, dropped by `drop()`. */
+export class TestDatabase {
+  readonly pool: Pool;
+
+  private constructor(readonly name: string) {
+    this.pool = new Pool({ connectionString: this.url, max: 4 });
+  }
+
+  static async create(prefix = 'rep'): Promise<TestDatabase> {
+    const name = uniqueNamespace(prefix);
+    const admin = new Pool({ connectionString: `${SERVER}/postgres`, max: 1 });
+    try {
+      await admin.query(`CREATE DATABASE ${name}`);
+    } finally {
+      await admin.end();
+    }
+    return new TestDatabase(name);
+  }
+
+  get url(): string {
+    return `${SERVER}/${this.name}`;
+  }
+
+  async count(sql: string, params: unknown[] = []): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>(`SELECT (${sql})::int AS n`, params);
+    return rows[0]?.n ?? 0;
+  }
+
+  async drop(): Promise<void> {
+    await this.pool.end();
+    const admin = new Pool({ connectionString: `${SERVER}/postgres`, max: 1 });
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${this.name} WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
+  }
+}
+
+/** The environment a reporting replica needs for this run; `extra` adds or overrides. */
+export async function reportingEnv(namespace: string, database: TestDatabase, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  return {
+    NATS_NAMESPACE: namespace,
+    DATABASE_URL: database.url,
+    DATABASE_POOL_SIZE: '4',
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(await freePort()),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...extra,
+  };
+}
+
+/** A replica in this process. */
+export async function reportingFor(namespace: string, database: TestDatabase, extra: Record<string, string> = {}, clock?: () => number): Promise<INestApplication> {
+  return startReporting(loadConfig(reportingConfigSchema, await reportingEnv(namespace, database, extra)), clock);
+}
+
+/** The value of one sample in Prometheus text exposition, undefined when absent. */
+export function sampleOf(exposition: string, name: string, labels: Record<string, string>): number | undefined {
+  for (const line of exposition.split('\n')) {
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const present = Object.fromEntries([...(match[2] ?? '').matchAll(/([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([key, value]) => present[key] === value)) return Number(match[3]);
+  }
+  return undefined;
+}
+
+/** Polls `condition` until it holds (a database or HTTP state to reach, not a time to pass). */
+export async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await sleep(25);
+  }
+}
+
+/** A reporting replica as its own process (dist/main.js), to kill without warning. */
+export function reportingProcess(env: Record<string, string>): ServiceProcess {
+  return new ServiceProcess(resolve(__dirname, '..', 'dist', 'main.js'), env);
+}
+
+/** The test's side of NATS: publishes events as their owning services do, removes the run's streams at the end. */
+export class EventSource {
+  private constructor(
+    readonly connection: MessagingConnection,
+    readonly publisher: EventPublisher,
+  ) {}
+
+  static async connect(namespace: string): Promise<EventSource> {
+    const connection = await MessagingConnection.connect({ servers: 'nats://127.0.0.1:4222', namespace, connectionName: 'reporting-test', queueGroup: 'reporting-test' });
+    return new EventSource(connection, new EventPublisher(connection));
+  }
+
+  /** Publishes the event's bytes again under another Nats-Msg-Id: JetStream keeps both, as after a producer retry past the duplicate window. */
+  async republish(definition: EventDefinition, message: unknown, suffix: string): Promise<void> {
+    const subject = subjectOf(this.connection.namespace, definition.tenantOf(message as never), definition.domain, 'event', definition.name);
+    await this.connection.js.publish(subject, toBinary(definition.schema, message as never), { msgID: `${definition.idOf(message as never)}:${suffix}` });
+  }
+
+  async close(domains: readonly string[]): Promise<void> {
+    for (const domain of [...domains, 'deadletter']) {
+      await this.connection.jsm.streams.delete(streamNameOf(this.connection.namespace, domain)).catch(() => undefined);
+    }
+    await this.connection.close();
+  }
+}
+
+/** True once the durable consumer has had every event in its stream acknowledged. */
+export async function consumerDrained(connection: MessagingConnection, domain: string, durable: string): Promise<boolean> {
+  const info = await connection.jsm.consumers.info(streamNameOf(connection.namespace, domain), durable).catch(() => undefined);
+  return info !== undefined && info.num_pending === 0 && info.num_ack_pending === 0 && info.num_redelivered >= 0;
+}

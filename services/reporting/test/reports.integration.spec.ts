@@ -1,0 +1,209 @@
+// The must-show test of the reports: a scripted day of calls (with redeliveries, arrival in
+// any order, abandons, overflows, ring-no-answer) goes through real NATS JetStream into
+// PostgreSQL, and the reports give exactly the figures computed from what happened.
+import 'reflect-metadata';
+import { ensureLocalInfra, uniqueNamespace } from '@lianluo/testing';
+import { type INestApplication } from '@nestjs/common';
+import { EventStore } from '../src/events/event-store';
+import { EventSource, TestDatabase, consumerDrained, reportingFor, until } from './reporting-harness';
+import { type ContactTruth, type ScriptedDay, TENANT, aniOf, expectedFigures, scriptedDay, shuffled } from './scripted-day';
+
+jest.setTimeout(90_000);
+
+const namespace = uniqueNamespace('rep');
+const DAY = Date.UTC(2026, 10, 23);
+const CONTACTS = 300;
+
+type Figures = ReturnType<typeof expectedFigures>;
+
+function expectFigures(actual: Record<string, unknown> | undefined, expected: Figures): void {
+  expect(actual).toBeDefined();
+  for (const [name, value] of Object.entries(expected)) {
+    if (value === null || Number.isInteger(value)) expect({ [name]: actual?.[name] }).toEqual({ [name]: value });
+    else expect({ [name]: actual?.[name] }).toEqual({ [name]: expect.closeTo(value, 9) });
+  }
+}
+
+function groupBy<K>(contacts: readonly ContactTruth[], key: (c: ContactTruth) => K): Map<K, ContactTruth[]> {
+  const groups = new Map<K, ContactTruth[]>();
+  for (const contact of contacts) groups.set(key(contact), [...(groups.get(key(contact)) ?? []), contact]);
+  return groups;
+}
+
+describe('reports over a scripted day', () => {
+  let database: TestDatabase;
+  let source: EventSource;
+  let app: INestApplication;
+  let baseUrl: string;
+  let day: ScriptedDay;
+  const period = `tenant=${TENANT}&from=${new Date(DAY).toISOString()}&to=${new Date(DAY + 86_400_000).toISOString()}`;
+  const get = async (path: string) => fetch(`${baseUrl}${path}`);
+  const json = async (path: string) => {
+    const response = await get(path);
+    expect({ path, status: response.status }).toEqual({ path, status: 200 });
+    return (await response.json()) as { items: Record<string, unknown>[]; nextPage: number | null };
+  };
+
+  beforeAll(async () => {
+    await ensureLocalInfra();
+    database = await TestDatabase.create();
+    source = await EventSource.connect(namespace);
+    app = await reportingFor(namespace, database);
+    baseUrl = await app.getUrl();
+    day = scriptedDay(7, DAY, CONTACTS);
+
+    // Call events arrive in any order, one in ten twice more; acd's arrive in another order,
+    // one in ten twice, while the call consumer is busy with the same contacts.
+    const publishCalls = async () => {
+      for (const [i, event] of shuffled(day.callEvents, 11).entries()) {
+        await source.publisher.publish(event.definition, event.message as never);
+        if (i % 10 === 0) await source.republish(event.definition, event.message, 'redelivered');
+      }
+    };
+    const store = app.get(EventStore);
+    const recordAcd = async () => {
+      for (const [i, event] of shuffled(day.acdEvents, 13).entries()) {
+        await store.record(event);
+        if (i % 10 === 0) await store.record(event);
+      }
+    };
+    await Promise.all([publishCalls(), recordAcd()]);
+    const unique = day.callEvents.length + day.acdEvents.length;
+    await until('every event is stored', async () => (await consumerDrained(source.connection, 'call', 'reporting-call')) && (await database.count('SELECT count(*) FROM event')) === unique, 60_000);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await source?.close(['call']);
+    await database?.drop();
+  });
+
+  it('stores each event once and makes one record per contact', async () => {
+    expect(await database.count('SELECT count(*) FROM event')).toBe(day.callEvents.length + day.acdEvents.length);
+    expect(await database.count('SELECT count(*) FROM contact')).toBe(CONTACTS);
+  });
+
+  it.each([20, 45])('reports the SL, ASA, AHT and abandon figures of the day at a %i s threshold', async (threshold) => {
+    const { items } = await json(`/reports/performance?${period}&serviceLevelSeconds=${threshold}`);
+    expect(items).toHaveLength(1);
+    expectFigures(items[0], expectedFigures(day.contacts, threshold));
+  });
+
+  it('reports them per queue, per site and per agent', async () => {
+    for (const [dimension, key] of [
+      ['queue', (c: ContactTruth) => c.queue ?? null],
+      ['site', (c: ContactTruth) => c.site],
+      ['agent', (c: ContactTruth) => c.agent?.id ?? null],
+    ] as const) {
+      const { items } = await json(`/reports/performance?${period}&groupBy=${dimension}&pageSize=1000`);
+      const expected = groupBy(day.contacts, key);
+      expect(items.map((item) => item[dimension]).sort()).toEqual([...expected.keys()].sort());
+      for (const [value, contacts] of expected) expectFigures(items.find((item) => item[dimension] === value), expectedFigures(contacts, 20));
+    }
+  });
+
+  it('reports them per queue and 15-minute interval, by the interval a contact was queued in', async () => {
+    const { items } = await json(`/reports/performance?${period}&groupBy=queue,interval&interval=15m&queue=sales&pageSize=1000`);
+    const sales = day.contacts.filter((c) => c.queue === 'sales');
+    const expected = groupBy(sales, (c) => new Date(Math.floor((c.queuedAtMs as number) / 900_000) * 900_000).toISOString());
+    expect(items).toHaveLength(expected.size);
+    for (const [intervalStart, contacts] of expected) expectFigures(items.find((item) => item.intervalStart === intervalStart), expectedFigures(contacts, 20));
+  });
+
+  it('keeps 15-minute and daily queue rows that add up to the same figures', async () => {
+    for (const granularity of ['15m', '1d']) {
+      const rows: Record<string, unknown>[] = [];
+      for (let page: number | null = 1; page !== null; ) {
+        const result = await json(`/reports/queue-intervals?${period}&granularity=${granularity}&pageSize=50&page=${page}`);
+        rows.push(...result.items);
+        page = result.nextPage;
+      }
+      for (const [queue, contacts] of groupBy(day.contacts.filter((c) => c.queue), (c) => c.queue)) {
+        const expected = expectedFigures(contacts, 20);
+        const ofQueue = rows.filter((row) => row.queue === queue);
+        const sum = (field: string) => ofQueue.reduce((total, row) => total + (row[field] as number), 0);
+        expect({ queue, granularity, offered: sum('offered'), answered: sum('answered'), abandoned: sum('abandoned') }).toEqual({
+          queue,
+          granularity,
+          offered: expected.offered,
+          answered: expected.answered,
+          abandoned: expected.abandoned,
+        });
+        if (granularity === '1d') {
+          // One daily row per queue, channel and site: compare each with its own contacts.
+          for (const [site, ofSite] of groupBy(contacts, (c) => c.site)) {
+            const row = ofQueue.find((r) => r.site === site) as Record<string, unknown>;
+            const bySite = expectedFigures(ofSite, 20);
+            expect(row.serviceLevel20s).toBeCloseTo(bySite.serviceLevel as number, 9);
+            expect(row.asaSeconds).toBeCloseTo(bySite.asaSeconds as number, 9);
+            expect(row.ahtSeconds).toBeCloseTo(bySite.ahtSeconds as number, 9);
+            expect(row.averageAbandonSeconds).toBeCloseTo(bySite.averageAbandonSeconds as number, 9);
+          }
+        }
+      }
+    }
+  });
+
+  it('serves the same figures as CSV', async () => {
+    const response = await get(`/reports/performance?${period}&groupBy=queue&format=csv`);
+    expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+    const [header, ...lines] = (await response.text()).trim().split('\r\n');
+    expect(header).toBe('queue,contacts,offered,answered,answeredWithinThreshold,serviceLevel,asaSeconds,ahtSeconds,abandoned,abandonRate,averageAbandonSeconds,overflowed');
+    const sales = lines.map((line) => line.split(',')).find((fields) => fields[0] === 'sales') as string[];
+    const expected = expectedFigures(day.contacts.filter((c) => c.queue === 'sales'), 20);
+    expect(sales.slice(1, 5).map(Number)).toEqual([expected.contacts, expected.offered, expected.answered, expected.answeredWithinThreshold]);
+    expect(Number(sales[5])).toBeCloseTo(expected.serviceLevel as number, 9);
+  });
+
+  it('pages through a large result', async () => {
+    const all = await json(`/reports/performance?${period}&groupBy=interval&interval=15m&pageSize=1000`);
+    const paged: Record<string, unknown>[] = [];
+    let pages = 0;
+    for (let page: number | null = 1; page !== null; pages++) {
+      const response = await get(`/reports/performance?${period}&groupBy=interval&interval=15m&pageSize=7&page=${page}`);
+      const body = (await response.json()) as { items: Record<string, unknown>[]; nextPage: number | null };
+      expect(response.headers.get('x-next-page')).toBe(body.nextPage === null ? null : String(body.nextPage));
+      paged.push(...body.items);
+      page = body.nextPage;
+    }
+    expect(pages).toBe(Math.ceil(all.items.length / 7));
+    expect(paged).toEqual(all.items);
+  });
+
+  it('lists a customer’s interactions newest first, by customer id or calling number', async () => {
+    const customer = day.contacts[0] as ContactTruth;
+    const ofCustomer = day.contacts.filter((c) => c.customerId === customer.customerId);
+    const byNumber = await json(`/customers/${aniOf(customer.customerId)}/interactions?tenant=${TENANT}&pageSize=1000`);
+    expect(byNumber.items.map((item) => item.contactId).sort()).toEqual(ofCustomer.map((c) => c.contactId).sort());
+    // acd names the customer of a queued contact; one that never queued is known by its number only.
+    const byId = await json(`/customers/${customer.customerId}/interactions?tenant=${TENANT}&pageSize=1000`);
+    expect(byId.items.map((item) => item.contactId).sort()).toEqual(ofCustomer.filter((c) => c.queue).map((c) => c.contactId).sort());
+    const times = byNumber.items.map((item) => Date.parse((item.queuedAt ?? item.startedAt) as string));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it.each([
+    ['from=2026-11-23T00:00:00Z', 'tenant', 'is required'],
+    [`tenant=${TENANT}&from=yesterday&to=2026-11-24T00:00:00Z`, 'from', 'ISO 8601'],
+    [`tenant=${TENANT}&from=2026-11-24T00:00:00Z&to=2026-11-23T00:00:00Z`, 'to', 'must be after from'],
+    [`${period}&groupBy=queue,weather`, 'groupBy.1', 'must be among'],
+    [`${period}&serviceLevelSeconds=0`, 'serviceLevelSeconds', 'at least 1'],
+    [`${period}&pageSize=5000`, 'pageSize', 'at most 1000'],
+    [`${period}&format=xml`, 'format', 'json or csv'],
+  ])('refuses %s with 400 naming %s', async (query, field, reason) => {
+    const response = await get(`/reports/performance?${query}`);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { problems: { field: string; reason: string }[] };
+    expect(body.problems).toEqual(expect.arrayContaining([{ field, reason: expect.stringContaining(reason) }]));
+  });
+
+  it('describes every report in OpenAPI, parameters included', async () => {
+    const document = (await (await get('/api-docs/openapi.json')).json()) as { paths: Record<string, { get: { parameters: { name: string }[] } }> };
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/reports/performance', '/reports/agent-states', '/reports/queue-intervals', '/customers/{customer}/interactions']),
+    );
+    expect(document.paths['/reports/performance']?.get.parameters.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['tenant', 'from', 'to', 'groupBy', 'interval', 'serviceLevelSeconds', 'format', 'page', 'pageSize']),
+    );
+  });
+});
