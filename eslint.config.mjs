@@ -32,8 +32,9 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
-    // Benchmarks drive a service from outside, from its build, as the e2e tests do from inside.
-    files: ['bench/**/*.ts'],
+    // Benchmarks drive a service from outside, from its build, as the e2e tests do from inside;
+    // the chart and image tests (deploy) do the same with the bundles docker/ builds.
+    files: ['bench/**/*.ts', 'deploy/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
 );

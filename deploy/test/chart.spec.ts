@@ -1,0 +1,234 @@
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readmeWithTable } from '../helm/tools/values-table';
+import { CHART_DIR, ChartCopy, EXAMPLES, helm, type Manifest, podSpecOf, WITH_PROMETHEUS_OPERATOR } from './chart';
+import { schemaViolations, unknownFields } from './kubernetes-schemas';
+
+const QUICK_START = ['--set', 'sites.bj.address=192.0.2.10', '--set', 'sites.bj.trunk.match={192.0.2.128/25}'];
+const CASES = {
+  'default values': [],
+  'default values with one site': QUICK_START,
+  'the two-site production example': ['-f', EXAMPLES.production, ...WITH_PROMETHEUS_OPERATOR],
+  'the external-services example': ['-f', EXAMPLES.external],
+} satisfies Record<string, string[]>;
+type CaseName = keyof typeof CASES;
+
+// Names of environment variables whose values must come from a Secret (as libs/config hides them).
+const SECRET_VARIABLE = /PASSWORD|SECRET|TOKEN|_KEY(_|$)/;
+
+let chart: ChartCopy;
+const rendered = new Map<CaseName, Manifest[]>();
+
+beforeAll(() => {
+  chart = new ChartCopy();
+  for (const [name, args] of Object.entries(CASES)) rendered.set(name as CaseName, chart.render(args));
+});
+afterAll(() => chart.remove());
+
+function manifestsOf(name: CaseName): Manifest[] {
+  return rendered.get(name)!;
+}
+
+function workloads(manifests: Manifest[]) {
+  return manifests.flatMap((manifest) => {
+    const pod = podSpecOf(manifest);
+    return pod ? [{ manifest, pod }] : [];
+  });
+}
+
+describe.each(Object.keys(CASES) as CaseName[])('%s', (name) => {
+  it('passes helm lint', () => {
+    const result = helm(['lint', '--strict', chart.dir, ...CASES[name].filter((arg) => !arg.startsWith('--api-versions') && !arg.includes('monitoring.coreos.com'))]);
+    expect({ status: result.status, output: result.stdout + result.stderr }).toEqual({ status: 0, output: expect.stringContaining('0 chart(s) failed') });
+  });
+
+  it("renders manifests that validate against the Kubernetes 1.34 API's schemas", () => {
+    expect(schemaViolations(manifestsOf(name))).toEqual([]);
+  });
+
+  it('renders no field the Kubernetes API does not have', () => {
+    expect(unknownFields(manifestsOf(name))).toEqual([]);
+  });
+
+  it('gives every container CPU and memory requests and limits, and liveness and readiness probes', () => {
+    for (const { manifest, pod } of workloads(manifestsOf(name))) {
+      for (const container of pod.containers) {
+        const where = `${manifest.kind}/${manifest.metadata.name} ${container.name}`;
+        expect({ where, requests: Object.keys(container.resources?.requests ?? {}).sort() }).toEqual({ where, requests: ['cpu', 'memory'] });
+        expect({ where, limits: Object.keys(container.resources?.limits ?? {}).sort() }).toEqual({ where, limits: ['cpu', 'memory'] });
+        expect({ where, liveness: container.livenessProbe !== undefined, readiness: container.readinessProbe !== undefined }).toEqual({
+          where,
+          liveness: true,
+          readiness: true,
+        });
+      }
+    }
+  });
+
+  it('runs every container as a non-root user without privilege escalation or capabilities', () => {
+    for (const { manifest, pod } of workloads(manifestsOf(name))) {
+      expect({ pod: manifest.metadata.name, runAsNonRoot: pod.securityContext?.runAsNonRoot }).toEqual({ pod: manifest.metadata.name, runAsNonRoot: true });
+      for (const container of pod.containers) {
+        expect({ container: container.name, ...container.securityContext }).toMatchObject({
+          container: container.name,
+          runAsNonRoot: true,
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        });
+        expect(container.securityContext?.capabilities?.add ?? []).toEqual([]);
+      }
+    }
+  });
+
+  it('gives every Deployment of more than one replica a PodDisruptionBudget selecting its pods', () => {
+    const manifests = manifestsOf(name);
+    const budgets = manifests.filter((manifest) => manifest.kind === 'PodDisruptionBudget');
+    for (const deployment of manifests.filter((manifest) => manifest.kind === 'Deployment')) {
+      const spec = deployment.spec as { replicas: number; template: { metadata: { labels: Record<string, string> } } };
+      if (spec.replicas <= 1) continue;
+      const covering = budgets.filter((budget) => {
+        const selector = (budget.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
+        return Object.entries(selector).every(([label, value]) => spec.template.metadata.labels[label] === value);
+      });
+      expect({ deployment: deployment.metadata.name, budgets: covering.length }).toEqual({ deployment: deployment.metadata.name, budgets: 1 });
+    }
+  });
+
+  it('takes every secret variable from a Secret and writes no Secret in plain text', () => {
+    const manifests = manifestsOf(name);
+    for (const { pod } of workloads(manifests)) {
+      for (const variable of pod.containers.flatMap((container) => container.env ?? [])) {
+        if (variable.name === 'REDIS_KEY_PREFIX' || !SECRET_VARIABLE.test(variable.name)) continue;
+        expect({ variable: variable.name, value: variable.value, fromSecret: variable.valueFrom?.secretKeyRef !== undefined }).toEqual({
+          variable: variable.name,
+          value: undefined,
+          fromSecret: true,
+        });
+      }
+    }
+    for (const secret of manifests.filter((manifest) => manifest.kind === 'Secret')) {
+      expect(secret.stringData).toBeUndefined();
+    }
+  });
+});
+
+describe('secrets from default values', () => {
+  it('generates the ARI password at random instead of shipping one', () => {
+    const ariPasswords = [chart.render(QUICK_START), chart.render(QUICK_START)].map((manifests) => {
+      const secret = manifests.find((manifest) => manifest.kind === 'Secret' && manifest.metadata.name.endsWith('-ari'));
+      return (secret?.data as Record<string, string> | undefined)?.['ari-password'];
+    });
+    expect(ariPasswords[0]).toMatch(/^[A-Za-z0-9+/]{40,}=*$/);
+    expect(ariPasswords[1]).not.toBe(ariPasswords[0]);
+    expect(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8')).not.toContain(Buffer.from(ariPasswords[0]!, 'base64').toString());
+  });
+
+  it('creates no Secret at all when every credential is an existing secret', () => {
+    expect(manifestsOf('the two-site production example').filter((manifest) => manifest.kind === 'Secret')).toEqual([]);
+  });
+});
+
+describe('the two-site production example', () => {
+  const find = (kind: string, name: string) => manifestsOf('the two-site production example').find((m) => m.kind === kind && m.metadata.name === name);
+  const envOf = (manifest: Manifest | undefined) =>
+    Object.fromEntries((podSpecOf(manifest!)?.containers[0]?.env ?? []).map((variable) => [variable.name, variable.value ?? variable.valueFrom]));
+
+  it('runs an Asterisk per site on the host network of the site’s nodes, joined by the inter-site trunk', () => {
+    for (const [site, other, otherAddress] of [
+      ['bj', 'sz', '10.20.0.10'],
+      ['sz', 'bj', '10.10.0.10'],
+    ]) {
+      const asterisk = find('StatefulSet', `lianluo-asterisk-${site}`);
+      const pod = podSpecOf(asterisk!)!;
+      expect({ hostNetwork: pod.hostNetwork, nodeSelector: pod.nodeSelector }).toEqual({ hostNetwork: true, nodeSelector: { 'lianluo.io/site': site } });
+      expect(envOf(asterisk)).toMatchObject({ ASTERISK_SITE: site, ASTERISK_PEERS: `${other}=${otherAddress}:5060` });
+    }
+  });
+
+  it('points each media gateway at its own site’s Asterisk, with one replica replaced on upgrade', () => {
+    const gateway = find('Deployment', 'lianluo-media-gateway-sz');
+    expect(envOf(gateway)).toMatchObject({ SITE: 'sz', ARI_URL: 'http://lianluo-asterisk-sz:8088', RECORDING_STORE: 's3', S3_BUCKET: 'lianluo-recordings' });
+    expect(gateway?.spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
+  });
+
+  it('mounts each site’s phones from its secret, and asterisk.extraConfig from a ConfigMap, into its Asterisk', () => {
+    const manifests = chart.render(['-f', EXAMPLES.production, '--set-string', 'asterisk.extraConfig.features\\.conf=[general]']);
+    const asterisk = manifests.find((m) => m.kind === 'StatefulSet' && m.metadata.name === 'lianluo-asterisk-sz')!;
+    const volumes = (asterisk.spec as { template: { spec: { volumes: object[] } } }).template.spec.volumes;
+    expect(volumes).toEqual(
+      expect.arrayContaining([
+        { name: 'phones', secret: { secretName: 'lianluo-phones-sz', items: [{ key: 'pjsip_phones.conf', path: 'pjsip_phones.conf' }] } },
+        { name: 'config', configMap: { name: 'lianluo-asterisk-config' } },
+      ]),
+    );
+    expect(manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'lianluo-asterisk-config')?.data).toEqual({ 'features.conf': '[general]' });
+  });
+
+  it('spreads the shared services over zones and rolls them without losing capacity', () => {
+    const acd = find('Deployment', 'lianluo-acd')!;
+    expect(acd.spec).toMatchObject({ replicas: 3, strategy: { rollingUpdate: { maxUnavailable: 0 } } });
+    expect(JSON.stringify(acd.spec)).toContain('"topologyKey":"topology.kubernetes.io/zone","whenUnsatisfiable":"DoNotSchedule"');
+  });
+
+  it('scrapes every workload and both Asterisks when the Prometheus Operator is there, and not otherwise', () => {
+    const monitors = manifestsOf('the two-site production example').filter((m) => m.kind === 'ServiceMonitor');
+    const workloadCount = manifestsOf('the two-site production example').filter((m) => m.kind === 'Deployment' || m.kind === 'StatefulSet').length;
+    expect(monitors).toHaveLength(workloadCount);
+    expect(chart.render(['-f', EXAMPLES.production]).filter((m) => m.kind === 'ServiceMonitor')).toEqual([]);
+  });
+
+  it('lets only the api reach reporting over HTTP, besides the scrapers', () => {
+    const policy = find('NetworkPolicy', 'lianluo-reporting')!;
+    expect(JSON.stringify(policy.spec)).toContain('"app.kubernetes.io/component":"api"');
+    expect(JSON.stringify(find('NetworkPolicy', 'lianluo-acd')!.spec)).not.toContain('"app.kubernetes.io/component":"api"');
+  });
+});
+
+describe('Grafana dashboards', () => {
+  const dashboardMaps = (manifests: Manifest[]) =>
+    manifests.filter((m) => m.kind === 'ConfigMap' && m.metadata.labels?.grafana_dashboard === '1');
+
+  it('ships each JSON file of deploy/grafana/dashboards as a ConfigMap for the sidecar', () => {
+    const files = readdirSync(join(CHART_DIR, 'dashboards')).filter((file) => file.endsWith('.json'));
+    const maps = dashboardMaps(manifestsOf('default values'));
+    expect(maps.flatMap((map) => Object.keys(map.data as object)).sort()).toEqual(files.sort());
+    for (const map of maps) for (const json of Object.values(map.data as Record<string, string>)) expect(() => JSON.parse(json)).not.toThrow();
+  });
+
+  it('renders with no dashboard at all, and with any number of them', () => {
+    const copy = new ChartCopy();
+    try {
+      const folder = join(copy.dir, 'dashboards');
+      for (const file of readdirSync(folder)) rmSync(join(folder, file));
+      expect(dashboardMaps(copy.render())).toEqual([]);
+      for (const name of ['one', 'two_b', 'three']) writeFileSync(join(folder, `${name}.json`), JSON.stringify({ title: name }));
+      expect(dashboardMaps(copy.render()).map((map) => map.metadata.name)).toEqual(['lianluo-dashboard-one', 'lianluo-dashboard-three', 'lianluo-dashboard-two-b']);
+    } finally {
+      copy.remove();
+    }
+  });
+});
+
+describe('invalid values', () => {
+  it.each([
+    ['a site without an address', ['--set', 'sites.bj.sipPort=5060'], "at '/sites/bj': missing property 'address'"],
+    ['negative replicas', ['--set', 'services.acd.replicas=-1'], "at '/services/acd/replicas': minimum: got -1, want 0"],
+    ['an unknown key', ['--set', 'replicaCount=3'], "additional properties 'replicaCount' not allowed"],
+    ['a misspelt site key', ['--set', 'sites.bj.address=192.0.2.10', '--set', 'sites.bj.sipport=5060'], "at '/sites/bj': additional properties 'sipport' not allowed"],
+    ['external NATS without a URL', ['--set', 'nats.enabled=false'], "at '/externalNats/url': minLength: got 0, want 1"],
+    ['S3 recordings without a bucket', ['--set', 'mediaGateway.recordings.store=s3'], "at '/mediaGateway/recordings/s3/bucket': minLength: got 0, want 3"],
+  ])('fails helm template on %s with the schema’s message', (_, args, message) => {
+    const result = chart.template(args);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain("values don't meet the specifications of the schema");
+    expect(result.stderr).toContain(message);
+  });
+});
+
+describe('README.md', () => {
+  it('has the values table values.yaml gives (npx tsx deploy/helm/tools/values-table.ts --write)', () => {
+    const readme = readFileSync(join(CHART_DIR, 'README.md'), 'utf8');
+    expect(readme).toBe(readmeWithTable(readme, readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8')));
+  });
+});

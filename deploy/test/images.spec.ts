@@ -1,0 +1,159 @@
+// The images' contents, run where no image engine is: each service's production bundle (what
+// docker/node-service.Dockerfile copies) and the Asterisk image's entry point and configuration
+// (on Debian unstable's Asterisk, as the image installs it), started with the environment the
+// chart gives their pods, answering the probes the chart gives them.
+import { asteriskRootfsDir, defaultSites, ensureLocalInfra, freePort, renderAsteriskConfig, requireAsteriskRootfs, uniqueNamespace } from '@lianluo/testing';
+import { connect } from 'nats';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleService } from '../../docker/bundle-service';
+import { ChartCopy, type Container, type Manifest, podSpecOf } from './chart';
+import { AsteriskImageInstance, RunningProcess } from './image-processes';
+
+const ADDRESS = '127.0.9.1';
+const namespace = uniqueNamespace('img');
+const running: RunningProcess[] = [];
+let chart: ChartCopy;
+let manifests: Manifest[];
+let asterisk: AsteriskImageInstance;
+let workDir: string;
+let ariPort: number;
+
+beforeAll(async () => {
+  await ensureLocalInfra();
+  workDir = mkdtempSync(join(tmpdir(), 'lianluo-images-'));
+  const sipPort = await freePort(ADDRESS);
+  ariPort = await freePort(ADDRESS, [sipPort]);
+  chart = new ChartCopy();
+  // The chart as a one-site installation whose dependencies are this machine's.
+  manifests = chart.render([
+    ...['--set', `sites.bj.address=${ADDRESS}`, '--set', `sites.bj.sipPort=${sipPort}`, '--set', `sites.bj.ariPort=${ariPort}`],
+    ...['--set', 'sites.bj.rtpPortStart=19800', '--set', 'sites.bj.rtpPortEnd=19899', '--set', 'sites.bj.trunk.match={127.0.0.0/24}'],
+    ...['--set', 'nats.enabled=false', '--set', 'externalNats.url=nats://127.0.0.1:4222', '--set', `natsNamespace=${namespace}`],
+    ...['--set', 'redis.enabled=false', '--set', 'externalRedis.mode=standalone', '--set', 'externalRedis.url=redis://127.0.0.1:6379'],
+    ...['--set', 'logLevel=warn'],
+  ]);
+  asterisk = new AsteriskImageInstance(requireAsteriskRootfs(asteriskRootfsDir()), `image-${process.pid}-${namespace.slice(-4)}`);
+});
+
+afterAll(async () => {
+  await Promise.all(running.map((process) => process.stop()));
+  await removeStreamsOf(namespace);
+  asterisk?.remove();
+  chart?.remove();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+function workload(kind: string, name: string): Container {
+  const manifest = manifests.find((m) => m.kind === kind && m.metadata.name === name);
+  const container = manifest && podSpecOf(manifest)?.containers[0];
+  if (!container) throw new Error(`the chart rendered no ${kind} ${name}`);
+  return container;
+}
+
+/** A container's environment as Kubernetes would give it: secrets read from the rendered Secrets, fields from `fields`. */
+function environmentOf(container: Container, fields: Record<string, string> = {}): Record<string, string> {
+  const secrets = manifests.filter((m) => m.kind === 'Secret');
+  const env: Record<string, string> = {};
+  for (const variable of container.env ?? []) {
+    const from = variable.valueFrom as { secretKeyRef?: { name: string; key: string }; fieldRef?: { fieldPath: string } } | undefined;
+    if (variable.value !== undefined) env[variable.name] = variable.value;
+    else if (from?.fieldRef) env[variable.name] = fields[from.fieldRef.fieldPath] ?? '';
+    else if (from?.secretKeyRef) {
+      const { name, key } = from.secretKeyRef;
+      const data = secrets.find((secret) => secret.metadata.name === name)?.data as Record<string, string> | undefined;
+      if (data?.[key] === undefined) throw new Error(`${variable.name} comes from secret ${name}, which the chart does not create`);
+      env[variable.name] = Buffer.from(data[key], 'base64').toString();
+    }
+  }
+  return env;
+}
+
+function readinessPath(container: Container): string {
+  return (container.readinessProbe as { httpGet: { path: string } }).httpGet.path;
+}
+
+/** Starts a service from its bundle with the chart's environment, listening on a free local port. */
+async function startBundle(service: string, container: Container, overrides: Record<string, string>) {
+  const bundle = bundleService(service, join(workDir, service));
+  const port = await freePort();
+  const env = { ...environmentOf(container), HTTP_HOST: '127.0.0.1', HTTP_PORT: String(port), NODE_ENV: 'production', ...overrides };
+  // As the image runs it: `node dist/main.js` in the bundle, nothing from this workspace on the path.
+  const process = RunningProcess.start(globalThis.process.execPath, ['--enable-source-maps', 'dist/main.js'], { cwd: bundle.dir, env });
+  running.push(process);
+  return { process, url: `http://127.0.0.1:${port}`, bundle };
+}
+
+describe('the acd image’s bundle', () => {
+  it('holds only production dependencies and starts ready with the chart’s environment', async () => {
+    const container = workload('Deployment', 'lianluo-acd');
+    const { process, url, bundle } = await startBundle('acd', container, { REDIS_KEY_PREFIX: namespace });
+    const response = await process.waitFor(`${url}${readinessPath(container)}`, 20_000);
+    expect(await response.json()).toMatchObject({ status: 'ok', details: { redis: { status: 'up' } } });
+    expect(JSON.parse(readFileSync(join(bundle.dir, 'package.json'), 'utf8'))).not.toHaveProperty('devDependencies');
+    expect(bundle.packages).toContain('node_modules/ioredis');
+    for (const devOnly of ['jest', 'typescript', 'nx', '@lianluo/testing', '@nestjs/testing']) expect(bundle.packages).not.toContain(`node_modules/${devOnly}`);
+  });
+});
+
+describe('the Asterisk image’s configuration', () => {
+  it('loads the modules the test harness’s Asterisk loads, and no others', () => {
+    const harness = renderAsteriskConfig(defaultSites().bj)['modules.conf'];
+    const image = readFileSync(join(__dirname, '..', '..', 'docker', 'asterisk', 'config', 'modules.conf'), 'utf8');
+    const loads = (text: string | undefined) => (text ?? '').split('\n').filter((line) => /^(load|autoload)\b/.test(line));
+    expect(loads(image)).toEqual(loads(harness));
+  });
+
+  it('refuses to start without a site address or with a value that would add configuration lines', () => {
+    const env = environmentOf(workload('StatefulSet', 'lianluo-asterisk-bj'), { 'status.podIP': ADDRESS });
+    const { ASTERISK_EXTERNAL_ADDRESS: _, ...withoutAddress } = env;
+    expect(asterisk.run('render', withoutAddress)).toEqual({ status: 1, output: expect.stringContaining('ASTERISK_EXTERNAL_ADDRESS: required') });
+    const injected = asterisk.run('render', { ...env, ASTERISK_ARI_PASSWORD: 'pw\n[evil]\ntype = user' });
+    expect(injected).toEqual({ status: 1, output: expect.stringContaining('ASTERISK_ARI_PASSWORD: must be one line') });
+  });
+
+  it('runs Debian unstable’s Asterisk with the chart’s environment, serving /metrics and ARI; the media gateway’s bundle becomes ready on it', async () => {
+    const asteriskContainer = workload('StatefulSet', 'lianluo-asterisk-bj');
+    const asteriskEnv = environmentOf(asteriskContainer, { 'status.podIP': ADDRESS });
+    const server = asterisk.start(asteriskEnv);
+    running.push(server);
+    const metrics = await server.waitFor(`http://${ADDRESS}:${ariPort}${readinessPath(asteriskContainer)}`, 30_000);
+    expect(await metrics.text()).toContain('asterisk_channels_count');
+    // The trunk is identified by address only: the toll-fraud guard is in place.
+    expect(readFileSync(asterisk.renderedPath('pjsip_generated.conf'), 'utf8')).toContain('[trunk]\ntype = identify\nendpoint = trunk\nmatch = 127.0.0.0/24\n');
+
+    const gatewayContainer = workload('Deployment', 'lianluo-media-gateway-bj');
+    expect(environmentOf(gatewayContainer).ARI_URL).toBe(`http://lianluo-asterisk-bj:${ariPort}`);
+    const { process: gateway, url } = await startBundle('media-gateway', gatewayContainer, {
+      // The pod reaches Asterisk through the site's headless Service; here, directly.
+      ARI_URL: `http://${ADDRESS}:${ariPort}`,
+      RECORDING_DIR: join(workDir, 'recordings'),
+    });
+    const ready = await gateway.waitFor(`${url}${readinessPath(gatewayContainer)}`, 30_000);
+    expect(await ready.json()).toMatchObject({ status: 'ok', details: { 'ari-bj': { status: 'up' }, nats: { status: 'up' } } });
+
+    // The pod's preStop: no new calls, and Asterisk ends once the current ones have.
+    expect(asterisk.run('stop-gracefully', asteriskEnv).status).toBe(0);
+    await expect(waitUntil(() => server.exited, 15_000)).resolves.toBe(true);
+  });
+});
+
+/** The JetStream streams the services made for this run's namespace. */
+async function removeStreamsOf(natsNamespace: string): Promise<void> {
+  const nc = await connect({ servers: 'nats://127.0.0.1:4222', name: 'deploy-images-cleanup' });
+  try {
+    const jsm = await nc.jetstreamManager();
+    const names: string[] = [];
+    for await (const stream of jsm.streams.list()) names.push(stream.config.name);
+    for (const name of names.filter((name) => name.startsWith(`${natsNamespace.toUpperCase()}_`))) await jsm.streams.delete(name);
+  } finally {
+    await nc.close();
+  }
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  return condition();
+}
