@@ -26,7 +26,8 @@ export interface ServiceBundle {
 const WORKSPACE_ROOT = resolve(__dirname, '..');
 
 /** What a workspace package ships: the rest (src/, tests, tsconfig) stays behind. */
-const WORKSPACE_FILES = ['package.json', 'dist'];
+// migrations/: SQL a service (or lib) applies at start-up, read from disk next to dist/.
+const WORKSPACE_FILES = ['package.json', 'dist', 'migrations'];
 
 /** Copies service `name` (built) with its production dependencies into `outDir`, replacing it. */
 export function bundleService(name: string, outDir: string, workspaceRoot = WORKSPACE_ROOT): ServiceBundle {

@@ -4,6 +4,7 @@
 // chart gives their pods, answering the probes the chart gives them.
 import { asteriskRootfsDir, defaultSites, ensureLocalInfra, freePort, renderAsteriskConfig, requireAsteriskRootfs, uniqueNamespace } from '@lianluo/testing';
 import { connect } from 'nats';
+import { Client } from 'pg';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ import { AsteriskImageInstance, RunningProcess } from './image-processes';
 
 const ADDRESS = '127.0.9.1';
 const namespace = uniqueNamespace('img');
+/** This run's own database, given to the chart as its external PostgreSQL. */
+const database = `${namespace}_images`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 const running: RunningProcess[] = [];
 let chart: ChartCopy;
 let manifests: Manifest[];
@@ -32,18 +35,31 @@ beforeAll(async () => {
     ...['--set', 'sites.bj.rtpPortStart=19800', '--set', 'sites.bj.rtpPortEnd=19899', '--set', 'sites.bj.trunk.match={127.0.0.0/24}'],
     ...['--set', 'nats.enabled=false', '--set', 'externalNats.url=nats://127.0.0.1:4222', '--set', `natsNamespace=${namespace}`],
     ...['--set', 'redis.enabled=false', '--set', 'externalRedis.mode=standalone', '--set', 'externalRedis.url=redis://127.0.0.1:6379'],
-    ...['--set', 'logLevel=warn'],
+    ...['--set', 'postgresql.enabled=false', '--set', 'externalPostgresql.host=127.0.0.1', '--set', 'externalPostgresql.username=postgres'],
+    ...['--set', `externalPostgresql.database=${database}`, '--set', 'logLevel=warn'],
   ]);
+  await psql(`CREATE DATABASE ${database}`);
   asterisk = new AsteriskImageInstance(requireAsteriskRootfs(asteriskRootfsDir()), `image-${process.pid}-${namespace.slice(-4)}`);
 });
 
 afterAll(async () => {
   await Promise.all(running.map((process) => process.stop()));
   await removeStreamsOf(namespace);
+  await psql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
   asterisk?.remove();
   chart?.remove();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
+
+async function psql(statement: string): Promise<void> {
+  const client = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
 
 function workload(kind: string, name: string): Container {
   const manifest = manifests.find((m) => m.kind === kind && m.metadata.name === name);
