@@ -5,7 +5,9 @@ import { RedisModule } from '@lianluo/redis';
 import type { AcdConfig } from './acd.config';
 import { AgentsHandlers } from './agents/agents.handlers';
 import { ConfigurationHandlers } from './configuration/configuration.handlers';
-import { ConfigurationService } from './configuration/configuration.service';
+import { ConfigurationDatabaseModule } from './configuration/configuration.database';
+import { ConfigurationRepository } from './configuration/configuration.repository';
+import { CONFIGURATION_OPTIONS, ConfigurationService } from './configuration/configuration.service';
 import { ContactsHandlers } from './contacts/contacts.handlers';
 import type { RoutingClock } from './routing/routing-clock';
 import { RoutingModule } from './routing/routing.module';
@@ -20,7 +22,8 @@ export interface AcdModuleOptions {
 
 /**
  * One acd replica: commands over NATS (one member of the `acd` queue group answers each),
- * live routing state in Redis, its events relayed to JetStream; health and metrics over HTTP.
+ * live routing state in Redis, its events relayed to JetStream, configuration stored in
+ * PostgreSQL and loaded into Redis; health and metrics over HTTP.
  */
 @Module({})
 export class AcdModule implements OnModuleInit {
@@ -47,10 +50,13 @@ export class AcdModule implements OnModuleInit {
           publishes: ['acd'],
         }),
         RoutingModule.forRoot({ keyPrefix: config.REDIS_KEY_PREFIX, outboxClaimMs: config.ACD_OUTBOX_CLAIM_MS, clock: options.clock }),
+        ConfigurationDatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
       ],
       providers: [
         ContactsHandlers,
         AgentsHandlers,
+        { provide: CONFIGURATION_OPTIONS, useValue: { file: config.ACD_CONFIG_FILE } },
+        ConfigurationRepository,
         ConfigurationService,
         ConfigurationHandlers,
         {

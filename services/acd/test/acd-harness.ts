@@ -14,6 +14,7 @@ import {
 import { CommandClient, EventConsumer, MessagingConnection, streamNameOf } from '@lianluo/messaging';
 import { ensureLocalInfra, freePort, uniqueNamespace } from '@lianluo/testing';
 import type { INestApplication } from '@nestjs/common';
+import { Pool } from 'pg';
 import { startAcd } from '../src/acd.app';
 import { acdConfigSchema } from '../src/acd.config';
 import { connectRedis, deleteNamespace, ManualClock } from './routing-harness';
@@ -136,11 +137,35 @@ export interface AcdTestBed {
   close(): Promise<void>;
 }
 
-/** The environment of a replica of this test bed. */
+const POSTGRES = 'postgres://postgres@127.0.0.1:5432';
+
+/** Runs one statement as the server's admin, outside any test database (CREATE/DROP DATABASE). */
+async function asAdmin(sql: string): Promise<void> {
+  const admin = new Pool({ connectionString: `${POSTGRES}/postgres`, max: 1 });
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A database of the test run's own, named after its namespace; dropDatabase removes it. */
+export async function createDatabase(namespace: string): Promise<string> {
+  await asAdmin(`CREATE DATABASE ${namespace}`);
+  return `${POSTGRES}/${namespace}`;
+}
+
+export function dropDatabase(namespace: string): Promise<void> {
+  return asAdmin(`DROP DATABASE IF EXISTS ${namespace} WITH (FORCE)`);
+}
+
+/** The environment of a replica of this test bed: its namespace for subjects, keys and database. */
 export async function acdEnv(namespace: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
   return {
     NATS_NAMESPACE: namespace,
     REDIS_KEY_PREFIX: namespace,
+    DATABASE_URL: `${POSTGRES}/${namespace}`,
+    DATABASE_POOL_SIZE: '2',
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(await freePort()),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
@@ -152,6 +177,7 @@ export async function acdEnv(namespace: string, extra: Record<string, string> = 
 export async function openAcdTestBed(tenant = 'acme', extra: Record<string, string> = {}): Promise<AcdTestBed> {
   await ensureLocalInfra();
   const namespace = uniqueNamespace('acd');
+  await createDatabase(namespace);
   const clock = new ManualClock();
   const replicas: INestApplication[] = [];
   const startReplica = async () => {
@@ -178,6 +204,7 @@ export async function openAcdTestBed(tenant = 'acme', extra: Record<string, stri
       const redis = await connectRedis('acd-test-cleanup');
       await deleteNamespace(redis, namespace);
       await redis.quit();
+      await dropDatabase(namespace);
     },
   };
 }

@@ -12,12 +12,15 @@ const MIGRATIONS_DIR = resolve(__dirname, '..', '..', 'migrations');
 
 /**
  * Brings schema `acd` up to date with node-pg-migrate (its own migrations table there, so
- * it shares a database with other services' schemas). The migration lock lets every
- * replica call this at start-up: one migrates, the others find nothing left to do.
+ * it shares a database with other services' schemas). Every replica calls this at
+ * start-up: a blocking advisory lock makes them take turns, so one migrates and the
+ * others wait, then find nothing left to do. (node-pg-migrate's own lock is a try-lock:
+ * replicas starting together would fail with "Another migration is already running".)
  */
 export async function migrateConfiguration(pool: Pool, log: (message: string) => void = () => undefined): Promise<string[]> {
   const client = await pool.connect();
   try {
+    await client.query(`SELECT pg_advisory_lock(hashtext('lianluo-acd-migrations'))`);
     const ran = await runner({
       dbClient: client,
       dir: MIGRATIONS_DIR,
@@ -27,10 +30,12 @@ export async function migrateConfiguration(pool: Pool, log: (message: string) =>
       migrationsSchema: 'acd',
       migrationsTable: 'pgmigrations',
       checkOrder: true,
+      noLock: true,
       log,
     });
     return ran.map((migration) => migration.name);
   } finally {
+    await client.query(`SELECT pg_advisory_unlock(hashtext('lianluo-acd-migrations'))`).catch(() => undefined);
     client.release();
   }
 }

@@ -7,6 +7,8 @@ import {
   DeleteQueueResultSchema,
   type DeleteSkill,
   DeleteSkillResultSchema,
+  type ImportConfiguration,
+  ImportConfigurationResultSchema,
   type UpsertAgent,
   UpsertAgentResultSchema,
   type UpsertQueue,
@@ -65,6 +67,12 @@ export class ConfigurationHandlers {
     return this.runner.run(request.tenant, 'skill.', async () =>
       create(UpsertSkillResultSchema, { created: await this.configuration.upsertSkill(request.tenant, { name: skill.name, description: skill.description }) }),
     );
+  }
+
+  /** Upserts a YAML document of skills, queues and agents: all of it, or nothing when any part is wrong. */
+  @CommandHandler(AcdCommands.importConfiguration)
+  importConfiguration(request: ImportConfiguration) {
+    return this.runner.run(request.tenant, '', async () => create(ImportConfigurationResultSchema, await this.configuration.importYaml(request.tenant, request.yaml)));
   }
 
   @CommandHandler(AcdCommands.deleteSkill)

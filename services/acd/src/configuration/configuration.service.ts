@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import { type AgentProfileInput, parseAgentProfile } from '../agents/agent-profile';
 import { parseQueueDefinition, type QueueDefinitionInput } from '../queues/queue-definition';
 import { RoutingError } from '../routing/routing-error';
@@ -65,9 +66,9 @@ export class ConfigurationService implements OnModuleInit {
 
   async deleteQueue(tenant: string, queue: string): Promise<void> {
     const agents = await this.repository.agentsOfQueue(tenant, queue);
-    if (agents.length > 0) throw new RoutingError('queue-in-use', `queue ${queue} is one of the queues of agents ${agents.join(', ')}`, 'queue');
+    if (agents.length > 0) throw new RoutingError('in-use', `queue ${queue} is one of the queues of agents ${agents.join(', ')}`, 'queue');
     const overflowing = await this.repository.queuesOverflowingTo(tenant, queue);
-    if (overflowing.length > 0) throw new RoutingError('queue-in-use', `queues ${overflowing.join(', ')} overflow to queue ${queue}`, 'queue');
+    if (overflowing.length > 0) throw new RoutingError('in-use', `queues ${overflowing.join(', ')} overflow to queue ${queue}`, 'queue');
     const live = await this.unlessUnknown(() => this.store.deleteQueue(tenant, queue));
     if (!(await this.repository.deleteQueue(tenant, queue)) && !live) throw new RoutingError('unknown-queue', `queue ${queue} is not configured`, 'queue');
   }
@@ -98,7 +99,7 @@ export class ConfigurationService implements OnModuleInit {
 
   async deleteSkill(tenant: string, name: string): Promise<void> {
     const agents = await this.repository.agentsWithSkill(tenant, name);
-    if (agents.length > 0) throw new RoutingError('queue-in-use', `skill ${name} is a skill of agents ${agents.join(', ')}`, 'name');
+    if (agents.length > 0) throw new RoutingError('in-use', `skill ${name} is a skill of agents ${agents.join(', ')}`, 'name');
     const live = await this.unlessUnknown(() => this.store.deleteSkill(tenant, name));
     if (!(await this.repository.deleteSkill(tenant, name)) && !live) throw new RoutingError('unknown-skill', `skill ${name} is not in the catalogue`, 'name');
   }
@@ -119,7 +120,7 @@ export class ConfigurationService implements OnModuleInit {
 
   /** Upserts every tenant of a configuration file (ACD_CONFIG_FILE), all or nothing. */
   async importFile(path: string): Promise<void> {
-    const file = parseConfigurationYaml(configurationFileSchema, await readFile(path, 'utf8'), `configuration file ${path}`);
+    const file = await readConfigurationFile(path);
     const problems = [];
     for (const [tenant, document] of Object.entries(file.tenants)) {
       problems.push(...unresolvedReferences(document, await this.repository.names(tenant)).map((p) => ({ ...p, field: `tenants.${tenant}.${p.field}` })));
@@ -131,7 +132,7 @@ export class ConfigurationService implements OnModuleInit {
     this.logger.log({ file: path, tenants: Object.keys(file.tenants) }, 'configuration file imported');
   }
 
-  private async storeDocument(tenant: string, document: TenantConfiguration, client: Parameters<ConfigurationRepository['upsertSkill']>[2]): Promise<void> {
+  private async storeDocument(tenant: string, document: TenantConfiguration, client: PoolClient): Promise<void> {
     for (const skill of document.skills) await this.repository.upsertSkill(tenant, skill, client);
     for (const queue of document.queues) await this.repository.upsertQueue(tenant, queue, client);
     for (const agent of document.agents) await this.repository.upsertAgent(tenant, agent, client);
@@ -154,4 +155,12 @@ export class ConfigurationService implements OnModuleInit {
       throw error;
     }
   }
+}
+
+/**
+ * Reads and validates a configuration file (ACD_CONFIG_FILE); throws InvalidInput naming
+ * the path of each problem. A replica checks it before it connects to anything.
+ */
+export async function readConfigurationFile(path: string) {
+  return parseConfigurationYaml(configurationFileSchema, await readFile(path, 'utf8'), `configuration file ${path}`);
 }

@@ -10,7 +10,7 @@ export const ROUTING_ERROR_KINDS = [
   'not-assigned',
   'unknown-skill',
   'agent-logged-in',
-  'queue-in-use',
+  'in-use',
   'contact-done',
   'agent-cannot-take',
 ] as const;

@@ -373,7 +373,7 @@ export class RoutingStore {
   async deleteQueue(tenant: string, queue: string): Promise<void> {
     const reply = await this.run(tenant, 'delete-queue', [parseInput(identifier, queue, 'queue')]);
     if (reply[0] === 'unknown-queue') this.fail('unknown-queue', `queue ${queue} is not defined`, 'queue');
-    if (reply[0] === 'queue-in-use') this.fail('queue-in-use', `queue ${queue} still has ${String(reply[2])} ${String(reply[1])}`, 'queue');
+    if (reply[0] === 'queue-in-use') this.fail('in-use', `queue ${queue} still has ${String(reply[2])} ${String(reply[1])}`, 'queue');
   }
 
   /** Adds a skill to the tenant's catalogue (or changes its description); true when it is new. */

@@ -1,0 +1,19 @@
+import { loadConfig } from '@lianluo/config';
+import { acdConfigSchema } from './acd.config';
+
+describe('acd configuration', () => {
+  it('takes defaults for a replica on the local stack', () => {
+    expect(loadConfig(acdConfigSchema, {})).toMatchObject({
+      HTTP_PORT: 3002,
+      ACD_TIMER_INTERVAL_MS: 250,
+      ACD_OUTBOX_CLAIM_MS: 5_000,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/lianluo',
+    });
+  });
+
+  it('refuses a bad variable, naming it', () => {
+    expect(() => loadConfig(acdConfigSchema, { REDIS_KEY_PREFIX: 'a{b}' })).toThrow('REDIS_KEY_PREFIX');
+    expect(() => loadConfig(acdConfigSchema, { ACD_TIMER_INTERVAL_MS: 'soon' })).toThrow('ACD_TIMER_INTERVAL_MS');
+    expect(() => loadConfig(acdConfigSchema, { DATABASE_URL: 'mysql://x' })).toThrow('DATABASE_URL');
+  });
+});
