@@ -12,6 +12,8 @@ import { ContactsHandlers } from './contacts/contacts.handlers';
 import type { RoutingClock } from './routing/routing-clock';
 import { RoutingModule } from './routing/routing.module';
 import { ROUTING_TIMERS_OPTIONS, RoutingTimers } from './timers/routing-timers';
+import { VoiceHandlers } from './voice/voice.handlers';
+import { VoiceService } from './voice/voice.service';
 
 export interface AcdModuleOptions {
   /** The routing clock; the system clock unless a test moves time by hand. */
@@ -69,6 +71,8 @@ export class AcdModule implements OnModuleInit {
           },
         },
         RoutingTimers,
+        VoiceService,
+        VoiceHandlers,
       ],
     };
   }

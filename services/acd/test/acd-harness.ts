@@ -168,7 +168,7 @@ export async function acdEnv(namespace: string, extra: Record<string, string> = 
     DATABASE_POOL_SIZE: '2',
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(await freePort()),
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
     ...extra,
   };
 }
@@ -199,12 +199,17 @@ export async function openAcdTestBed(tenant = 'acme', extra: Record<string, stri
     close: async () => {
       await recorder.stop();
       for (const replica of replicas) await replica.close();
-      for (const domain of ['acd', 'deadletter']) await connection.jsm.streams.delete(streamNameOf(namespace, domain)).catch(() => undefined);
-      await connection.close();
-      const redis = await connectRedis('acd-test-cleanup');
-      await deleteNamespace(redis, namespace);
-      await redis.quit();
-      await dropDatabase(namespace);
+      await removeNamespace(namespace, connection);
     },
   };
+}
+
+/** Removes everything a test run wrote under its namespace: streams, Redis keys, database; closes `connection`. */
+export async function removeNamespace(namespace: string, connection: MessagingConnection): Promise<void> {
+  for (const domain of ['acd', 'call', 'deadletter']) await connection.jsm.streams.delete(streamNameOf(namespace, domain)).catch(() => undefined);
+  await connection.close();
+  const redis = await connectRedis('acd-test-cleanup');
+  await deleteNamespace(redis, namespace);
+  await redis.quit();
+  await dropDatabase(namespace);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { epochMs, identifier, site, skillLevels } from '../validation/identifiers';
+import { callIdToken, epochMs, identifier, site, skillLevels } from '../validation/identifiers';
 import { parseInput } from '../validation/invalid-input';
 import { CHANNELS } from './channel';
 
@@ -29,7 +29,7 @@ export const contactRequestSchema = z.object({
   site: site.optional(),
   customerId: identifier.optional(),
   /** The call behind a voice contact, so the agent's leg can be dialled and bridged to it. */
-  call: z.object({ site, callId: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'must be a call id') }).optional(),
+  call: z.object({ site, callId: callIdToken }).optional(),
   /** What the IVR or web form gathered, for the agent's screen. */
   data: z
     .record(z.string().max(64, 'keys must be at most 64 characters'), z.string().max(1024, 'must be at most 1024 characters'))

@@ -27,6 +27,17 @@ export class RoutingCommandRunner {
   }
 
   /**
+   * What an event handler does around its work: the events its scripts wrote relayed
+   * before the event is acknowledged. What the work throws goes on to the consumer (a
+   * retry later, then the dead-letter stream).
+   */
+  async afterEvent<T>(tenant: string, work: () => Promise<T>): Promise<T> {
+    const result = await work();
+    await this.relayLogged(tenant);
+    return result;
+  }
+
+  /**
    * Work a command started that need not hold up its reply (the rest of a new skill
    * profile's enrolment), then the relay of its events. Failures are logged: the timers
    * finish what is left.

@@ -28,6 +28,7 @@ export const ROUTING_SCRIPT_NAMES = [
   'reassign-contact',
   'announce-positions',
   'continue-enrolments',
+  'hang-up-contact',
 ] as const;
 
 export type RoutingScriptName = (typeof ROUTING_SCRIPT_NAMES)[number];

@@ -8,7 +8,7 @@ import type { Channel } from '../contacts/channel';
 import { type ContactRequest, type ContactState, parseContactRequest } from '../contacts/contact';
 import { encodeRoutingSteps, parseQueueDefinition, type QueueDefinitionInput } from '../queues/queue-definition';
 import { strategyWeights } from '../strategies/routing-strategy';
-import { identifier, skillName } from '../validation/identifiers';
+import { callIdToken, identifier, site as siteToken, skillName } from '../validation/identifiers';
 import { parseInput } from '../validation/invalid-input';
 import { expectedWaitMs } from './expected-wait';
 import { type RoutingClock, systemRoutingClock } from './routing-clock';
@@ -459,6 +459,16 @@ export class RoutingStore {
   /** Enrols the next chunk of members in profiles still being enrolled; returns how many still are. */
   async continueEnrolments(tenant: string, profiles = DEFAULT_SWEEP_LIMIT): Promise<number> {
     return Number((await this.run(tenant, 'continue-enrolments', [profiles]))[1]);
+  }
+
+  /**
+   * The caller of a voice contact hung up: abandoned while it waited or rang, released
+   * (wrap-up starts) once an agent had it. Undefined for a call the acd never queued.
+   */
+  async hangUp(tenant: string, site: string, callId: string): Promise<{ contactId: string; outcome: 'abandoned' | 'completed' | 'duplicate' } | undefined> {
+    const reply = await this.run(tenant, 'hang-up-contact', [parseInput(siteToken, site, 'site'), parseInput(callIdToken, callId, 'callId'), this.doneRetentionMs]);
+    if (reply[0] === 'unknown-call') return undefined;
+    return { contactId: String(reply[1]), outcome: reply[0] === 'duplicate' ? 'duplicate' : (reply[2] as 'abandoned' | 'completed') };
   }
 
   /** Runs continueEnrolments until no profile of the tenant is being enrolled any more. */

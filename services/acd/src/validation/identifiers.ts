@@ -11,6 +11,9 @@ export const identifier = z
 /** A site of the centre (bj, sz): its media gateway dials the agents there and owns its calls. */
 export const site = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a site token such as bj or sz');
 
+/** A call's id as the media gateway gives it (the Asterisk channel id of its first leg). */
+export const callIdToken = z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'must be a call id');
+
 /** Skill names appear inside skill profiles (`billing=3,english=2`). */
 export const skillName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 lowercase letters, digits, _ or -');
 

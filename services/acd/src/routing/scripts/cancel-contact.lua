@@ -20,11 +20,5 @@ end
 if state == 'assigned' then
   return { 'contact-assigned', redis.call('HGET', ck, 'agent') }
 end
-contact_event('abandoned', c, ARGV[5], state, NOW - (tonumber(redis.call('HGET', ck, 'enqueuedAt')) or NOW))
-local ringing = state == 'offered' and redis.call('SMEMBERS', key('contact', c, 'offers')) or {}
-for _, a in ipairs(ringing) do
-  withdraw_offer(c, a)
-end
-finish_contact(c, ttl)
-free_agents(ringing)
+abandon_contact(c, state, ARGV[5], ttl)
 return finish({ 'ok', state, flat_offers() })

@@ -55,6 +55,9 @@ if overflow_at > 0 then
   table.insert(fields, overflow_at)
 end
 redis.call('HSET', ck, unpack(fields))
+if ARGV[15] ~= '' then
+  redis.call('SET', key('call', ARGV[14], ARGV[15]), c)
+end
 contact_infos[c] = { queue = q, channel = channel, site = ARGV[12], customer = ARGV[13], callSite = ARGV[14], callId = ARGV[15] }
 local contact = { queue = q, profile = p, channel = channel, attempt = 0, preferred = ARGV[9], score = score, steps = parse_steps(steps),
   step = 1, stepAt = NOW, overflowAt = overflow_at, state = 'waiting', enqueuedAt = enqueued_at, data = ARGV[16] }

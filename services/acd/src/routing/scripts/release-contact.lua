@@ -15,10 +15,4 @@ end
 if fields[1] ~= 'assigned' or fields[2] ~= a then
   return { 'not-assigned', fields[1] or 'unknown' }
 end
-local until_ms = end_assignment(c, a)
-contact_event('completed', c, a, redis.call('HGET', key('agent', a), 'site') or '', until_ms)
-finish_contact(c, ttl)
-if until_ms == 0 then
-  free_agent(a)
-end
-return finish({ 'ok', until_ms, flat_offers() })
+return finish({ 'ok', release_assignment(c, a, ttl), flat_offers() })

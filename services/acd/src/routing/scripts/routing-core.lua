@@ -38,6 +38,7 @@
 --   supervisors:waiting:<ch>      zset   waiting contacts in a supervisors step
 --   enrolments                    hash   `<q>/<profile>` → SSCAN cursor of an enrolment
 --                                        still going on (continue-enrolments)
+--   call:<site>:<call id>         string the voice contact of a call (its hang-up ends it)
 --   offer-deadlines               zset   offered contacts by ring-no-answer deadline
 --   step-deadlines                zset   contacts by the start of their next routing step
 --   overflow-deadlines            zset   contacts by the end of their queue's wait limit
@@ -740,6 +741,10 @@ local function finish_contact(c, ttl_ms)
   redis.call('DEL', key('contact', c, 'offers'))
   redis.call('HSET', ck, 'state', 'done', 'finishedAt', NOW)
   redis.call('PEXPIRE', ck, ttl_ms)
+  local call = contact_info(c)
+  if call.callId ~= '' then
+    redis.call('PEXPIRE', key('call', call.callSite, call.callId), ttl_ms)
+  end
 end
 
 -- Frees agents (their room grew): reindex them all first, so a ring-all contact picked
@@ -833,6 +838,18 @@ local function move_contact(c, q, to_agent, window_ms)
   return load_contact(c)
 end
 
+-- The contact left before an agent took it (`reason`: abandoned or withdrawn): agents it
+-- rang at get their slot back and are offered what waits (I4); it is remembered as done.
+local function abandon_contact(c, state, reason, ttl_ms)
+  contact_event('abandoned', c, reason, state, NOW - (tonumber(redis.call('HGET', key('contact', c), 'enqueuedAt')) or NOW))
+  local ringing = state == 'offered' and redis.call('SMEMBERS', key('contact', c, 'offers')) or {}
+  for _, a in ipairs(ringing) do
+    withdraw_offer(c, a)
+  end
+  finish_contact(c, ttl_ms)
+  free_agents(ringing)
+end
+
 -- Agent a no longer handles assigned contact c (released or transferred): its slot frees,
 -- and wrap-up starts when c's queue has one. Returns the wrap-up end, 0 for none; then
 -- the caller frees the agent (free_agent) once c's own changes are made.
@@ -852,4 +869,16 @@ local function end_assignment(c, a)
     return until_ms
   end
   return 0
+end
+
+-- Agent a finished assigned contact c (released, or the caller hung up): wrap-up starts
+-- when its queue has one, else the agent is matched at once (I4). Returns the wrap-up end.
+local function release_assignment(c, a, ttl_ms)
+  local until_ms = end_assignment(c, a)
+  contact_event('completed', c, a, redis.call('HGET', key('agent', a), 'site') or '', until_ms)
+  finish_contact(c, ttl_ms)
+  if until_ms == 0 then
+    free_agent(a)
+  end
+  return until_ms
 end

@@ -1,0 +1,162 @@
+// Voice integration against NATS with a fake media gateway: a replica dials the agent of
+// each voice contact offered through the caller's gateway (call.originate_leg, then
+// call.bridge_legs), takes an answer as the accept and a TIMEOUT as ring-no-answer, and
+// ends a call's contact when call.hungup says the caller left.
+import { create } from '@bufbuild/protobuf';
+import { timestampNow } from '@bufbuild/protobuf/wkt';
+import {
+  AcdCommands,
+  AgentKind,
+  AgentState,
+  type AgentStateChanged,
+  type BridgeLegs,
+  BridgeLegsResultSchema,
+  CallCommands,
+  CallEvents,
+  Channel,
+  type ContactAbandoned,
+  type ContactOffered,
+  ErrorKind,
+  type HangUpLeg,
+  HangUpLegResultSchema,
+  type OriginateLeg,
+  OriginateLegResultSchema,
+} from '@lianluo/contracts';
+import { CommandFailure, CommandServer, EventPublisher, MessagingConnection } from '@lianluo/messaging';
+import { VoiceHandlers } from '../src/voice/voice.handlers';
+import { type AcdTestBed, openAcdTestBed } from './acd-harness';
+
+type Answer = 'answer' | 'no-answer' | { until: Promise<void> };
+
+/** Plays both sites' media gateways: records the call commands and answers them as told per extension. */
+class FakeGateway {
+  readonly originated: OriginateLeg[] = [];
+  readonly bridged: BridgeLegs[] = [];
+  readonly hungUp: HangUpLeg[] = [];
+  readonly answers = new Map<string, Answer>();
+  private readonly waiters: { extension: string; resolve: (request: OriginateLeg) => void }[] = [];
+  private readonly server: CommandServer;
+
+  constructor(connection: MessagingConnection) {
+    this.server = new CommandServer(connection);
+    this.server.serve(CallCommands.originateLeg, async (request) => {
+      this.originated.push(request);
+      const extension = request.destination?.target.case === 'agent' ? request.destination.target.value.extension : '';
+      for (const waiter of this.waiters.filter((w) => w.extension === extension)) waiter.resolve(request);
+      const answer = this.answers.get(extension) ?? 'answer';
+      if (answer === 'no-answer') throw new CommandFailure(ErrorKind.TIMEOUT, `${extension} did not answer within ${request.timeoutMs} ms`);
+      if (typeof answer === 'object') await answer.until;
+      return create(OriginateLegResultSchema, { legId: `leg-${extension}-${this.originated.length}` });
+    });
+    this.server.serve(CallCommands.bridgeLegs, (request) => {
+      this.bridged.push(request);
+      return create(BridgeLegsResultSchema, { bridgeId: `bridge-${request.legId}` });
+    });
+    this.server.serve(CallCommands.hangUpLeg, (request) => {
+      this.hungUp.push(request);
+      return create(HangUpLegResultSchema);
+    });
+  }
+
+  /** The next dial of `extension` (resolves when the acd asks for it). */
+  dialOf(extension: string): Promise<OriginateLeg> {
+    const seen = this.originated.find((r) => r.destination?.target.case === 'agent' && r.destination.target.value.extension === extension);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.waiters.push({ extension, resolve }));
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+}
+
+describe('voice contacts through the media gateway', () => {
+  let bed: AcdTestBed;
+  let gateway: FakeGateway;
+  let gatewayConnection: MessagingConnection;
+  let callEvents: EventPublisher;
+  let n = 0;
+
+  beforeAll(async () => {
+    bed = await openAcdTestBed();
+    gatewayConnection = await MessagingConnection.connect({ servers: 'nats://127.0.0.1:4222', namespace: bed.namespace, connectionName: 'fake-gateway', queueGroup: 'fake-gateway' });
+    gateway = new FakeGateway(gatewayConnection);
+    callEvents = new EventPublisher(gatewayConnection);
+    await bed.client.ok(AcdCommands.upsertQueue, { queue: { queue: 'sales', wrapUpMs: 10_000 } });
+  }, 30_000);
+
+  afterAll(async () => {
+    await gateway.stop();
+    await bed.close();
+    await gatewayConnection.close();
+  });
+
+  /** A ready agent at `site` whose phone is extension `extension`. */
+  async function agent(name: string, site: string, extension: string): Promise<string> {
+    const agentId = `${name}${++n}`;
+    await bed.client.ok(AcdCommands.upsertAgent, {
+      agent: { agentId, site, kind: AgentKind.AGENT, phone: { case: 'extension', value: extension }, capacity: { voice: 1 }, queues: ['sales'] },
+    });
+    await bed.client.ok(AcdCommands.loginAgent, { agentId });
+    await bed.client.ok(AcdCommands.setAgentReady, { agentId });
+    return agentId;
+  }
+
+  const call = (callId: string) => ({ tenant: 'acme', site: 'bj', callId });
+  const enqueueCall = (callId: string) =>
+    bed.client.ok(AcdCommands.enqueueContact, { contact: { contactId: callId, queue: 'sales', channel: Channel.VOICE, site: 'bj', call: call(callId) } });
+  const hangUp = (callId: string) =>
+    callEvents.publish(CallEvents.hungUp, create(CallEvents.hungUp.schema, { eventId: `${callId}:hungup`, call: call(callId), occurredAt: timestampNow(), cause: 16 }));
+
+  it("dials the agent's phone at its site for the caller's call, and bridges it once answered", async () => {
+    const ann = await agent('ann', 'sz', '2001');
+    await enqueueCall('call-1');
+    const dial = await gateway.dialOf('2001');
+    expect(dial).toMatchObject({
+      call: call('call-1'),
+      destination: { target: { case: 'agent', value: { site: 'sz', extension: '2001' } } },
+      timeoutMs: 20_000,
+    });
+    await bed.recorder.next('contact_accepted', { contactId: 'call-1', agentId: ann });
+    await bed.app.get(VoiceHandlers).idle();
+    expect(gateway.bridged.find((b) => b.call?.callId === 'call-1')).toMatchObject({ legId: expect.stringMatching(/^leg-2001-/), endTogether: true });
+  });
+
+  it('makes an agent who does not answer not ready, and rings the next agent', async () => {
+    gateway.answers.set('2002', 'no-answer');
+    const bo = await agent('bo', 'bj', '2002');
+    await enqueueCall('call-2');
+    await bed.recorder.next('contact_ring_no_answer', { contactId: 'call-2', agentId: bo });
+    await bed.recorder.next<AgentStateChanged>('agent_state_changed', { agentId: bo, where: (m) => m.state === AgentState.NOT_READY && m.reasonCode === 'ring-no-answer' });
+    const cy = await agent('cy', 'sz', '2003');
+    expect((await bed.recorder.next<ContactOffered>('contact_offered', { contactId: 'call-2', agentId: cy })).attempt).toBe(2);
+    await bed.recorder.next('contact_accepted', { contactId: 'call-2', agentId: cy });
+  });
+
+  it('hangs up an agent who answers after the offer was taken back, rather than bridge it', async () => {
+    let answer: () => void = () => undefined;
+    gateway.answers.set('2004', { until: new Promise<void>((resolve) => (answer = resolve)) });
+    const di = await agent('di', 'bj', '2004');
+    await enqueueCall('call-4');
+    await gateway.dialOf('2004');
+    await hangUp('call-4');
+    expect(await bed.recorder.next<ContactAbandoned>('contact_abandoned', { contactId: 'call-4' })).toMatchObject({ reason: 1 });
+    answer();
+    await bed.app.get(VoiceHandlers).idle();
+    expect(gateway.hungUp.map((h) => h.call?.callId)).toContain('call-4');
+    expect(gateway.bridged.map((b) => b.call?.callId)).not.toContain('call-4');
+    await bed.client.ok(AcdCommands.setAgentNotReady, { agentId: di, reasonCode: 'break' });
+  });
+
+  it('releases a connected call when the caller hangs up, and the agent wraps up', async () => {
+    const ed = await agent('ed', 'sz', '2005');
+    await enqueueCall('call-5');
+    await bed.recorder.next('contact_accepted', { contactId: 'call-5', agentId: ed });
+    await hangUp('call-5');
+    await bed.recorder.next('contact_completed', { contactId: 'call-5', agentId: ed });
+    await bed.recorder.next('agent_state_changed', { agentId: ed, where: (m: AgentStateChanged) => m.state === AgentState.WRAP_UP });
+    // The same hang-up again (a redelivery) changes nothing.
+    await hangUp('call-5');
+    expect(bed.recorder.namesFor('call-5').filter((name) => name === 'contact_completed')).toHaveLength(1);
+  });
+});
