@@ -1321,7 +1321,7 @@ export const UpsertQueueReplySchema: GenMessage<UpsertQueueReply> = /*@__PURE__*
   messageDesc(file_lianluo_acd_v1_commands, 42);
 
 /**
- * Removes a queue nobody waits in or is logged in to.
+ * Removes a queue; refused while contacts wait in it, agents belong to it or queues overflow to it.
  *
  * @generated from message lianluo.acd.v1.DeleteQueue
  */
@@ -1613,7 +1613,7 @@ export const UpsertSkillReplySchema: GenMessage<UpsertSkillReply> = /*@__PURE__*
   messageDesc(file_lianluo_acd_v1_commands, 54);
 
 /**
- * Removes a skill no queue step, agent or waiting contact uses.
+ * Removes a skill from the catalogue; refused while an agent has it.
  *
  * @generated from message lianluo.acd.v1.DeleteSkill
  */
