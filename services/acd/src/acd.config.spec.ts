@@ -8,6 +8,7 @@ describe('acd configuration', () => {
       ACD_TIMER_INTERVAL_MS: 250,
       ACD_OUTBOX_CLAIM_MS: 5_000,
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/lianluo',
+      DATABASE_POOL_SIZE: 10,
     });
   });
 

@@ -1,20 +1,15 @@
 import { configSchema, envInteger, httpConfig, logConfig, natsConfig, redisConfig } from '@lianluo/config';
+import { postgresConfig } from '@lianluo/postgres';
 import { z } from 'zod';
 
 /** Environment of an acd replica; every variable is checked at start-up. */
-export const acdConfigSchema = configSchema(natsConfig, redisConfig, httpConfig(3002), logConfig, {
+export const acdConfigSchema = configSchema(natsConfig, redisConfig, postgresConfig, httpConfig(3002), logConfig, {
   /** How often each replica runs the routing timers (ring-no-answer, wrap-up ends, steps, overflow). */
   ACD_TIMER_INTERVAL_MS: envInteger({ min: 10, max: 10_000 }).default(250),
   /** Offers or wrap-ups one timer script takes at a time (a pass repeats while there are more). */
   ACD_TIMER_BATCH: envInteger({ min: 1, max: 1_000 }).default(100),
   /** How often waiting contacts whose place changed are reported (contact_position_changed). */
   ACD_POSITION_INTERVAL_MS: envInteger({ min: 100, max: 600_000 }).default(5_000),
-  /** Where queues, agents and skills are stored (schema acd, migrated at start-up). */
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\/.+/, { error: 'must be a postgres:// URL, e.g. postgres://acd@127.0.0.1:5432/lianluo' })
-    .default('postgres://postgres@127.0.0.1:5432/lianluo'),
-  DATABASE_POOL_SIZE: envInteger({ min: 1, max: 100 }).default(5),
   /** A YAML file of every tenant's skills, queues and agents, upserted at each start-up (a Helm release's seed). */
   ACD_CONFIG_FILE: z.string().min(1).optional(),
   /** How long an outbox entry may stay read but unpublished before another replica takes it over. */

@@ -1,11 +1,12 @@
 import { type DynamicModule, Module, type OnModuleInit } from '@nestjs/common';
 import { MessagingConnection, MessagingModule } from '@lianluo/messaging';
 import { ObservabilityModule, ReadinessRegistry } from '@lianluo/observability';
+import { PostgresModule } from '@lianluo/postgres';
 import { RedisModule } from '@lianluo/redis';
 import type { AcdConfig } from './acd.config';
 import { AgentsHandlers } from './agents/agents.handlers';
 import { ConfigurationHandlers } from './configuration/configuration.handlers';
-import { ConfigurationDatabaseModule } from './configuration/configuration.database';
+import { MIGRATIONS_DIR } from './configuration/migrations-dir';
 import { ConfigurationRepository } from './configuration/configuration.repository';
 import { CONFIGURATION_OPTIONS, ConfigurationService } from './configuration/configuration.service';
 import { ContactsHandlers } from './contacts/contacts.handlers';
@@ -52,7 +53,8 @@ export class AcdModule implements OnModuleInit {
           publishes: ['acd'],
         }),
         RoutingModule.forRoot({ keyPrefix: config.REDIS_KEY_PREFIX, outboxClaimMs: config.ACD_OUTBOX_CLAIM_MS, clock: options.clock }),
-        ConfigurationDatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        // Queues, agents and skills are stored in schema acd (migrated at start-up).
+        PostgresModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, migrationsDir: MIGRATIONS_DIR, schema: 'acd' }),
       ],
       providers: [
         ContactsHandlers,

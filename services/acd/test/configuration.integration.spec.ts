@@ -9,7 +9,8 @@ import { AcdCommands, AgentKind, Channel, type ContactOffered, ErrorKind } from 
 import { Pool } from 'pg';
 import { startAcd } from '../src/acd.app';
 import { acdConfigSchema } from '../src/acd.config';
-import { migrateConfiguration } from '../src/configuration/configuration.database';
+import { migrate } from '@lianluo/postgres';
+import { MIGRATIONS_DIR } from '../src/configuration/migrations-dir';
 import { type AcdTestBed, acdEnv, openAcdTestBed } from './acd-harness';
 import { connectRedis, deleteNamespace } from './routing-harness';
 
@@ -140,7 +141,7 @@ agents:
   });
 
   it('migrates a database once: a second start finds nothing to do', async () => {
-    expect(await migrateConfiguration(database)).toEqual([]);
+    expect(await migrate(database, { dir: MIGRATIONS_DIR, schema: 'acd' })).toEqual([]);
     expect(await rows(`SELECT name FROM acd.pgmigrations`)).toEqual([{ name: '1767225600000_acd-configuration' }]);
   });
 });

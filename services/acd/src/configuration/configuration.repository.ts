@@ -1,31 +1,18 @@
+import { inTransaction, POSTGRES, type Queryable } from '@lianluo/postgres';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import type { AgentProfileInput } from '../agents/agent-profile';
 import type { QueueDefinitionInput } from '../queues/queue-definition';
-import { CONFIGURATION_DATABASE } from './configuration.database';
 import type { ConfigurationNames, SkillDefinition, TenantConfiguration } from './tenant-configuration';
-
-type Queryable = Pool | PoolClient;
 
 /** The acd's configuration in PostgreSQL (schema acd): the source every replica loads into Redis. */
 @Injectable()
 export class ConfigurationRepository {
-  constructor(@Inject(CONFIGURATION_DATABASE) private readonly pool: Pool) {}
+  constructor(@Inject(POSTGRES) private readonly pool: Pool) {}
 
   /** Runs `work` in one transaction: committed if it returns, rolled back if it throws. */
-  async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 
   async tenants(): Promise<string[]> {
