@@ -1,8 +1,9 @@
+import { inTransaction } from '@lianluo/postgres';
 import { Inject, Injectable } from '@nestjs/common';
 import { type Pool, type PoolClient } from 'pg';
 import { AgentStateProjection } from '../agents/agent-state.projection';
 import { ContactProjection } from '../contacts/contact.projection';
-import { DATABASE, inTransaction } from '../database/database';
+import { DATABASE } from '../database/database';
 import { EventStoreMetrics } from './event-store.metrics';
 import { type RecordOutcome, type ReportedEvent } from './reported-event';
 
