@@ -7,6 +7,8 @@ import {
   BridgeLegsSchema,
   OriginateLegReplySchema,
   OriginateLegSchema,
+  PlaceCallReplySchema,
+  PlaceCallSchema,
   CollectDigitsReplySchema,
   CollectDigitsSchema,
   HangUpCallReplySchema,
@@ -226,6 +228,23 @@ export const CallCommands = {
     validate: (m) => {
       const violations = validateCommand(m);
       violations.push(...validateDestination(m.destination));
+      if (m.callerIdNumber && !/^\+?[0-9*#]{1,32}$/.test(m.callerIdNumber)) {
+        violations.push({ field: 'caller_id_number', reason: `must be digits (got "${m.callerIdNumber}")` });
+      }
+      violations.push(...validateTimeout(m.timeoutMs));
+      return violations;
+    },
+  }),
+  placeCall: defineCommand({
+    ...commandBasics,
+    name: 'place_call',
+    request: PlaceCallSchema,
+    reply: PlaceCallReplySchema,
+    validate: (m) => {
+      const violations = [...validateCommand(m), ...validateDestination(m.destination)];
+      if (m.call?.callId && !/^[A-Za-z0-9._-]{1,128}$/.test(m.call.callId)) {
+        violations.push({ field: 'call.call_id', reason: `must be 1-128 letters, digits, . _ - (it becomes the Asterisk channel id; got "${m.call.callId}")` });
+      }
       if (m.callerIdNumber && !/^\+?[0-9*#]{1,32}$/.test(m.callerIdNumber)) {
         violations.push({ field: 'caller_id_number', reason: `must be digits (got "${m.callerIdNumber}")` });
       }

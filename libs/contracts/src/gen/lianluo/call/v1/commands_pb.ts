@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lianluo/call/v1/commands.proto.
  */
 export const file_lianluo_call_v1_commands: GenFile = /*@__PURE__*/
-  fileDesc("Ch5saWFubHVvL2NhbGwvdjEvY29tbWFuZHMucHJvdG8SD2xpYW5sdW8uY2FsbC52MSJICgpBbnN3ZXJDYWxsEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmIhIKEEFuc3dlckNhbGxSZXN1bHQifwoPQW5zd2VyQ2FsbFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5jYWxsLnYxLkFuc3dlckNhbGxSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUifwoLUGxheVByb21wdHMSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSDQoFbWVkaWEYAyADKAkSFQoNaW50ZXJydXB0aWJsZRgEIAEoCBIOCgZsZWdfaWQYBSABKAkiKAoRUGxheVByb21wdHNSZXN1bHQSEwoLcGxheWJhY2tfaWQYASABKAkigQEKEFBsYXlQcm9tcHRzUmVwbHkSMAoCb2sYASABKAsyIi5saWFubHVvLmNhbGwudjEuUGxheVByb21wdHNSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiswEKDUNvbGxlY3REaWdpdHMSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSEgoKbWF4X2RpZ2l0cxgDIAEoDRISCgp0ZXJtaW5hdG9yGAQgASgJEh4KFmZpcnN0X2RpZ2l0X3RpbWVvdXRfbXMYBSABKA0SHgoWaW50ZXJfZGlnaXRfdGltZW91dF9tcxgGIAEoDSJPChNDb2xsZWN0RGlnaXRzUmVzdWx0Eg4KBmRpZ2l0cxgBIAEoCRIoCgNlbmQYAiABKA4yGy5saWFubHVvLmNhbGwudjEuQ29sbGVjdEVuZCKFAQoSQ29sbGVjdERpZ2l0c1JlcGx5EjIKAm9rGAEgASgLMiQubGlhbmx1by5jYWxsLnYxLkNvbGxlY3REaWdpdHNSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiVwoKSGFuZ1VwQ2FsbBISCgpjb21tYW5kX2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhINCgVjYXVzZRgDIAEoDSISChBIYW5nVXBDYWxsUmVzdWx0In8KD0hhbmdVcENhbGxSZXBseRIvCgJvaxgBIAEoCzIhLmxpYW5sdW8uY2FsbC52MS5IYW5nVXBDYWxsUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIl8KDkxlZ0Rlc3RpbmF0aW9uEiwKBWFnZW50GAEgASgLMhsubGlhbmx1by5jYWxsLnYxLkFnZW50UGhvbmVIABIVCgtwc3RuX251bWJlchgCIAEoCUgAQggKBnRhcmdldCItCgpBZ2VudFBob25lEgwKBHNpdGUYASABKAkSEQoJZXh0ZW5zaW9uGAIgASgJIsYBCgxPcmlnaW5hdGVMZWcSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSNAoLZGVzdGluYXRpb24YAyABKAsyHy5saWFubHVvLmNhbGwudjEuTGVnRGVzdGluYXRpb24SGAoQY2FsbGVyX2lkX251bWJlchgEIAEoCRIWCg5jYWxsZXJfaWRfbmFtZRgFIAEoCRISCgp0aW1lb3V0X21zGAYgASgNIiQKEk9yaWdpbmF0ZUxlZ1Jlc3VsdBIOCgZsZWdfaWQYASABKAkigwEKEU9yaWdpbmF0ZUxlZ1JlcGx5EjEKAm9rGAEgASgLMiMubGlhbmx1by5jYWxsLnYxLk9yaWdpbmF0ZUxlZ1Jlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJuCgpCcmlkZ2VMZWdzEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEg4KBmxlZ19pZBgDIAEoCRIUCgxlbmRfdG9nZXRoZXIYBCABKAgiJQoQQnJpZGdlTGVnc1Jlc3VsdBIRCglicmlkZ2VfaWQYASABKAkifwoPQnJpZGdlTGVnc1JlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5jYWxsLnYxLkJyaWRnZUxlZ3NSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiXwoMU3RvcFBsYXliYWNrEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEhMKC3BsYXliYWNrX2lkGAMgASgJIhQKElN0b3BQbGF5YmFja1Jlc3VsdCKDAQoRU3RvcFBsYXliYWNrUmVwbHkSMQoCb2sYASABKAsyIy5saWFubHVvLmNhbGwudjEuU3RvcFBsYXliYWNrUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lInsKDlNldE11c2ljT25Ib2xkEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEg4KBmxlZ19pZBgDIAEoCRIKCgJvbhgEIAEoCBIRCgltb2hfY2xhc3MYBSABKAkiFgoUU2V0TXVzaWNPbkhvbGRSZXN1bHQihwEKE1NldE11c2ljT25Ib2xkUmVwbHkSMwoCb2sYASABKAsyJS5saWFubHVvLmNhbGwudjEuU2V0TXVzaWNPbkhvbGRSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUi3AEKClJlY29yZENhbGwSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSLQoGdGFyZ2V0GAMgASgOMh0ubGlhbmx1by5jYWxsLnYxLlJlY29yZFRhcmdldBIOCgZmb3JtYXQYBCABKAkSFwoPbWF4X2R1cmF0aW9uX21zGAUgASgNEhYKDm1heF9zaWxlbmNlX21zGAYgASgNEgwKBGJlZXAYByABKAgSFAoMdGVybWluYXRlX29uGAggASgJIigKEFJlY29yZENhbGxSZXN1bHQSFAoMcmVjb3JkaW5nX2lkGAEgASgJIn8KD1JlY29yZENhbGxSZXBseRIvCgJvaxgBIAEoCzIhLmxpYW5sdW8uY2FsbC52MS5SZWNvcmRDYWxsUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lImEKDVN0b3BSZWNvcmRpbmcSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSFAoMcmVjb3JkaW5nX2lkGAMgASgJIhUKE1N0b3BSZWNvcmRpbmdSZXN1bHQihQEKElN0b3BSZWNvcmRpbmdSZXBseRIyCgJvaxgBIAEoCzIkLmxpYW5sdW8uY2FsbC52MS5TdG9wUmVjb3JkaW5nUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lImYKCUhhbmdVcExlZxISCgpjb21tYW5kX2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIOCgZsZWdfaWQYAyABKAkSDQoFY2F1c2UYBCABKA0iEQoPSGFuZ1VwTGVnUmVzdWx0In0KDkhhbmdVcExlZ1JlcGx5Ei4KAm9rGAEgASgLMiAubGlhbmx1by5jYWxsLnYxLkhhbmdVcExlZ1Jlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSKVAQoNQmxpbmRUcmFuc2ZlchISCgpjb21tYW5kX2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhI0CgtkZXN0aW5hdGlvbhgDIAEoCzIfLmxpYW5sdW8uY2FsbC52MS5MZWdEZXN0aW5hdGlvbhISCgp0aW1lb3V0X21zGAQgASgNIiUKE0JsaW5kVHJhbnNmZXJSZXN1bHQSDgoGbGVnX2lkGAEgASgJIoUBChJCbGluZFRyYW5zZmVyUmVwbHkSMgoCb2sYASABKAsyJC5saWFubHVvLmNhbGwudjEuQmxpbmRUcmFuc2ZlclJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSKpAQoRU3RhcnRDb25zdWx0YXRpb24SEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSDgoGbGVnX2lkGAMgASgJEjQKC2Rlc3RpbmF0aW9uGAQgASgLMh8ubGlhbmx1by5jYWxsLnYxLkxlZ0Rlc3RpbmF0aW9uEhIKCnRpbWVvdXRfbXMYBSABKA0iMwoXU3RhcnRDb25zdWx0YXRpb25SZXN1bHQSGAoQY29uc3VsdGVkX2xlZ19pZBgBIAEoCSKNAQoWU3RhcnRDb25zdWx0YXRpb25SZXBseRI2CgJvaxgBIAEoCzIoLmxpYW5sdW8uY2FsbC52MS5TdGFydENvbnN1bHRhdGlvblJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJfCg9FbmRDb25zdWx0YXRpb24SEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSEAoIY29tcGxldGUYAyABKAgiFwoVRW5kQ29uc3VsdGF0aW9uUmVzdWx0IokBChRFbmRDb25zdWx0YXRpb25SZXBseRI0CgJvaxgBIAEoCzImLmxpYW5sdW8uY2FsbC52MS5FbmRDb25zdWx0YXRpb25SZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUi1AEKDkpvaW5TdXBlcnZpc29yEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEg4KBmxlZ19pZBgDIAEoCRIzCgpzdXBlcnZpc29yGAQgASgLMh8ubGlhbmx1by5jYWxsLnYxLkxlZ0Rlc3RpbmF0aW9uEi0KBG1vZGUYBSABKA4yHy5saWFubHVvLmNhbGwudjEuU3VwZXJ2aXNvck1vZGUSEgoKdGltZW91dF9tcxgGIAEoDSIxChRKb2luU3VwZXJ2aXNvclJlc3VsdBIZChFzdXBlcnZpc29yX2xlZ19pZBgBIAEoCSKHAQoTSm9pblN1cGVydmlzb3JSZXBseRIzCgJvaxgBIAEoCzIlLmxpYW5sdW8uY2FsbC52MS5Kb2luU3VwZXJ2aXNvclJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJmCghTZW5kRHRtZhISCgpjb21tYW5kX2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIOCgZsZWdfaWQYAyABKAkSDgoGZGlnaXRzGAQgASgJIhAKDlNlbmREdG1mUmVzdWx0InsKDVNlbmREdG1mUmVwbHkSLQoCb2sYASABKAsyHy5saWFubHVvLmNhbGwudjEuU2VuZER0bWZSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUizQEKDFNldFZhcmlhYmxlcxISCgpjb21tYW5kX2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIOCgZsZWdfaWQYAyABKAkSPwoJdmFyaWFibGVzGAQgAygLMiwubGlhbmx1by5jYWxsLnYxLlNldFZhcmlhYmxlcy5WYXJpYWJsZXNFbnRyeRowCg5WYXJpYWJsZXNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIhQKElNldFZhcmlhYmxlc1Jlc3VsdCKDAQoRU2V0VmFyaWFibGVzUmVwbHkSMQoCb2sYASABKAsyIy5saWFubHVvLmNhbGwudjEuU2V0VmFyaWFibGVzUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lImcKC0dldFZhcmlhYmxlEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEg4KBmxlZ19pZBgDIAEoCRIMCgRuYW1lGAQgASgJIiIKEUdldFZhcmlhYmxlUmVzdWx0Eg0KBXZhbHVlGAEgASgJIoEBChBHZXRWYXJpYWJsZVJlcGx5EjAKAm9rGAEgASgLMiIubGlhbmx1by5jYWxsLnYxLkdldFZhcmlhYmxlUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lKsQBCgpDb2xsZWN0RW5kEhsKF0NPTExFQ1RfRU5EX1VOU1BFQ0lGSUVEEAASGgoWQ09MTEVDVF9FTkRfTUFYX0RJR0lUUxABEhoKFkNPTExFQ1RfRU5EX1RFUk1JTkFUT1IQAhIjCh9DT0xMRUNUX0VORF9GSVJTVF9ESUdJVF9USU1FT1VUEAMSIwofQ09MTEVDVF9FTkRfSU5URVJfRElHSVRfVElNRU9VVBAEEhcKE0NPTExFQ1RfRU5EX0hVTkdfVVAQBSpnCgxSZWNvcmRUYXJnZXQSHQoZUkVDT1JEX1RBUkdFVF9VTlNQRUNJRklFRBAAEhgKFFJFQ09SRF9UQVJHRVRfQ0FMTEVSEAESHgoaUkVDT1JEX1RBUkdFVF9DT05WRVJTQVRJT04QAiqFAQoOU3VwZXJ2aXNvck1vZGUSHwobU1VQRVJWSVNPUl9NT0RFX1VOU1BFQ0lGSUVEEAASGgoWU1VQRVJWSVNPUl9NT0RFX0xJU1RFThABEhsKF1NVUEVSVklTT1JfTU9ERV9XSElTUEVSEAISGQoVU1VQRVJWSVNPUl9NT0RFX0JBUkdFEANiBnByb3RvMw", [file_lianluo_call_v1_call, file_lianluo_common_v1_error]);
+  fileDesc("Ch5saWFubHVvL2NhbGwvdjEvY29tbWFuZHMucHJvdG8SD2xpYW5sdW8uY2FsbC52MSJICgpBbnN3ZXJDYWxsEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmIhIKEEFuc3dlckNhbGxSZXN1bHQifwoPQW5zd2VyQ2FsbFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5jYWxsLnYxLkFuc3dlckNhbGxSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUifwoLUGxheVByb21wdHMSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSDQoFbWVkaWEYAyADKAkSFQoNaW50ZXJydXB0aWJsZRgEIAEoCBIOCgZsZWdfaWQYBSABKAkiKAoRUGxheVByb21wdHNSZXN1bHQSEwoLcGxheWJhY2tfaWQYASABKAkigQEKEFBsYXlQcm9tcHRzUmVwbHkSMAoCb2sYASABKAsyIi5saWFubHVvLmNhbGwudjEuUGxheVByb21wdHNSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiswEKDUNvbGxlY3REaWdpdHMSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSEgoKbWF4X2RpZ2l0cxgDIAEoDRISCgp0ZXJtaW5hdG9yGAQgASgJEh4KFmZpcnN0X2RpZ2l0X3RpbWVvdXRfbXMYBSABKA0SHgoWaW50ZXJfZGlnaXRfdGltZW91dF9tcxgGIAEoDSJPChNDb2xsZWN0RGlnaXRzUmVzdWx0Eg4KBmRpZ2l0cxgBIAEoCRIoCgNlbmQYAiABKA4yGy5saWFubHVvLmNhbGwudjEuQ29sbGVjdEVuZCKFAQoSQ29sbGVjdERpZ2l0c1JlcGx5EjIKAm9rGAEgASgLMiQubGlhbmx1by5jYWxsLnYxLkNvbGxlY3REaWdpdHNSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiVwoKSGFuZ1VwQ2FsbBISCgpjb21tYW5kX2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhINCgVjYXVzZRgDIAEoDSISChBIYW5nVXBDYWxsUmVzdWx0In8KD0hhbmdVcENhbGxSZXBseRIvCgJvaxgBIAEoCzIhLmxpYW5sdW8uY2FsbC52MS5IYW5nVXBDYWxsUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIl8KDkxlZ0Rlc3RpbmF0aW9uEiwKBWFnZW50GAEgASgLMhsubGlhbmx1by5jYWxsLnYxLkFnZW50UGhvbmVIABIVCgtwc3RuX251bWJlchgCIAEoCUgAQggKBnRhcmdldCItCgpBZ2VudFBob25lEgwKBHNpdGUYASABKAkSEQoJZXh0ZW5zaW9uGAIgASgJIsYBCgxPcmlnaW5hdGVMZWcSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSNAoLZGVzdGluYXRpb24YAyABKAsyHy5saWFubHVvLmNhbGwudjEuTGVnRGVzdGluYXRpb24SGAoQY2FsbGVyX2lkX251bWJlchgEIAEoCRIWCg5jYWxsZXJfaWRfbmFtZRgFIAEoCRISCgp0aW1lb3V0X21zGAYgASgNIiQKEk9yaWdpbmF0ZUxlZ1Jlc3VsdBIOCgZsZWdfaWQYASABKAkigwEKEU9yaWdpbmF0ZUxlZ1JlcGx5EjEKAm9rGAEgASgLMiMubGlhbmx1by5jYWxsLnYxLk9yaWdpbmF0ZUxlZ1Jlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSLDAQoJUGxhY2VDYWxsEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEjQKC2Rlc3RpbmF0aW9uGAMgASgLMh8ubGlhbmx1by5jYWxsLnYxLkxlZ0Rlc3RpbmF0aW9uEhgKEGNhbGxlcl9pZF9udW1iZXIYBCABKAkSFgoOY2FsbGVyX2lkX25hbWUYBSABKAkSEgoKdGltZW91dF9tcxgGIAEoDSIRCg9QbGFjZUNhbGxSZXN1bHQifQoOUGxhY2VDYWxsUmVwbHkSLgoCb2sYASABKAsyIC5saWFubHVvLmNhbGwudjEuUGxhY2VDYWxsUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIm4KCkJyaWRnZUxlZ3MSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSDgoGbGVnX2lkGAMgASgJEhQKDGVuZF90b2dldGhlchgEIAEoCCIlChBCcmlkZ2VMZWdzUmVzdWx0EhEKCWJyaWRnZV9pZBgBIAEoCSJ/Cg9CcmlkZ2VMZWdzUmVwbHkSLwoCb2sYASABKAsyIS5saWFubHVvLmNhbGwudjEuQnJpZGdlTGVnc1Jlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJfCgxTdG9wUGxheWJhY2sSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSEwoLcGxheWJhY2tfaWQYAyABKAkiFAoSU3RvcFBsYXliYWNrUmVzdWx0IoMBChFTdG9wUGxheWJhY2tSZXBseRIxCgJvaxgBIAEoCzIjLmxpYW5sdW8uY2FsbC52MS5TdG9wUGxheWJhY2tSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiewoOU2V0TXVzaWNPbkhvbGQSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSDgoGbGVnX2lkGAMgASgJEgoKAm9uGAQgASgIEhEKCW1vaF9jbGFzcxgFIAEoCSIWChRTZXRNdXNpY09uSG9sZFJlc3VsdCKHAQoTU2V0TXVzaWNPbkhvbGRSZXBseRIzCgJvaxgBIAEoCzIlLmxpYW5sdW8uY2FsbC52MS5TZXRNdXNpY09uSG9sZFJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSLcAQoKUmVjb3JkQ2FsbBISCgpjb21tYW5kX2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhItCgZ0YXJnZXQYAyABKA4yHS5saWFubHVvLmNhbGwudjEuUmVjb3JkVGFyZ2V0Eg4KBmZvcm1hdBgEIAEoCRIXCg9tYXhfZHVyYXRpb25fbXMYBSABKA0SFgoObWF4X3NpbGVuY2VfbXMYBiABKA0SDAoEYmVlcBgHIAEoCBIUCgx0ZXJtaW5hdGVfb24YCCABKAkiKAoQUmVjb3JkQ2FsbFJlc3VsdBIUCgxyZWNvcmRpbmdfaWQYASABKAkifwoPUmVjb3JkQ2FsbFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5jYWxsLnYxLlJlY29yZENhbGxSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiYQoNU3RvcFJlY29yZGluZxISCgpjb21tYW5kX2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIUCgxyZWNvcmRpbmdfaWQYAyABKAkiFQoTU3RvcFJlY29yZGluZ1Jlc3VsdCKFAQoSU3RvcFJlY29yZGluZ1JlcGx5EjIKAm9rGAEgASgLMiQubGlhbmx1by5jYWxsLnYxLlN0b3BSZWNvcmRpbmdSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiZgoJSGFuZ1VwTGVnEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEg4KBmxlZ19pZBgDIAEoCRINCgVjYXVzZRgEIAEoDSIRCg9IYW5nVXBMZWdSZXN1bHQifQoOSGFuZ1VwTGVnUmVwbHkSLgoCb2sYASABKAsyIC5saWFubHVvLmNhbGwudjEuSGFuZ1VwTGVnUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIpUBCg1CbGluZFRyYW5zZmVyEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEjQKC2Rlc3RpbmF0aW9uGAMgASgLMh8ubGlhbmx1by5jYWxsLnYxLkxlZ0Rlc3RpbmF0aW9uEhIKCnRpbWVvdXRfbXMYBCABKA0iJQoTQmxpbmRUcmFuc2ZlclJlc3VsdBIOCgZsZWdfaWQYASABKAkihQEKEkJsaW5kVHJhbnNmZXJSZXBseRIyCgJvaxgBIAEoCzIkLmxpYW5sdW8uY2FsbC52MS5CbGluZFRyYW5zZmVyUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIqkBChFTdGFydENvbnN1bHRhdGlvbhISCgpjb21tYW5kX2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIOCgZsZWdfaWQYAyABKAkSNAoLZGVzdGluYXRpb24YBCABKAsyHy5saWFubHVvLmNhbGwudjEuTGVnRGVzdGluYXRpb24SEgoKdGltZW91dF9tcxgFIAEoDSIzChdTdGFydENvbnN1bHRhdGlvblJlc3VsdBIYChBjb25zdWx0ZWRfbGVnX2lkGAEgASgJIo0BChZTdGFydENvbnN1bHRhdGlvblJlcGx5EjYKAm9rGAEgASgLMigubGlhbmx1by5jYWxsLnYxLlN0YXJ0Q29uc3VsdGF0aW9uUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIl8KD0VuZENvbnN1bHRhdGlvbhISCgpjb21tYW5kX2lkGAEgASgJEiYKBGNhbGwYAiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhIQCghjb21wbGV0ZRgDIAEoCCIXChVFbmRDb25zdWx0YXRpb25SZXN1bHQiiQEKFEVuZENvbnN1bHRhdGlvblJlcGx5EjQKAm9rGAEgASgLMiYubGlhbmx1by5jYWxsLnYxLkVuZENvbnN1bHRhdGlvblJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSLUAQoOSm9pblN1cGVydmlzb3ISEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSDgoGbGVnX2lkGAMgASgJEjMKCnN1cGVydmlzb3IYBCABKAsyHy5saWFubHVvLmNhbGwudjEuTGVnRGVzdGluYXRpb24SLQoEbW9kZRgFIAEoDjIfLmxpYW5sdW8uY2FsbC52MS5TdXBlcnZpc29yTW9kZRISCgp0aW1lb3V0X21zGAYgASgNIjEKFEpvaW5TdXBlcnZpc29yUmVzdWx0EhkKEXN1cGVydmlzb3JfbGVnX2lkGAEgASgJIocBChNKb2luU3VwZXJ2aXNvclJlcGx5EjMKAm9rGAEgASgLMiUubGlhbmx1by5jYWxsLnYxLkpvaW5TdXBlcnZpc29yUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lImYKCFNlbmREdG1mEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEg4KBmxlZ19pZBgDIAEoCRIOCgZkaWdpdHMYBCABKAkiEAoOU2VuZER0bWZSZXN1bHQiewoNU2VuZER0bWZSZXBseRItCgJvaxgBIAEoCzIfLmxpYW5sdW8uY2FsbC52MS5TZW5kRHRtZlJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSLNAQoMU2V0VmFyaWFibGVzEhIKCmNvbW1hbmRfaWQYASABKAkSJgoEY2FsbBgCIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmEg4KBmxlZ19pZBgDIAEoCRI/Cgl2YXJpYWJsZXMYBCADKAsyLC5saWFubHVvLmNhbGwudjEuU2V0VmFyaWFibGVzLlZhcmlhYmxlc0VudHJ5GjAKDlZhcmlhYmxlc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiFAoSU2V0VmFyaWFibGVzUmVzdWx0IoMBChFTZXRWYXJpYWJsZXNSZXBseRIxCgJvaxgBIAEoCzIjLmxpYW5sdW8uY2FsbC52MS5TZXRWYXJpYWJsZXNSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiZwoLR2V0VmFyaWFibGUSEgoKY29tbWFuZF9pZBgBIAEoCRImCgRjYWxsGAIgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSDgoGbGVnX2lkGAMgASgJEgwKBG5hbWUYBCABKAkiIgoRR2V0VmFyaWFibGVSZXN1bHQSDQoFdmFsdWUYASABKAkigQEKEEdldFZhcmlhYmxlUmVwbHkSMAoCb2sYASABKAsyIi5saWFubHVvLmNhbGwudjEuR2V0VmFyaWFibGVSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUqxAEKCkNvbGxlY3RFbmQSGwoXQ09MTEVDVF9FTkRfVU5TUEVDSUZJRUQQABIaChZDT0xMRUNUX0VORF9NQVhfRElHSVRTEAESGgoWQ09MTEVDVF9FTkRfVEVSTUlOQVRPUhACEiMKH0NPTExFQ1RfRU5EX0ZJUlNUX0RJR0lUX1RJTUVPVVQQAxIjCh9DT0xMRUNUX0VORF9JTlRFUl9ESUdJVF9USU1FT1VUEAQSFwoTQ09MTEVDVF9FTkRfSFVOR19VUBAFKmcKDFJlY29yZFRhcmdldBIdChlSRUNPUkRfVEFSR0VUX1VOU1BFQ0lGSUVEEAASGAoUUkVDT1JEX1RBUkdFVF9DQUxMRVIQARIeChpSRUNPUkRfVEFSR0VUX0NPTlZFUlNBVElPThACKoUBCg5TdXBlcnZpc29yTW9kZRIfChtTVVBFUlZJU09SX01PREVfVU5TUEVDSUZJRUQQABIaChZTVVBFUlZJU09SX01PREVfTElTVEVOEAESGwoXU1VQRVJWSVNPUl9NT0RFX1dISVNQRVIQAhIZChVTVVBFUlZJU09SX01PREVfQkFSR0UQA2IGcHJvdG8z", [file_lianluo_call_v1_call, file_lianluo_common_v1_error]);
 
 /**
  * @generated from message lianluo.call.v1.AnswerCall
@@ -498,6 +498,103 @@ export const OriginateLegReplySchema: GenMessage<OriginateLegReply> = /*@__PURE_
   messageDesc(file_lianluo_call_v1_commands, 16);
 
 /**
+ * Places a new outbound call from a site: the customer's leg of a callback. The caller of
+ * the command chooses the call's id (call.call_id), so a repeated command is recognised and
+ * answered with the first outcome. The reply comes once the called party answered, failed
+ * or the ring time ran out (TIMEOUT); an answered call then runs like an inbound one in the
+ * gateway's application (call.answered is published, every call command works on it, and
+ * call.hungup ends it). call.started is not published: nobody routes an outbound call.
+ *
+ * @generated from message lianluo.call.v1.PlaceCall
+ */
+export type PlaceCall = Message<"lianluo.call.v1.PlaceCall"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * tenant, the site whose Asterisk dials, and the id the new call gets.
+   *
+   * @generated from field: lianluo.call.v1.CallRef call = 2;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * @generated from field: lianluo.call.v1.LegDestination destination = 3;
+   */
+  destination?: LegDestination | undefined;
+
+  /**
+   * Presented to the called party (the centre's number); the site's default when empty.
+   *
+   * @generated from field: string caller_id_number = 4;
+   */
+  callerIdNumber: string;
+
+  /**
+   * @generated from field: string caller_id_name = 5;
+   */
+  callerIdName: string;
+
+  /**
+   * Ring time before giving up (1000..300000).
+   *
+   * @generated from field: uint32 timeout_ms = 6;
+   */
+  timeoutMs: number;
+};
+
+/**
+ * Describes the message lianluo.call.v1.PlaceCall.
+ * Use `create(PlaceCallSchema)` to create a new message.
+ */
+export const PlaceCallSchema: GenMessage<PlaceCall> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 17);
+
+/**
+ * @generated from message lianluo.call.v1.PlaceCallResult
+ */
+export type PlaceCallResult = Message<"lianluo.call.v1.PlaceCallResult"> & {
+};
+
+/**
+ * Describes the message lianluo.call.v1.PlaceCallResult.
+ * Use `create(PlaceCallResultSchema)` to create a new message.
+ */
+export const PlaceCallResultSchema: GenMessage<PlaceCallResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 18);
+
+/**
+ * @generated from message lianluo.call.v1.PlaceCallReply
+ */
+export type PlaceCallReply = Message<"lianluo.call.v1.PlaceCallReply"> & {
+  /**
+   * @generated from oneof lianluo.call.v1.PlaceCallReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.call.v1.PlaceCallResult ok = 1;
+     */
+    value: PlaceCallResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.call.v1.PlaceCallReply.
+ * Use `create(PlaceCallReplySchema)` to create a new message.
+ */
+export const PlaceCallReplySchema: GenMessage<PlaceCallReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_commands, 19);
+
+/**
  * Puts the caller and an answered leg in one bridge. Bridging a second leg into a call
  * that is already bridged makes a three-way conference.
  *
@@ -532,7 +629,7 @@ export type BridgeLegs = Message<"lianluo.call.v1.BridgeLegs"> & {
  * Use `create(BridgeLegsSchema)` to create a new message.
  */
 export const BridgeLegsSchema: GenMessage<BridgeLegs> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 17);
+  messageDesc(file_lianluo_call_v1_commands, 20);
 
 /**
  * @generated from message lianluo.call.v1.BridgeLegsResult
@@ -549,7 +646,7 @@ export type BridgeLegsResult = Message<"lianluo.call.v1.BridgeLegsResult"> & {
  * Use `create(BridgeLegsResultSchema)` to create a new message.
  */
 export const BridgeLegsResultSchema: GenMessage<BridgeLegsResult> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 18);
+  messageDesc(file_lianluo_call_v1_commands, 21);
 
 /**
  * @generated from message lianluo.call.v1.BridgeLegsReply
@@ -578,7 +675,7 @@ export type BridgeLegsReply = Message<"lianluo.call.v1.BridgeLegsReply"> & {
  * Use `create(BridgeLegsReplySchema)` to create a new message.
  */
 export const BridgeLegsReplySchema: GenMessage<BridgeLegsReply> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 19);
+  messageDesc(file_lianluo_call_v1_commands, 22);
 
 /**
  * Stops one playback, or every playback of the call and its legs when playback_id is empty.
@@ -607,7 +704,7 @@ export type StopPlayback = Message<"lianluo.call.v1.StopPlayback"> & {
  * Use `create(StopPlaybackSchema)` to create a new message.
  */
 export const StopPlaybackSchema: GenMessage<StopPlayback> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 20);
+  messageDesc(file_lianluo_call_v1_commands, 23);
 
 /**
  * @generated from message lianluo.call.v1.StopPlaybackResult
@@ -620,7 +717,7 @@ export type StopPlaybackResult = Message<"lianluo.call.v1.StopPlaybackResult"> &
  * Use `create(StopPlaybackResultSchema)` to create a new message.
  */
 export const StopPlaybackResultSchema: GenMessage<StopPlaybackResult> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 21);
+  messageDesc(file_lianluo_call_v1_commands, 24);
 
 /**
  * @generated from message lianluo.call.v1.StopPlaybackReply
@@ -649,7 +746,7 @@ export type StopPlaybackReply = Message<"lianluo.call.v1.StopPlaybackReply"> & {
  * Use `create(StopPlaybackReplySchema)` to create a new message.
  */
 export const StopPlaybackReplySchema: GenMessage<StopPlaybackReply> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 22);
+  messageDesc(file_lianluo_call_v1_commands, 25);
 
 /**
  * Starts (on = true) or stops music on hold for the caller or one leg.
@@ -690,7 +787,7 @@ export type SetMusicOnHold = Message<"lianluo.call.v1.SetMusicOnHold"> & {
  * Use `create(SetMusicOnHoldSchema)` to create a new message.
  */
 export const SetMusicOnHoldSchema: GenMessage<SetMusicOnHold> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 23);
+  messageDesc(file_lianluo_call_v1_commands, 26);
 
 /**
  * @generated from message lianluo.call.v1.SetMusicOnHoldResult
@@ -703,7 +800,7 @@ export type SetMusicOnHoldResult = Message<"lianluo.call.v1.SetMusicOnHoldResult
  * Use `create(SetMusicOnHoldResultSchema)` to create a new message.
  */
 export const SetMusicOnHoldResultSchema: GenMessage<SetMusicOnHoldResult> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 24);
+  messageDesc(file_lianluo_call_v1_commands, 27);
 
 /**
  * @generated from message lianluo.call.v1.SetMusicOnHoldReply
@@ -732,7 +829,7 @@ export type SetMusicOnHoldReply = Message<"lianluo.call.v1.SetMusicOnHoldReply">
  * Use `create(SetMusicOnHoldReplySchema)` to create a new message.
  */
 export const SetMusicOnHoldReplySchema: GenMessage<SetMusicOnHoldReply> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 25);
+  messageDesc(file_lianluo_call_v1_commands, 28);
 
 /**
  * Records into the recording store; call.recording_finished reports where and how long.
@@ -796,7 +893,7 @@ export type RecordCall = Message<"lianluo.call.v1.RecordCall"> & {
  * Use `create(RecordCallSchema)` to create a new message.
  */
 export const RecordCallSchema: GenMessage<RecordCall> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 26);
+  messageDesc(file_lianluo_call_v1_commands, 29);
 
 /**
  * @generated from message lianluo.call.v1.RecordCallResult
@@ -815,7 +912,7 @@ export type RecordCallResult = Message<"lianluo.call.v1.RecordCallResult"> & {
  * Use `create(RecordCallResultSchema)` to create a new message.
  */
 export const RecordCallResultSchema: GenMessage<RecordCallResult> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 27);
+  messageDesc(file_lianluo_call_v1_commands, 30);
 
 /**
  * @generated from message lianluo.call.v1.RecordCallReply
@@ -844,7 +941,7 @@ export type RecordCallReply = Message<"lianluo.call.v1.RecordCallReply"> & {
  * Use `create(RecordCallReplySchema)` to create a new message.
  */
 export const RecordCallReplySchema: GenMessage<RecordCallReply> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 28);
+  messageDesc(file_lianluo_call_v1_commands, 31);
 
 /**
  * Ends a running recording early; the recording is kept.
@@ -873,7 +970,7 @@ export type StopRecording = Message<"lianluo.call.v1.StopRecording"> & {
  * Use `create(StopRecordingSchema)` to create a new message.
  */
 export const StopRecordingSchema: GenMessage<StopRecording> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 29);
+  messageDesc(file_lianluo_call_v1_commands, 32);
 
 /**
  * @generated from message lianluo.call.v1.StopRecordingResult
@@ -886,7 +983,7 @@ export type StopRecordingResult = Message<"lianluo.call.v1.StopRecordingResult">
  * Use `create(StopRecordingResultSchema)` to create a new message.
  */
 export const StopRecordingResultSchema: GenMessage<StopRecordingResult> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 30);
+  messageDesc(file_lianluo_call_v1_commands, 33);
 
 /**
  * @generated from message lianluo.call.v1.StopRecordingReply
@@ -915,7 +1012,7 @@ export type StopRecordingReply = Message<"lianluo.call.v1.StopRecordingReply"> &
  * Use `create(StopRecordingReplySchema)` to create a new message.
  */
 export const StopRecordingReplySchema: GenMessage<StopRecordingReply> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 31);
+  messageDesc(file_lianluo_call_v1_commands, 34);
 
 /**
  * Hangs up one leg; the caller stays (unless the leg was bridged with end_together).
@@ -951,7 +1048,7 @@ export type HangUpLeg = Message<"lianluo.call.v1.HangUpLeg"> & {
  * Use `create(HangUpLegSchema)` to create a new message.
  */
 export const HangUpLegSchema: GenMessage<HangUpLeg> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 32);
+  messageDesc(file_lianluo_call_v1_commands, 35);
 
 /**
  * @generated from message lianluo.call.v1.HangUpLegResult
@@ -964,7 +1061,7 @@ export type HangUpLegResult = Message<"lianluo.call.v1.HangUpLegResult"> & {
  * Use `create(HangUpLegResultSchema)` to create a new message.
  */
 export const HangUpLegResultSchema: GenMessage<HangUpLegResult> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 33);
+  messageDesc(file_lianluo_call_v1_commands, 36);
 
 /**
  * @generated from message lianluo.call.v1.HangUpLegReply
@@ -993,7 +1090,7 @@ export type HangUpLegReply = Message<"lianluo.call.v1.HangUpLegReply"> & {
  * Use `create(HangUpLegReplySchema)` to create a new message.
  */
 export const HangUpLegReplySchema: GenMessage<HangUpLegReply> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 34);
+  messageDesc(file_lianluo_call_v1_commands, 37);
 
 /**
  * Blind transfer: the bridged legs leave at once, the caller hears music on hold while the
@@ -1032,7 +1129,7 @@ export type BlindTransfer = Message<"lianluo.call.v1.BlindTransfer"> & {
  * Use `create(BlindTransferSchema)` to create a new message.
  */
 export const BlindTransferSchema: GenMessage<BlindTransfer> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 35);
+  messageDesc(file_lianluo_call_v1_commands, 38);
 
 /**
  * @generated from message lianluo.call.v1.BlindTransferResult
@@ -1049,7 +1146,7 @@ export type BlindTransferResult = Message<"lianluo.call.v1.BlindTransferResult">
  * Use `create(BlindTransferResultSchema)` to create a new message.
  */
 export const BlindTransferResultSchema: GenMessage<BlindTransferResult> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 36);
+  messageDesc(file_lianluo_call_v1_commands, 39);
 
 /**
  * @generated from message lianluo.call.v1.BlindTransferReply
@@ -1078,7 +1175,7 @@ export type BlindTransferReply = Message<"lianluo.call.v1.BlindTransferReply"> &
  * Use `create(BlindTransferReplySchema)` to create a new message.
  */
 export const BlindTransferReplySchema: GenMessage<BlindTransferReply> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 37);
+  messageDesc(file_lianluo_call_v1_commands, 40);
 
 /**
  * Attended transfer, step one: the caller goes on hold and the consulting leg talks to
@@ -1122,7 +1219,7 @@ export type StartConsultation = Message<"lianluo.call.v1.StartConsultation"> & {
  * Use `create(StartConsultationSchema)` to create a new message.
  */
 export const StartConsultationSchema: GenMessage<StartConsultation> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 38);
+  messageDesc(file_lianluo_call_v1_commands, 41);
 
 /**
  * @generated from message lianluo.call.v1.StartConsultationResult
@@ -1141,7 +1238,7 @@ export type StartConsultationResult = Message<"lianluo.call.v1.StartConsultation
  * Use `create(StartConsultationResultSchema)` to create a new message.
  */
 export const StartConsultationResultSchema: GenMessage<StartConsultationResult> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 39);
+  messageDesc(file_lianluo_call_v1_commands, 42);
 
 /**
  * @generated from message lianluo.call.v1.StartConsultationReply
@@ -1170,7 +1267,7 @@ export type StartConsultationReply = Message<"lianluo.call.v1.StartConsultationR
  * Use `create(StartConsultationReplySchema)` to create a new message.
  */
 export const StartConsultationReplySchema: GenMessage<StartConsultationReply> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 40);
+  messageDesc(file_lianluo_call_v1_commands, 43);
 
 /**
  * Attended transfer, step two: complete (the consulted party takes the caller, the
@@ -1200,7 +1297,7 @@ export type EndConsultation = Message<"lianluo.call.v1.EndConsultation"> & {
  * Use `create(EndConsultationSchema)` to create a new message.
  */
 export const EndConsultationSchema: GenMessage<EndConsultation> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 41);
+  messageDesc(file_lianluo_call_v1_commands, 44);
 
 /**
  * @generated from message lianluo.call.v1.EndConsultationResult
@@ -1213,7 +1310,7 @@ export type EndConsultationResult = Message<"lianluo.call.v1.EndConsultationResu
  * Use `create(EndConsultationResultSchema)` to create a new message.
  */
 export const EndConsultationResultSchema: GenMessage<EndConsultationResult> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 42);
+  messageDesc(file_lianluo_call_v1_commands, 45);
 
 /**
  * @generated from message lianluo.call.v1.EndConsultationReply
@@ -1242,7 +1339,7 @@ export type EndConsultationReply = Message<"lianluo.call.v1.EndConsultationReply
  * Use `create(EndConsultationReplySchema)` to create a new message.
  */
 export const EndConsultationReplySchema: GenMessage<EndConsultationReply> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 43);
+  messageDesc(file_lianluo_call_v1_commands, 46);
 
 /**
  * Dials a supervisor's phone and joins it to the call's agent leg in the given mode.
@@ -1290,7 +1387,7 @@ export type JoinSupervisor = Message<"lianluo.call.v1.JoinSupervisor"> & {
  * Use `create(JoinSupervisorSchema)` to create a new message.
  */
 export const JoinSupervisorSchema: GenMessage<JoinSupervisor> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 44);
+  messageDesc(file_lianluo_call_v1_commands, 47);
 
 /**
  * @generated from message lianluo.call.v1.JoinSupervisorResult
@@ -1307,7 +1404,7 @@ export type JoinSupervisorResult = Message<"lianluo.call.v1.JoinSupervisorResult
  * Use `create(JoinSupervisorResultSchema)` to create a new message.
  */
 export const JoinSupervisorResultSchema: GenMessage<JoinSupervisorResult> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 45);
+  messageDesc(file_lianluo_call_v1_commands, 48);
 
 /**
  * @generated from message lianluo.call.v1.JoinSupervisorReply
@@ -1336,7 +1433,7 @@ export type JoinSupervisorReply = Message<"lianluo.call.v1.JoinSupervisorReply">
  * Use `create(JoinSupervisorReplySchema)` to create a new message.
  */
 export const JoinSupervisorReplySchema: GenMessage<JoinSupervisorReply> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 46);
+  messageDesc(file_lianluo_call_v1_commands, 49);
 
 /**
  * Sends DTMF to the caller or a leg (e.g. into an IVR reached through the trunk).
@@ -1372,7 +1469,7 @@ export type SendDtmf = Message<"lianluo.call.v1.SendDtmf"> & {
  * Use `create(SendDtmfSchema)` to create a new message.
  */
 export const SendDtmfSchema: GenMessage<SendDtmf> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 47);
+  messageDesc(file_lianluo_call_v1_commands, 50);
 
 /**
  * @generated from message lianluo.call.v1.SendDtmfResult
@@ -1385,7 +1482,7 @@ export type SendDtmfResult = Message<"lianluo.call.v1.SendDtmfResult"> & {
  * Use `create(SendDtmfResultSchema)` to create a new message.
  */
 export const SendDtmfResultSchema: GenMessage<SendDtmfResult> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 48);
+  messageDesc(file_lianluo_call_v1_commands, 51);
 
 /**
  * @generated from message lianluo.call.v1.SendDtmfReply
@@ -1414,7 +1511,7 @@ export type SendDtmfReply = Message<"lianluo.call.v1.SendDtmfReply"> & {
  * Use `create(SendDtmfReplySchema)` to create a new message.
  */
 export const SendDtmfReplySchema: GenMessage<SendDtmfReply> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 49);
+  messageDesc(file_lianluo_call_v1_commands, 52);
 
 /**
  * Sets channel variables on the caller or a leg.
@@ -1448,7 +1545,7 @@ export type SetVariables = Message<"lianluo.call.v1.SetVariables"> & {
  * Use `create(SetVariablesSchema)` to create a new message.
  */
 export const SetVariablesSchema: GenMessage<SetVariables> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 50);
+  messageDesc(file_lianluo_call_v1_commands, 53);
 
 /**
  * @generated from message lianluo.call.v1.SetVariablesResult
@@ -1461,7 +1558,7 @@ export type SetVariablesResult = Message<"lianluo.call.v1.SetVariablesResult"> &
  * Use `create(SetVariablesResultSchema)` to create a new message.
  */
 export const SetVariablesResultSchema: GenMessage<SetVariablesResult> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 51);
+  messageDesc(file_lianluo_call_v1_commands, 54);
 
 /**
  * @generated from message lianluo.call.v1.SetVariablesReply
@@ -1490,7 +1587,7 @@ export type SetVariablesReply = Message<"lianluo.call.v1.SetVariablesReply"> & {
  * Use `create(SetVariablesReplySchema)` to create a new message.
  */
 export const SetVariablesReplySchema: GenMessage<SetVariablesReply> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 52);
+  messageDesc(file_lianluo_call_v1_commands, 55);
 
 /**
  * Reads one channel variable or dialplan function, e.g. "CALLERID(num)".
@@ -1524,7 +1621,7 @@ export type GetVariable = Message<"lianluo.call.v1.GetVariable"> & {
  * Use `create(GetVariableSchema)` to create a new message.
  */
 export const GetVariableSchema: GenMessage<GetVariable> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 53);
+  messageDesc(file_lianluo_call_v1_commands, 56);
 
 /**
  * @generated from message lianluo.call.v1.GetVariableResult
@@ -1541,7 +1638,7 @@ export type GetVariableResult = Message<"lianluo.call.v1.GetVariableResult"> & {
  * Use `create(GetVariableResultSchema)` to create a new message.
  */
 export const GetVariableResultSchema: GenMessage<GetVariableResult> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 54);
+  messageDesc(file_lianluo_call_v1_commands, 57);
 
 /**
  * @generated from message lianluo.call.v1.GetVariableReply
@@ -1570,7 +1667,7 @@ export type GetVariableReply = Message<"lianluo.call.v1.GetVariableReply"> & {
  * Use `create(GetVariableReplySchema)` to create a new message.
  */
 export const GetVariableReplySchema: GenMessage<GetVariableReply> = /*@__PURE__*/
-  messageDesc(file_lianluo_call_v1_commands, 55);
+  messageDesc(file_lianluo_call_v1_commands, 58);
 
 /**
  * Why digit collection ended.
