@@ -165,6 +165,15 @@ export function validateDestination(destination: LegDestination | undefined, pat
     : [{ field: `${path}.pstn_number`, reason: `must be 3 to 20 digits, optionally after + (got "${target.value}")` }];
 }
 
+/** Where a new leg or call goes, what it shows the called party and how long it rings. */
+function validateDial(m: { destination?: LegDestination | undefined; callerIdNumber: string; timeoutMs: number }): FieldViolation[] {
+  const violations = [...validateDestination(m.destination), ...validateTimeout(m.timeoutMs)];
+  if (m.callerIdNumber && !/^\+?[0-9*#]{1,32}$/.test(m.callerIdNumber)) {
+    violations.push({ field: 'caller_id_number', reason: `must be digits (got "${m.callerIdNumber}")` });
+  }
+  return violations;
+}
+
 const LEG_ID = /^[A-Za-z0-9._-]*$/;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\([^()]*\))?$/;
 
@@ -225,15 +234,7 @@ export const CallCommands = {
     name: 'originate_leg',
     request: OriginateLegSchema,
     reply: OriginateLegReplySchema,
-    validate: (m) => {
-      const violations = validateCommand(m);
-      violations.push(...validateDestination(m.destination));
-      if (m.callerIdNumber && !/^\+?[0-9*#]{1,32}$/.test(m.callerIdNumber)) {
-        violations.push({ field: 'caller_id_number', reason: `must be digits (got "${m.callerIdNumber}")` });
-      }
-      violations.push(...validateTimeout(m.timeoutMs));
-      return violations;
-    },
+    validate: (m) => [...validateCommand(m), ...validateDial(m)],
   }),
   placeCall: defineCommand({
     ...commandBasics,
@@ -241,14 +242,10 @@ export const CallCommands = {
     request: PlaceCallSchema,
     reply: PlaceCallReplySchema,
     validate: (m) => {
-      const violations = [...validateCommand(m), ...validateDestination(m.destination)];
+      const violations = [...validateCommand(m), ...validateDial(m)];
       if (m.call?.callId && !/^[A-Za-z0-9._-]{1,128}$/.test(m.call.callId)) {
         violations.push({ field: 'call.call_id', reason: `must be 1-128 letters, digits, . _ - (it becomes the Asterisk channel id; got "${m.call.callId}")` });
       }
-      if (m.callerIdNumber && !/^\+?[0-9*#]{1,32}$/.test(m.callerIdNumber)) {
-        violations.push({ field: 'caller_id_number', reason: `must be digits (got "${m.callerIdNumber}")` });
-      }
-      violations.push(...validateTimeout(m.timeoutMs));
       return violations;
     },
   }),
