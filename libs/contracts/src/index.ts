@@ -12,3 +12,5 @@ export * from './gen/lianluo/acd/v1/acd_pb';
 export * from './gen/lianluo/acd/v1/configuration_pb';
 export * from './gen/lianluo/acd/v1/commands_pb';
 export * from './gen/lianluo/acd/v1/events_pb';
+export * from './ivr/ivr.catalog';
+export * from './gen/lianluo/ivr/v1/events_pb';

@@ -383,10 +383,10 @@ describe('RoutingStore against Redis', () => {
       // The first chunk only, with the rest left for continueEnrolments.
       expect(result.enrolling).toBe(true);
       expect(await harness.client.hlen(`${store.baseKey(T)}:enrolments`)).toBe(1);
-      if (result.offers.length === 0) {
-        expect(enrolled).toBe(0);
-        await store.finishEnrolments(T);
-      }
+      // The one able member may sit in the first chunk (SSCAN order is Redis's): then it is
+      // offered at once, and the rest of the enrolment still goes on.
+      if (result.offers.length === 0) expect(enrolled).toBe(0);
+      await store.finishEnrolments(T);
       expect(await harness.client.hlen(`${store.baseKey(T)}:enrolments`)).toBe(0);
       expect(await harness.client.zrange(ready, 0, -1)).toEqual([]);
       expect(await store.agentState(T, a('m699'))).toEqual({ kind: 'reserved' });

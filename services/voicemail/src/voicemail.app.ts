@@ -1,7 +1,7 @@
+import { type Clock } from '@lianluo/call-client';
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
-import { type Clock } from './clock';
 import { type VoicemailConfig } from './voicemail.config';
 import { VoicemailModule } from './voicemail.module';
 

@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
-import { type Clock } from '../src/clock';
+import { type Clock } from '@lianluo/call-client';
 import { startVoicemail } from '../src/voicemail.app';
 import { voicemailConfigSchema } from '../src/voicemail.config';
 

@@ -1,3 +1,4 @@
+import { CLOCK, type Clock } from '@lianluo/call-client';
 import { fromBinary } from '@bufbuild/protobuf';
 import { AcdCommands, ALL_VOICEMAIL_EVENTS, type CommandDefinition, ErrorKind, type EventDefinition } from '@lianluo/contracts';
 import { CommandClient, EventPublisher } from '@lianluo/messaging';
@@ -6,7 +7,6 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { type Context, ROOT_CONTEXT, context, propagation } from '@opentelemetry/api';
 import { type Pool, type PoolClient } from 'pg';
 import { Counter, Gauge, register } from 'prom-client';
-import { CLOCK, type Clock } from '../clock';
 import { VOICEMAIL_CONFIG, type VoicemailConfig } from '../voicemail.config';
 import { type OutboxEntry } from './outbox';
 

@@ -1,3 +1,4 @@
+import { CLOCK, CallEventsTap, CallFailed, type Clock, SHUTTING_DOWN } from '@lianluo/call-client';
 import { type AbandonStage, AcdCommands, type CallRef, type TakeCall, TakeReason, VoicemailEvents } from '@lianluo/contracts';
 import { CommandClient } from '@lianluo/messaging';
 import { currentTraceparent } from '@lianluo/observability';
@@ -7,7 +8,6 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { randomUUID } from 'node:crypto';
 import { type Pool, type PoolClient } from 'pg';
 import { Counter, register } from 'prom-client';
-import { CLOCK, type Clock } from '../clock';
 import { chooseGreeting } from '../greetings/greeting-choice';
 import { GreetingsRepository } from '../greetings/greetings.repository';
 import { MessagesRepository } from '../messages/messages.repository';
@@ -15,10 +15,8 @@ import { RECORDING_STORE } from '../messages/recording-store.token';
 import { addCommandToOutbox, addEventToOutbox } from '../outbox/outbox';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { VOICEMAIL_CONFIG, type VoicemailConfig } from '../voicemail.config';
-import { CallEventsTap, SHUTTING_DOWN } from './call-events.tap';
 import { GatewayVoicemailCall } from './gateway-voicemail-call';
 import { endingOf } from './session-ending';
-import { VoicemailCallFailed } from './sessions.errors';
 import { messageAbandonedEvent, messageLeftEvent } from './sessions.events';
 import { type Session, SessionsRepository } from './sessions.repository';
 import { type SessionStore, type Take } from './voicemail-call';
@@ -148,7 +146,7 @@ export class SessionsService implements BeforeApplicationShutdown, OnApplication
       if (number !== callerNumber) await this.sessions.setCallerNumber(messageId, number);
       outcome = await new VoicemailFlow(gateway, this.storeFor(call.tenant, messageId), script).run();
     } catch (error) {
-      if (error instanceof VoicemailCallFailed && error.step === SHUTTING_DOWN) {
+      if (error instanceof CallFailed && error.step === SHUTTING_DOWN) {
         this.logger.warn({ messageId, callId: call.callId }, 'voicemail flow cut short by shutdown; another replica settles it when the caller hangs up');
       } else {
         this.logger.error({ messageId, callId: call.callId, err: error }, 'voicemail flow failed; hanging up');

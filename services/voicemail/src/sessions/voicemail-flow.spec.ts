@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CallerLeft } from './sessions.errors';
+import { CallerLeft } from '@lianluo/call-client';
 import { type SessionStore, type Take, type TakeRule, type VoicemailCall } from './voicemail-call';
 import { MAX_TAKES, type VoicemailScript, VoicemailFlow } from './voicemail-flow';
 import { CORE_SOUND_PROMPTS } from './voicemail-prompts';

@@ -1,4 +1,4 @@
-import { CallerLeft } from './sessions.errors';
+import { CallerLeft } from '@lianluo/call-client';
 import { type SessionStore, type Take, type TakeRule, type VoicemailCall } from './voicemail-call';
 import { type VoicemailPrompts } from './voicemail-prompts';
 

@@ -1,11 +1,14 @@
-import { type CallHungUp, type CallPlaybackFinished, type CallRecordingFinished } from '@lianluo/contracts';
-import { type Clock } from '../clock';
-import { CallerLeft, VoicemailCallFailed } from './sessions.errors';
+import { type CallBridged, type ContactOverflowed, type CallDtmfReceived, type CallHungUp, type CallPlaybackFinished, type CallRecordingFinished } from '@lianluo/contracts';
+import { CallFailed, CallerLeft } from './call-errors';
+import { type Clock } from './clock';
 
-/** The call events a voicemail flow waits for. */
+/** The call events a flow waits for. */
 export type WatchedCallEvent =
   | { readonly name: 'playback_finished'; readonly message: CallPlaybackFinished }
   | { readonly name: 'recording_finished'; readonly message: CallRecordingFinished }
+  | { readonly name: 'dtmf'; readonly message: CallDtmfReceived }
+  | { readonly name: 'bridged'; readonly message: CallBridged }
+  | { readonly name: 'contact_overflowed'; readonly message: ContactOverflowed }
   | { readonly name: 'hungup'; readonly message: CallHungUp };
 
 interface Waiter {
@@ -60,7 +63,7 @@ export class CallWatch {
         reject,
         timer: this.clock.setTimeout(() => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
-          reject(new VoicemailCallFailed(what, `no event within ${timeoutMs} ms`));
+          reject(new CallFailed(what, `no event within ${timeoutMs} ms`));
         }, timeoutMs),
       };
       this.waiters.push(waiter);
@@ -68,7 +71,7 @@ export class CallWatch {
   }
 
   /** Stops watching: waits in progress fail, and the call's events are no longer kept. */
-  close(reason: Error = new VoicemailCallFailed('watch', 'closed')): void {
+  close(reason: Error = new CallFailed('watch', 'closed')): void {
     this.end(reason);
     this.onClose();
   }

@@ -1,32 +1,8 @@
 import { create } from '@bufbuild/protobuf';
 import { CallEvents, PlaybackEnd } from '@lianluo/contracts';
-import { type Clock } from '../clock';
+import { ManualClock } from './clock';
 import { CallWatch, type WatchedCallEvent } from './call-watch';
-import { CallerLeft, VoicemailCallFailed } from './sessions.errors';
-
-/** Timers that fire only when the test moves time on. */
-class ManualClock implements Clock {
-  private nowMs = 0;
-  private timers: { at: number; callback: () => void }[] = [];
-  now = () => this.nowMs;
-  setTimeout = (callback: () => void, ms: number) => {
-    const timer = { at: this.nowMs + ms, callback };
-    this.timers.push(timer);
-    return timer;
-  };
-  clearTimeout = (handle: unknown) => {
-    this.timers = this.timers.filter((t) => t !== handle);
-  };
-  advance(ms: number): void {
-    this.nowMs += ms;
-    const due = this.timers.filter((t) => t.at <= this.nowMs);
-    this.timers = this.timers.filter((t) => t.at > this.nowMs);
-    due.forEach((t) => t.callback());
-  }
-  get pending(): number {
-    return this.timers.length;
-  }
-}
+import { CallFailed, CallerLeft } from './call-errors';
 
 const call = { tenant: 'acme', site: 'bj', callId: 'bj-1.1' };
 const finished = (playbackId: string): WatchedCallEvent => ({
@@ -68,6 +44,6 @@ describe('the events a flow waits for', () => {
     clock.advance(59_999);
     watch.feed(finished('p1'));
     clock.advance(1);
-    await expect(waiting).rejects.toEqual(new VoicemailCallFailed('recording r1', 'no event within 60000 ms'));
+    await expect(waiting).rejects.toEqual(new CallFailed('recording r1', 'no event within 60000 ms'));
   });
 });

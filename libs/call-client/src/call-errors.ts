@@ -1,4 +1,4 @@
-/** The caller hung up: the flow stops, and the call's hang-up event settles the session. */
+/** The caller hung up: whatever drives the call stops quietly. */
 export class CallerLeft extends Error {
   constructor() {
     super('the caller hung up');
@@ -7,12 +7,12 @@ export class CallerLeft extends Error {
 }
 
 /** The call could not be driven: a command failed, or an awaited event never came. */
-export class VoicemailCallFailed extends Error {
+export class CallFailed extends Error {
   constructor(
     readonly step: string,
     readonly reason: string,
   ) {
     super(`${step}: ${reason}`);
-    this.name = 'VoicemailCallFailed';
+    this.name = 'CallFailed';
   }
 }
