@@ -46,4 +46,17 @@ describe('the events a flow waits for', () => {
     clock.advance(1);
     await expect(waiting).rejects.toEqual(new CallFailed('recording r1', 'no event within 60000 ms'));
   });
+  it('polls only the events after a mark, and answers nothing when none comes in time', async () => {
+    const clock = new ManualClock();
+    const watch = new CallWatch(clock);
+    watch.feed(finished('p1'));
+    const from = watch.mark();
+    const none = watch.poll(playback('p1'), 1_000, from);
+    clock.advance(1_000);
+    await expect(none).resolves.toBeUndefined();
+    const later = watch.poll(playback('p1'), 1_000, from);
+    watch.feed(finished('p1'));
+    await expect(later).resolves.toMatchObject({ playbackId: 'p1' });
+    await expect(watch.poll(playback('p1'), 1_000, 0)).resolves.toMatchObject({ playbackId: 'p1' });
+  });
 });

@@ -51,8 +51,27 @@ export class CallWatch {
 
   /** The first event (seen or still to come) `pick` returns a value for; fails after `timeoutMs`. */
   next<T>(what: string, pick: (event: WatchedCallEvent) => T | undefined, timeoutMs: number): Promise<T> {
+    return this.wait(pick, timeoutMs, 0, (reject) => reject(new CallFailed(what, `no event within ${timeoutMs} ms`)));
+  }
+
+  /** Where the events seen so far end: `poll` from here looks only at events that come after. */
+  mark(): number {
+    return this.seen.length;
+  }
+
+  /** Like `next` from the `from` mark on, but resolves undefined when nothing comes within `timeoutMs`. */
+  poll<T>(pick: (event: WatchedCallEvent) => T | undefined, timeoutMs: number, from: number): Promise<T | undefined> {
+    return this.wait(pick, timeoutMs, from, (_reject, resolve) => resolve(undefined));
+  }
+
+  private wait<T>(
+    pick: (event: WatchedCallEvent) => T | undefined,
+    timeoutMs: number,
+    from: number,
+    onTimeout: (reject: (error: Error) => void, resolve: (value: undefined) => void) => void,
+  ): Promise<T> {
     if (this.ended) return Promise.reject(this.ended);
-    for (const event of this.seen) {
+    for (const event of this.seen.slice(from)) {
       const value = pick(event);
       if (value !== undefined) return Promise.resolve(value);
     }
@@ -63,7 +82,7 @@ export class CallWatch {
         reject,
         timer: this.clock.setTimeout(() => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
-          reject(new CallFailed(what, `no event within ${timeoutMs} ms`));
+          onTimeout(reject, resolve as (value: undefined) => void);
         }, timeoutMs),
       };
       this.waiters.push(waiter);

@@ -19,3 +19,4 @@ export { redisConfig, REDIS_MODES, type RedisConfig, type RedisMode } from './re
 export { CONFIG } from './config.token';
 export { InjectConfig } from './inject-config.decorator';
 export { ConfigModule, type ConfigModuleOptions } from './config.module';
+export { parseRequest, type RequestProblem } from './parse-request';

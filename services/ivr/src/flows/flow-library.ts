@@ -44,10 +44,20 @@ export class FlowLibrary extends EventEmitter<FlowLibraryEvents> {
 
   /** The flow answering a number for a tenant (any tenant when none is given). */
   flowFor(dialled: string, tenant?: string): Flow | undefined {
-    for (const flow of this.byFile.values()) {
-      if ((tenant === undefined || flow.tenant === tenant) && flow.numbers.includes(dialled)) return flow;
+    return this.find(dialled, tenant)?.flow;
+  }
+
+  /** The flow answering a number, with the file it came from. */
+  find(dialled: string, tenant?: string): { file: string; flow: Flow } | undefined {
+    for (const [file, flow] of this.byFile) {
+      if ((tenant === undefined || flow.tenant === tenant) && flow.numbers.includes(dialled)) return { file, flow };
     }
     return undefined;
+  }
+
+  /** How many flows serve calls now. */
+  get size(): number {
+    return this.byFile.size;
   }
 
   async reload(file: string): Promise<void> {

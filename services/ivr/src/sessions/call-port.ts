@@ -77,9 +77,4 @@ export type FlowEvent =
 export type FlowOutcome = 'queued' | 'voicemail' | 'callback' | 'transferred' | 'hung_up' | 'caller_left' | 'failed';
 
 /** Thrown by a port when the caller has gone: the flow stops quietly. */
-export class CallerLeft extends Error {
-  constructor() {
-    super('the caller hung up');
-    this.name = 'CallerLeft';
-  }
-}
+export { CallerLeft } from '@lianluo/call-client';

@@ -1,7 +1,7 @@
+import { parseRequest } from '@lianluo/config';
 import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Put } from '@nestjs/common';
 import { z } from 'zod';
 import { queueParam, tenantParam } from '../http/identifiers';
-import { parseRequest } from '../http/parse-request';
 import { GreetingsRepository } from './greetings.repository';
 
 const greetingBody = z.object({

@@ -1,9 +1,9 @@
+import { parseRequest } from '@lianluo/config';
 import { type RecordingStore } from '@lianluo/recording-store';
 import { Controller, Get, Headers, Inject, NotFoundException, Param, Res } from '@nestjs/common';
 import { type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { messageIdParam, tenantParam } from '../http/identifiers';
-import { parseRequest } from '../http/parse-request';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { MessagesRepository, type VoicemailMessage } from './messages.repository';
 import { RECORDING_STORE } from './recording-store.token';

@@ -1,0 +1,235 @@
+import { type DescMessage, type MessageInitShape, create } from '@bufbuild/protobuf';
+import { timestampNow } from '@bufbuild/protobuf/wkt';
+import { CallFailed, type Clock, type GatewayCall } from '@lianluo/call-client';
+import {
+  AcdCommands,
+  CallCommands,
+  CancelReason,
+  Channel,
+  type CommandDefinition,
+  ContactState,
+  ErrorKind,
+  FlowOutcome as FlowOutcomeCode,
+  IvrEvents,
+  type ResultOf,
+  TakeReason,
+  VoicemailCommands,
+} from '@lianluo/contracts';
+import { type CommandClient, type EventPublisher } from '@lianluo/messaging';
+import { randomUUID } from 'node:crypto';
+import { type CallersRepository } from '../callers/callers.repository';
+import {
+  type CallPort,
+  type CallbackRequest,
+  type CallerIdentity,
+  type CollectRule,
+  type Collected,
+  type FlowEvent,
+  type FlowOutcome,
+  type QueueRequest,
+  type VoicemailRequest,
+} from './call-port';
+import { type QueueStanding, type QueueWaitPort, type WaitEvent } from './queue-wait';
+
+export interface PortContext {
+  readonly commands: CommandClient;
+  readonly events: EventPublisher;
+  readonly callers: CallersRepository;
+  readonly clock: Clock;
+  readonly commandTimeoutMs: number;
+  /** The flow file, named in every event. */
+  readonly flow: string;
+  readonly callerNumber: string;
+}
+
+/** Where a queued call stands, for the wait that follows the flow. */
+export interface Queued {
+  readonly request: QueueRequest;
+  /** When the caller started waiting (a callback keeps it). */
+  readonly since: number;
+}
+
+const OUTCOMES: Record<FlowOutcome, FlowOutcomeCode> = {
+  queued: FlowOutcomeCode.QUEUED,
+  voicemail: FlowOutcomeCode.VOICEMAIL,
+  callback: FlowOutcomeCode.CALLBACK,
+  transferred: FlowOutcomeCode.TRANSFERRED,
+  hung_up: FlowOutcomeCode.HUNG_UP,
+  caller_left: FlowOutcomeCode.CALLER_LEFT,
+  failed: FlowOutcomeCode.FAILED,
+};
+
+const STANDINGS: Partial<Record<ContactState, QueueStanding['state']>> = {
+  [ContactState.WAITING]: 'waiting',
+  [ContactState.OFFERED]: 'offered',
+  [ContactState.ASSIGNED]: 'assigned',
+};
+
+/**
+ * A flow's call (CallPort) and a queued caller's wait (QueueWaitPort) over NATS: call
+ * commands to the media gateway, enqueue / cancel / position to acd, take_call to
+ * voicemail, and the ivr's events for reporting. Command ids come from the call, so a
+ * retried command is recognised by whoever executes it.
+ */
+export class GatewayCallPort implements CallPort, QueueWaitPort {
+  queued: Queued | undefined;
+  /** The wait looks at events from the end of the flow on; the keys of the menus are not choices in the queue. */
+  private waitFrom = 0;
+  /** Keys the wait has acted on. */
+  private readonly handled = new Set<string>();
+  private sequence = 0;
+
+  constructor(
+    private readonly gateway: GatewayCall,
+    private readonly context: PortContext,
+  ) {}
+
+  private get call() {
+    return this.gateway.call;
+  }
+
+  play(media: readonly string[], interruptible: boolean): Promise<void> {
+    return this.gateway.play(media, interruptible);
+  }
+
+  collect(rule: CollectRule): Promise<Collected> {
+    return this.gateway.collect(rule);
+  }
+
+  identify(callerNumber: string): Promise<CallerIdentity> {
+    return this.context.callers.identify(this.call.tenant, callerNumber);
+  }
+
+  async lookup(url: string, timeoutMs: number): Promise<Record<string, unknown>> {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+    if (!response.ok) throw new Error(`lookup answered ${response.status}`);
+    const body: unknown = await response.json();
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('lookup did not answer a JSON object');
+    return body as Record<string, unknown>;
+  }
+
+  async enqueue(request: QueueRequest): Promise<void> {
+    const since = this.context.clock.now();
+    this.waitFrom = this.gateway.watch.mark();
+    await this.acd(AcdCommands.enqueueContact, {
+      tenant: this.call.tenant,
+      contact: {
+        contactId: this.call.callId,
+        queue: request.queue,
+        channel: Channel.VOICE,
+        requiredSkills: { ...request.skills },
+        priority: request.priority,
+        businessValue: request.businessValue,
+        preferredAgent: request.lastAgent ?? '',
+        site: this.call.site,
+        call: this.call,
+        customerId: request.customerId ?? '',
+        data: { ...request.data },
+      },
+    });
+    this.queued = { request, since };
+  }
+
+  async voicemail(request: VoicemailRequest): Promise<void> {
+    await this.takeCall({ queue: request.queue ?? '', mailbox: request.mailbox ?? '', greeting: [...(request.greeting ?? [])], maxMessageMs: request.maxMessageMs, language: request.language ?? '', reason: TakeReason.FLOW });
+  }
+
+  async requestCallback(request: CallbackRequest): Promise<void> {
+    throw new CallFailed('callback', `callbacks for queue ${request.queue} are not available yet`);
+  }
+
+  async transfer(number: string, timeoutMs: number): Promise<void> {
+    await this.gateway.send(CallCommands.blindTransfer, { destination: { target: { case: 'pstnNumber', value: number } }, timeoutMs }, timeoutMs + this.context.commandTimeoutMs);
+  }
+
+  hangUp(): Promise<void> {
+    return this.gateway.hangUp();
+  }
+
+  async record(event: FlowEvent): Promise<void> {
+    const basics = { eventId: randomUUID(), call: this.call, occurredAt: timestampNow(), flow: this.context.flow, step: event.step };
+    if (event.kind === 'menu_chosen') await this.context.events.publish(IvrEvents.menuChosen, create(IvrEvents.menuChosen.schema, { ...basics, key: event.key }));
+    else if (event.kind === 'input_collected') {
+      await this.context.events.publish(IvrEvents.inputCollected, create(IvrEvents.inputCollected.schema, { ...basics, variable: event.variable, value: event.value }));
+    } else {
+      const queue = event.outcome === 'queued' ? (this.queued?.request.queue ?? '') : '';
+      await this.context.events.publish(IvrEvents.flowEnded, create(IvrEvents.flowEnded.schema, { ...basics, outcome: OUTCOMES[event.outcome], queue }));
+    }
+  }
+
+  // The wait in the queue (QueueWaitPort).
+
+  musicOnHold(on: boolean): Promise<void> {
+    return this.gateway.setMusicOnHold(on);
+  }
+
+  announce(media: readonly string[]): Promise<void> {
+    return this.gateway.play(media, true);
+  }
+
+  nextEvent(timeoutMs: number): Promise<WaitEvent | undefined> {
+    const seen = this.handled;
+    return this.gateway.watch.poll<WaitEvent>(
+      (event) => {
+        if (event.name === 'bridged') return { kind: 'bridged' };
+        if (event.name === 'contact_overflowed') return { kind: 'overflowed' };
+        if (event.name !== 'dtmf' || seen.has(event.message.eventId)) return undefined;
+        seen.add(event.message.eventId);
+        return { kind: 'key', key: event.message.digit };
+      },
+      timeoutMs,
+      this.waitFrom,
+    );
+  }
+
+  async standing(): Promise<QueueStanding> {
+    const result = await this.acd(AcdCommands.getContactPosition, { tenant: this.call.tenant, contactId: this.call.callId });
+    return { state: STANDINGS[result.state] ?? 'done', position: result.position, expectedWaitMs: result.expectedWaitMs };
+  }
+
+  async leaveForVoicemail(): Promise<boolean> {
+    const queued = this.queued as Queued;
+    if (!(await this.leaveQueue())) return false;
+    await this.takeCall({ queue: queued.request.queue, priority: queued.request.priority, contactId: this.call.callId, language: queued.request.language ?? '', reason: TakeReason.CALLER_CHOICE });
+    return true;
+  }
+
+  async leaveForCallback(): Promise<boolean> {
+    throw new CallFailed('callback', 'callbacks are not available yet');
+  }
+
+  /** Takes the contact out of its queue; false when an agent already has it. */
+  private async leaveQueue(): Promise<boolean> {
+    const outcome = await this.context.commands.request(
+      AcdCommands.cancelContact,
+      create(AcdCommands.cancelContact.request, { commandId: this.commandId('cancel'), tenant: this.call.tenant, contactId: this.call.callId, reason: CancelReason.WITHDRAWN }),
+      { timeoutMs: this.context.commandTimeoutMs },
+    );
+    if (outcome.ok) return true;
+    if (outcome.error.kind === ErrorKind.FAILED_PRECONDITION && outcome.error.message.startsWith('contact-assigned')) return false;
+    throw new CallFailed('cancel_contact', outcome.error.message);
+  }
+
+  private async takeCall(fields: Omit<MessageInitShape<typeof VoicemailCommands.takeCall.request>, 'commandId' | 'call' | 'callerNumber' | '$typeName'>): Promise<void> {
+    const outcome = await this.context.commands.request(
+      VoicemailCommands.takeCall,
+      create(VoicemailCommands.takeCall.request, { ...fields, commandId: this.commandId('take_call'), call: this.call, callerNumber: this.context.callerNumber }),
+      { timeoutMs: this.context.commandTimeoutMs },
+    );
+    if (!outcome.ok) throw new CallFailed('take_call', outcome.error.message);
+  }
+
+  private async acd<Req extends DescMessage, Rep extends DescMessage>(
+    definition: CommandDefinition<Req, Rep>,
+    fields: Omit<MessageInitShape<Req>, 'commandId' | '$typeName'>,
+  ): Promise<ResultOf<Rep>> {
+    const request = create(definition.request, { ...fields, commandId: this.commandId(definition.name) } as unknown as MessageInitShape<Req>);
+    const outcome = await this.context.commands.request(definition, request, { timeoutMs: this.context.commandTimeoutMs });
+    if (!outcome.ok) throw new CallFailed(definition.name, outcome.error.message);
+    return outcome.value;
+  }
+
+  private commandId(name: string): string {
+    return `ivr:${this.call.tenant}:${this.call.callId}:${++this.sequence}:${name}`;
+  }
+}
