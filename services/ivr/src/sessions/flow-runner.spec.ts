@@ -70,7 +70,7 @@ describe('running a flow', () => {
     const call = new ScriptedCall(['7', '', '8']);
     const result = await new FlowRunner(demoFlow(), call, caller, monday10am).run();
     expect(result).toMatchObject({ outcome: 'hung_up', step: 'goodbye' });
-    expect(call.played).toContainEqual(['sound:option-is-invalid']);
+    expect(call.played).toContainEqual(['sound:pm-invalid-option']);
     expect(call.played.at(-1)).toEqual(['sound:goodbye']);
   });
 
@@ -93,7 +93,7 @@ describe('running a flow', () => {
     const call = new ScriptedCall([]);
     const sundayNight = () => new Date('2026-11-22T14:00:00Z'); // 22:00 Sunday in Shanghai
     expect(await new FlowRunner(weekdaysOnly, call, caller, sundayNight).run()).toMatchObject({ outcome: 'voicemail', step: 'closed' });
-    expect(call.voicemailed).toMatchObject({ greeting: ['sound:office-closed'] });
+    expect(call.voicemailed).toMatchObject({ greeting: ['sound:vm-intro'] });
     const open = new ScriptedCall(['1']);
     expect(await new FlowRunner(weekdaysOnly, open, caller, monday10am).run()).toMatchObject({ outcome: 'queued' });
   });

@@ -49,6 +49,9 @@ export interface Queued {
   readonly since: number;
 }
 
+/** Longest announcement waited for; past it the wait goes on as if it had played. */
+const ANNOUNCEMENT_LIMIT_MS = 5 * 60_000;
+
 const OUTCOMES: Record<FlowOutcome, FlowOutcomeCode> = {
   queued: FlowOutcomeCode.QUEUED,
   voicemail: FlowOutcomeCode.VOICEMAIL,
@@ -163,8 +166,23 @@ export class GatewayCallPort implements CallPort, QueueWaitPort {
     return this.gateway.setMusicOnHold(on);
   }
 
-  announce(media: readonly string[]): Promise<void> {
-    return this.gateway.play(media, true);
+  async announce(media: readonly string[]): Promise<Extract<WaitEvent, { kind: 'bridged' | 'overflowed' }> | undefined> {
+    const from = this.gateway.watch.mark();
+    const playbackId = await this.gateway.startPlayback(media, true);
+    const ending = await this.gateway.watch.poll<'played' | Extract<WaitEvent, { kind: 'bridged' | 'overflowed' }>>(
+      (event) => {
+        if (event.name === 'playback_finished' && event.message.playbackId === playbackId) return 'played';
+        if (event.name === 'bridged') return { kind: 'bridged' };
+        if (event.name === 'contact_overflowed') return { kind: 'overflowed' };
+        return undefined;
+      },
+      ANNOUNCEMENT_LIMIT_MS,
+      from,
+    );
+    if (ending === 'played' || ending === undefined) return undefined;
+    // Whoever has the call now (an agent, voicemail) must not hear the rest of it.
+    await this.gateway.stopPlayback(playbackId).catch(() => undefined);
+    return ending;
   }
 
   nextEvent(timeoutMs: number): Promise<WaitEvent | undefined> {

@@ -26,8 +26,18 @@ class ScriptedWait implements QueueWaitPort {
   async musicOnHold(on: boolean) {
     this.log.push(`${this.clock.now()} moh ${on ? 'on' : 'off'}`);
   }
+  /** An announcement takes 5 s of the clock; a scripted bridge or overflow within it cuts it short. */
   async announce(media: readonly string[]) {
     this.log.push(`${this.clock.now()} play ${media.join(' ')}`);
+    const next = this.events[0];
+    if (next && next.event !== 'hangup' && next.event.kind !== 'key' && next.at <= this.clock.now() + 5_000) {
+      this.events.shift();
+      this.clock.advance(next.at - this.clock.now());
+      this.log.push(`${this.clock.now()} announcement cut short`);
+      return next.event;
+    }
+    this.clock.advance(5_000);
+    return undefined;
   }
   async nextEvent(timeoutMs: number): Promise<WaitEvent | undefined> {
     const next = this.events[0];
@@ -60,15 +70,16 @@ describe('the wait in a queue', () => {
     const port = new ScriptedWait(new ManualClock());
     port.standings.push({ from: 50_000, standing: { state: 'waiting', position: 1, expectedWaitMs: undefined } });
     port.events.push({ at: 70_000, event: { kind: 'bridged' } });
+    // Each announcement takes 5 s; the second comes with the offer, both due at 60 s.
     await expect(new QueueWait(port, rule, prompts, port.clock).run()).resolves.toBe('connected');
     expect(port.log).toEqual([
       '0 moh on',
       '30000 moh off',
       '30000 play sound:pos number:3 sound:pos-after sound:wait number:3 sound:wait-after',
-      '30000 moh on',
+      '35000 moh on',
       '60000 moh off',
       '60000 play sound:pos number:1 sound:pos-after sound:vm digits:1 sound:cb digits:2',
-      '60000 moh on',
+      '65000 moh on',
     ]);
   });
 
@@ -105,5 +116,12 @@ describe('the wait in a queue', () => {
     const quiet = { announceEveryMs: 60_000, offerEveryMs: 20_000, voicemailKey: undefined, callbackKey: undefined };
     await expect(new QueueWait(port, quiet, prompts, port.clock).run()).rejects.toBeInstanceOf(CallerLeft);
     expect(port.log.filter((line) => line.includes('play'))).toEqual(['60000 play sound:pos number:3 sound:pos-after sound:wait number:3 sound:wait-after']);
+  });
+
+  it('stops an announcement when acd sends the call on, without starting the music again', async () => {
+    const port = new ScriptedWait(new ManualClock());
+    port.events.push({ at: 32_000, event: { kind: 'overflowed' } });
+    await expect(new QueueWait(port, rule, prompts, port.clock).run()).resolves.toBe('overflowed');
+    expect(port.log.slice(-2)).toEqual(['30000 play sound:pos number:3 sound:pos-after sound:wait number:3 sound:wait-after', '32000 announcement cut short']);
   });
 });

@@ -13,8 +13,11 @@ export type WaitEvent = { readonly kind: 'key'; readonly key: string } | { reado
 /** What the in-queue experience needs of the call and the acd. */
 export interface QueueWaitPort {
   musicOnHold(on: boolean): Promise<void>;
-  /** Plays over the wait; a key cuts it short (and is reported by nextEvent). */
-  announce(media: readonly string[]): Promise<void>;
+  /**
+   * Plays over the wait; a key cuts it short (and is reported by nextEvent). The bridge to
+   * an agent or an overflow stops it at once and is answered; undefined when it played out.
+   */
+  announce(media: readonly string[]): Promise<Extract<WaitEvent, { kind: 'bridged' | 'overflowed' }> | undefined>;
   /** The next key, bridge or overflow, or undefined when `timeoutMs` passes first. CallerLeft when the caller hangs up. */
   nextEvent(timeoutMs: number): Promise<WaitEvent | undefined>;
   standing(): Promise<QueueStanding>;
@@ -62,16 +65,12 @@ export class QueueWait {
     let nextOffer = this.offers() && this.rule.offerEveryMs ? start + this.rule.offerEveryMs : Infinity;
     for (;;) {
       const event = await this.port.nextEvent(Math.max(0, Math.min(nextAnnouncement, nextOffer) - this.clock.now()));
-      if (event?.kind === 'bridged') return 'connected';
-      if (event?.kind === 'overflowed') {
-        await this.port.musicOnHold(false);
-        return 'overflowed';
-      }
       if (event?.kind === 'key') {
         const choice = await this.choose(event.key);
         if (choice) return choice;
         continue;
       }
+      if (event) return this.leave(event);
       const standing = await this.port.standing();
       if (standing.state === 'assigned' || standing.state === 'done') return 'left_queue';
       const now = this.clock.now();
@@ -87,10 +86,18 @@ export class QueueWait {
       }
       if (media.length > 0) {
         await this.port.musicOnHold(false);
-        await this.port.announce(media);
+        const interruption = await this.port.announce(media);
+        if (interruption) return this.leave(interruption, false);
         await this.port.musicOnHold(true);
       }
     }
+  }
+
+  /** An agent took the call, or acd sent it on (voicemail plays next: the music stops first). */
+  private async leave(event: Extract<WaitEvent, { kind: 'bridged' | 'overflowed' }>, musicOn = true): Promise<WaitOutcome> {
+    if (event.kind === 'bridged') return 'connected';
+    if (musicOn) await this.port.musicOnHold(false);
+    return 'overflowed';
   }
 
   private offers(): boolean {

@@ -1,0 +1,165 @@
+// The whole path a caller takes, on real parts: two Asterisk sites (SIPp callers at bj, an
+// agent phone at sz), both media gateways, acd, voicemail and this ivr, each in this process
+// on one NATS namespace, with databases, Redis keys and recording folder of the run's own.
+import { type DescMessage, type MessageShape } from '@bufbuild/protobuf';
+import { loadConfig } from '@lianluo/config';
+import { ALL_ACD_EVENTS, ALL_IVR_EVENTS, ALL_VOICEMAIL_EVENTS, type EventDefinition } from '@lianluo/contracts';
+import { CommandClient, EventConsumer, MessagingConnection, streamNameOf } from '@lianluo/messaging';
+import { startTracing } from '@lianluo/observability';
+import { type Sites, ensureLocalInfra, freePort, startSites, uniqueNamespace } from '@lianluo/testing';
+import { type INestApplication } from '@nestjs/common';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { AcdTestClient, acdEnv, createDatabase, dropDatabase, removeNamespace } from '../../acd/test/acd-harness';
+import { startAcd } from '../../acd/src/acd.app';
+import { acdConfigSchema } from '../../acd/src/acd.config';
+import { CallsObserver, gatewayFor } from '../../media-gateway/test/e2e-harness';
+import { VoicemailTestbed } from '../../voicemail/test/voicemail-harness';
+import { startIvr } from '../src/ivr.app';
+import { ivrConfigSchema } from '../src/ivr.config';
+
+export const TENANT = 'demo';
+/** The agent phone at sz, reached from bj over the inter-site trunk. */
+export const AGENT_EXTENSION = '2001';
+
+export interface RecordedEvent {
+  /** The subject's last token: `contact_offered`, `flow_ended`... */
+  readonly name: string;
+  readonly message: MessageShape<DescMessage> & Record<string, unknown>;
+}
+
+/** Reads one domain's events from JetStream as reporting would; a test waits for the one it needs. */
+export class EventsRecorder {
+  readonly events: RecordedEvent[] = [];
+  private waiters: { match: (e: RecordedEvent) => boolean; resolve: (e: RecordedEvent) => void }[] = [];
+  private readonly consumer: EventConsumer;
+
+  constructor(connection: MessagingConnection, definitions: readonly EventDefinition[], durable: string) {
+    this.consumer = new EventConsumer(connection, {
+      durable,
+      definitions,
+      handler: (message, ctx) => {
+        const event = { name: ctx.subject.split('.').pop() ?? '', message: message as RecordedEvent['message'] };
+        this.events.push(event);
+        this.waiters = this.waiters.filter((w) => (w.match(event) ? (w.resolve(event), false) : true));
+      },
+    });
+  }
+
+  start(): Promise<void> {
+    return this.consumer.start();
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.stop();
+  }
+
+  /** The first event named `name` that `where` accepts, now or when it comes; fails after `deadlineMs` naming what did come. */
+  next<M = RecordedEvent['message']>(name: string, where: (message: object) => boolean = () => true, deadlineMs = 45_000): Promise<M> {
+    const match = (e: RecordedEvent) => e.name === name && where(e.message);
+    const seen = this.events.find(match);
+    if (seen) return Promise.resolve(seen.message as M);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w.match !== match);
+        reject(new Error(`no ${name} within ${deadlineMs} ms; saw ${this.events.map((e) => e.name).join(', ') || 'nothing'}`));
+      }, deadlineMs);
+      this.waiters.push({ match, resolve: (e) => (clearTimeout(timer), resolve(e.message as M)) });
+    });
+  }
+}
+
+export class IvrStack {
+  private constructor(
+    readonly namespace: string,
+    readonly sites: Sites,
+    readonly apps: INestApplication[],
+    readonly observer: CallsObserver,
+    readonly acd: AcdTestClient,
+    readonly acdEvents: EventsRecorder,
+    readonly ivrEvents: EventsRecorder,
+    readonly voicemailEvents: EventsRecorder,
+    readonly voicemail: VoicemailTestbed,
+    readonly voicemailUrl: string,
+    readonly ivrUrl: string,
+    readonly ivrPool: Pool,
+    readonly flowsDir: string,
+    readonly agentPort: number,
+  ) {}
+
+  /** Everything up; `flows` are written into the ivr's FLOWS_DIR (file name → YAML) before it starts. */
+  static async start(flows: Record<string, string>): Promise<IvrStack> {
+    await ensureLocalInfra();
+    startTracing({ serviceName: 'ivr-e2e' });
+    const namespace = uniqueNamespace('ivre');
+    const agentPort = await freePort();
+    const [sites, voicemail, flowsDir] = await Promise.all([
+      startSites({
+        customise: (site) =>
+          site.name === 'sz' ? { ...site, agents: [{ extension: AGENT_EXTENSION, password: 'x-2001', staticContact: `sip:${AGENT_EXTENSION}@127.0.0.1:${agentPort}` }] } : site,
+      }),
+      VoicemailTestbed.create(),
+      mkdtemp(join(tmpdir(), 'lianluo-ivr-flows-')),
+      createDatabase(namespace),
+      createDatabase(`${namespace}_ivr`),
+    ]);
+    for (const [file, yaml] of Object.entries(flows)) await writeFile(join(flowsDir, file), yaml);
+    const ivrDatabase = `postgres://postgres@127.0.0.1:5432/${namespace}_ivr`;
+    const [vmPort, ivrPort] = [await freePort(), await freePort()];
+    const recordings = { RECORDING_STORE: 'local', RECORDING_DIR: voicemail.recordingDir };
+    const apps = await Promise.all([
+      gatewayFor(sites.bj, namespace, recordings),
+      gatewayFor(sites.sz, namespace, recordings),
+      startAcd(loadConfig(acdConfigSchema, await acdEnv(namespace, { ACD_POSITION_INTERVAL_MS: '1000' }))),
+      voicemail.start(namespace, { HTTP_PORT: String(vmPort), DEFAULT_GREETING: 'sound:vm-leavemsg', SILENCE_STOP_MS: '10000' }),
+      startIvr(
+        loadConfig(ivrConfigSchema, {
+          NATS_NAMESPACE: namespace,
+          DATABASE_URL: ivrDatabase,
+          DATABASE_POOL_SIZE: '4',
+          FLOWS_DIR: flowsDir,
+          HTTP_HOST: '127.0.0.1',
+          HTTP_PORT: String(ivrPort),
+          LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+        }),
+      ),
+    ]);
+    const observer = await CallsObserver.start(namespace);
+    const recorders = [
+      new EventsRecorder(observer.connection, ALL_ACD_EVENTS as readonly EventDefinition[], 'ivr-e2e-acd'),
+      new EventsRecorder(observer.connection, ALL_IVR_EVENTS as readonly EventDefinition[], 'ivr-e2e-ivr'),
+      new EventsRecorder(observer.connection, ALL_VOICEMAIL_EVENTS as readonly EventDefinition[], 'ivr-e2e-voicemail'),
+    ] as const;
+    await Promise.all(recorders.map((r) => r.start()));
+    return new IvrStack(
+      namespace,
+      sites,
+      apps,
+      observer,
+      new AcdTestClient(observer.connection, new CommandClient(observer.connection), TENANT),
+      ...recorders,
+      voicemail,
+      `http://127.0.0.1:${vmPort}`,
+      `http://127.0.0.1:${ivrPort}`,
+      new Pool({ connectionString: ivrDatabase, max: 2, options: '-c search_path=ivr' }),
+      flowsDir,
+      agentPort,
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.acdEvents.stop(), this.ivrEvents.stop(), this.voicemailEvents.stop()]);
+    for (const app of this.apps.reverse()) await app.close();
+    await this.ivrPool.end();
+    for (const domain of ['ivr', 'voicemail']) await this.observer.connection.jsm.streams.delete(streamNameOf(this.namespace, domain)).catch(() => undefined);
+    await this.observer.close();
+    const connection = await MessagingConnection.connect({ servers: 'nats://127.0.0.1:4222', namespace: this.namespace, connectionName: 'ivr-e2e-cleanup', queueGroup: 'x' });
+    await removeNamespace(this.namespace, connection);
+    await dropDatabase(`${this.namespace}_ivr`);
+    await this.voicemail.remove();
+    await this.sites.remove();
+    await rm(this.flowsDir, { recursive: true, force: true });
+  }
+}
