@@ -24,6 +24,12 @@ export const TENANT = 'demo';
 /** The agent phone at sz, reached from bj over the inter-site trunk. */
 export const AGENT_EXTENSION = '2001';
 
+/** An agent phone of a site, played by a SIPp UAS on `port` at 127.0.0.1. */
+export interface PhoneSpec {
+  readonly site: 'bj' | 'sz';
+  readonly extension: string;
+}
+
 export interface RecordedEvent {
   /** The subject's last token: `contact_offered`, `flow_ended`... */
   readonly name: string;
@@ -86,19 +92,28 @@ export class IvrStack {
     readonly ivrUrl: string,
     readonly ivrPool: Pool,
     readonly flowsDir: string,
-    readonly agentPort: number,
+    /** Extension → the UDP port its SIPp phone must listen on. */
+    readonly phonePorts: Readonly<Record<string, number>>,
   ) {}
 
-  /** Everything up; `flows` are written into the ivr's FLOWS_DIR (file name → YAML) before it starts. */
-  static async start(flows: Record<string, string>): Promise<IvrStack> {
+  /**
+   * Everything up; `flows` are written into the ivr's FLOWS_DIR (file name → YAML) before it
+   * starts; `phones` are the agent phones each site knows (reached at a static contact).
+   */
+  static async start(flows: Record<string, string>, phones: readonly PhoneSpec[] = [{ site: 'sz', extension: AGENT_EXTENSION }]): Promise<IvrStack> {
     await ensureLocalInfra();
     startTracing({ serviceName: 'ivr-e2e' });
     const namespace = uniqueNamespace('ivre');
-    const agentPort = await freePort();
+    const phonePorts: Record<string, number> = {};
+    for (const phone of phones) phonePorts[phone.extension] = await freePort();
     const [sites, voicemail, flowsDir] = await Promise.all([
       startSites({
-        customise: (site) =>
-          site.name === 'sz' ? { ...site, agents: [{ extension: AGENT_EXTENSION, password: 'x-2001', staticContact: `sip:${AGENT_EXTENSION}@127.0.0.1:${agentPort}` }] } : site,
+        customise: (site) => ({
+          ...site,
+          agents: phones
+            .filter((phone) => phone.site === site.name)
+            .map(({ extension }) => ({ extension, password: `x-${extension}`, staticContact: `sip:${extension}@127.0.0.1:${phonePorts[extension]}` })),
+        }),
       }),
       VoicemailTestbed.create(),
       mkdtemp(join(tmpdir(), 'lianluo-ivr-flows-')),
@@ -145,7 +160,7 @@ export class IvrStack {
       `http://127.0.0.1:${ivrPort}`,
       new Pool({ connectionString: ivrDatabase, max: 2, options: '-c search_path=ivr' }),
       flowsDir,
-      agentPort,
+      phonePorts,
     );
   }
 

@@ -126,7 +126,7 @@ const about = (call: CallRef) => (message: object) => {
 };
 
   it('2 then 1 and an account number land the call in the skill queue the flow names, with its priority and the account for the agent', async () => {
-    const agent = await startSipp({ scenario: 'uas-agent.xml', localPort: stack.agentPort, values: { answer_after_ms: 300, hangup_after_ms: 1_500 }, timeoutMs: 90_000 });
+    const agent = await startSipp({ scenario: 'uas-agent.xml', localPort: stack.phonePorts[AGENT_EXTENSION], values: { answer_after_ms: 300, hangup_after_ms: 1_500 }, timeoutMs: 90_000 });
     await stack.acd.ok(AcdCommands.setAgentReady, { agentId: 'a1' });
     const digits = join(stack.flowsDir, '..', `${stack.namespace}-menu.pcap`);
     await writeDtmfPcap('2112345#', digits, { gapMs: 1_200 });

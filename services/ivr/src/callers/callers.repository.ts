@@ -18,10 +18,11 @@ export interface CustomerRecord {
 export class CallersRepository {
   constructor(@Inject(POSTGRES) private readonly pool: Pool) {}
 
-  /** The customer a number belongs to and whether it is blocked; one round trip per call. */
+  /** The customer a number belongs to, the agent who last took its call, and whether it is blocked; one round trip per call. */
   async identify(tenant: string, number: string): Promise<CallerIdentity> {
-    const { rows } = await this.pool.query<{ blocked: boolean; customer: Record<string, unknown> | null }>(
+    const { rows } = await this.pool.query<{ blocked: boolean; customer: Record<string, unknown> | null; last_agent: string | null }>(
       `SELECT EXISTS (SELECT 1 FROM blocked_number WHERE tenant = $1 AND number = $2) AS blocked,
+              (SELECT agent_id FROM last_agent WHERE tenant = $1 AND number = $2) AS last_agent,
               (SELECT c.attributes || jsonb_build_object(
                         'id', c.id, 'name', c.name, 'vip', c.vip_tier > 0, 'vip_tier', c.vip_tier,
                         'last_agent', c.last_agent, 'open_cases', c.open_cases)
@@ -29,8 +30,8 @@ export class CallersRepository {
                 WHERE n.tenant = $1 AND n.number = $2) AS customer`,
       [tenant, number],
     );
-    const row = rows[0] as { blocked: boolean; customer: Record<string, unknown> | null };
-    return { blacklisted: row.blocked, customer: row.customer ?? undefined };
+    const row = rows[0] as { blocked: boolean; customer: Record<string, unknown> | null; last_agent: string | null };
+    return { blacklisted: row.blocked, customer: row.customer ?? undefined, lastAgent: row.last_agent ?? undefined };
   }
 
   /** Creates or replaces a customer with exactly the numbers given. */

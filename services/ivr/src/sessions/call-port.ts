@@ -37,6 +37,8 @@ export interface CallerIdentity {
   readonly blacklisted: boolean;
   /** The customer record (customer 360) when the number is known. */
   readonly customer: Readonly<Record<string, unknown>> | undefined;
+  /** The agent who last took a call from this number, known customer or not. */
+  readonly lastAgent?: string | undefined;
 }
 
 export interface QueueRequest {

@@ -80,6 +80,15 @@ describe('running a flow', () => {
     expect(call.queued?.data).toEqual({ account: '98765' });
   });
 
+  it('asks for the agent who last took the number, known customer or not, before the customer record\'s agent', async () => {
+    const stranger = new ScriptedCall(['1'], { blacklisted: false, customer: undefined, lastAgent: 'a7' });
+    await new FlowRunner(demoFlow(), stranger, caller, monday10am).run();
+    expect(stranger.queued).toMatchObject({ queue: 'sales', lastAgent: 'a7', customerId: undefined });
+    const regular = new ScriptedCall([], { blacklisted: false, customer: { id: 'c-1', vip: true, last_agent: '1001' }, lastAgent: 'a7' });
+    await new FlowRunner(demoFlow(), regular, caller, monday10am).run();
+    expect(regular.queued).toMatchObject({ queue: 'vip', lastAgent: 'a7' });
+  });
+
   it('sends a known VIP straight to the VIP queue, and a blacklisted number to the nuisance branch', async () => {
     const vip = new ScriptedCall([], { blacklisted: false, customer: { id: 'c-1', vip: true, last_agent: '1001' } });
     await new FlowRunner(demoFlow(), vip, caller, monday10am).run();

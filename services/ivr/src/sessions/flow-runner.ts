@@ -91,6 +91,7 @@ export class FlowRunner {
         if (!this.caller.number || /^(anonymous|unknown|restricted)$/i.test(this.caller.number)) return step.withheld ?? step.next;
         const identity = await this.port.identify(this.caller.number);
         if (identity.customer) Object.assign(this.data, { customer: identity.customer });
+        if (identity.lastAgent) Object.assign(this.data, { caller: { ...this.data.caller, last_agent: identity.lastAgent } });
         return identity.blacklisted ? step.blacklisted : step.next;
       }
       case 'queue':
@@ -100,7 +101,8 @@ export class FlowRunner {
           priority: step.priority,
           businessValue: step.business_value,
           customerId: stringOrUndefined(this.data.customer.id),
-          lastAgent: stringOrUndefined(this.data.customer.last_agent),
+          // Who last took this number's call, else the customer record's agent of record.
+          lastAgent: stringOrUndefined(this.data.caller.last_agent) ?? stringOrUndefined(this.data.customer.last_agent),
           data: this.gathered(),
           language: stringOrUndefined(this.data.vars.language),
           announceEveryMs: step.announce_every_ms,

@@ -53,7 +53,7 @@ export class SessionsService implements BeforeApplicationShutdown {
   async start(started: CallStarted): Promise<void> {
     const call = started.call as CallRef; // validated by the contract
     const found = this.flows.find(started.dnis, call.tenant);
-    if (!(await this.sessions.claim(call, found?.file ?? ''))) return;
+    if (!(await this.sessions.claim(call, found?.file ?? '', started.ani))) return;
     const session = this.drive(call, started, found).finally(() => this.running.delete(session));
     this.running.add(session);
   }
