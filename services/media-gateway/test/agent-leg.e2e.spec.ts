@@ -5,21 +5,14 @@ import { create } from '@bufbuild/protobuf';
 import { CallCommands, ErrorKind } from '@lianluo/contracts';
 import { CommandClient } from '@lianluo/messaging';
 import { startTracing } from '@lianluo/observability';
-import { type AsteriskInstance, type Sites, ensureLocalInfra, freePort, runSipp, shippedDtmfPcap, startSipp, startSites, uniqueNamespace } from '@lianluo/testing';
+import { type Sites, ensureLocalInfra, freePort, runSipp, shippedDtmfPcap, startSipp, startSites, uniqueNamespace } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { type CallEventsRecorder } from './call-events.recorder';
-import { CallsObserver, gatewayFor } from './e2e-harness';
+import { CallsObserver, gatewayFor, rtpBothWays } from './e2e-harness';
 
 jest.setTimeout(90_000);
 
 const namespace = uniqueNamespace('leg');
-
-/** Asterisk's own RTP counters for a channel (ARI rtp_statistics). */
-async function rtpOf(site: AsteriskInstance, channelId: string): Promise<{ txcount: number; rxcount: number } | undefined> {
-  const auth = 'Basic ' + Buffer.from(`${site.ariUser}:${site.ariPassword}`).toString('base64');
-  const response = await fetch(`${site.ariUrl}/ari/channels/${channelId}/rtp_statistics`, { headers: { authorization: auth } });
-  return response.ok ? ((await response.json()) as { txcount: number; rxcount: number }) : undefined;
-}
 
 describe('agent legs across sites', () => {
   let sites: Sites;
@@ -98,11 +91,7 @@ describe('agent legs across sites', () => {
 
     // Asterisk's counters on both of bj's channels: packets in and out on each side.
     for (const channelId of [call.callId, legId]) {
-      let stats = await rtpOf(sites.bj, channelId);
-      for (let i = 0; i < 100 && !(stats && stats.rxcount > 0 && stats.txcount > 0); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        stats = await rtpOf(sites.bj, channelId);
-      }
+      const stats = await rtpBothWays(sites.bj, channelId);
       expect(stats).toMatchObject({ rxcount: expect.any(Number), txcount: expect.any(Number) });
       expect(stats!.rxcount).toBeGreaterThan(0);
       expect(stats!.txcount).toBeGreaterThan(0);

@@ -15,6 +15,28 @@ import { startMediaGateway } from '../src/media-gateway.app';
 import { mediaGatewayConfigSchema } from '../src/media-gateway.config';
 import { CallEventsRecorder } from './call-events.recorder';
 
+/** Asterisk's own RTP counters for a channel (ARI rtp_statistics). */
+async function rtpOf(site: AsteriskInstance, channelId: string): Promise<{ txcount: number; rxcount: number } | undefined> {
+  const auth = 'Basic ' + Buffer.from(`${site.ariUser}:${site.ariPassword}`).toString('base64');
+  const response = await fetch(`${site.ariUrl}/ari/channels/${channelId}/rtp_statistics`, { headers: { authorization: auth } });
+  return response.ok ? ((await response.json()) as { txcount: number; rxcount: number }) : undefined;
+}
+
+/** A channel's RTP counters once packets went both ways, or as they stand after 5 s. */
+export async function rtpBothWays(site: AsteriskInstance, channelId: string): Promise<{ txcount: number; rxcount: number } | undefined> {
+  let stats = await rtpOf(site, channelId);
+  for (let i = 0; i < 100 && !(stats && stats.rxcount > 0 && stats.txcount > 0); i++) {
+    await sleep(50);
+    stats = await rtpOf(site, channelId);
+  }
+  return stats;
+}
+
+/** How many calls a SIPp phone was offered: the distinct Call-IDs of the INVITEs in its message log. */
+export function invitedCalls(messages: string): number {
+  return new Set([...messages.matchAll(/^INVITE [\s\S]*?^Call-ID:\s*(\S+)/gim)].map((match) => match[1])).size;
+}
+
 /** The environment a gateway for this site needs; `extra` adds or overrides variables. */
 export async function gatewayEnv(site: AsteriskInstance, namespace: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
   return {

@@ -1,19 +1,23 @@
-// kill -9 of the media gateway in the middle of a bridged call: the call stays up in
-// Asterisk, and the restarted gateway takes it back (TEL-1 resilience).
+// kill -9 of the media gateway in the middle of a bridged call (or a call it placed): the
+// call stays up in Asterisk, and the restarted gateway takes it back (TEL-1 resilience).
 import 'reflect-metadata';
-import { CallCommands } from '@lianluo/contracts';
+import { create } from '@bufbuild/protobuf';
+import { CallCommands, CallRefSchema } from '@lianluo/contracts';
 import { type Sites, ensureLocalInfra, freePort, runSipp, shippedDtmfPcap, startSippUas, startSites, uniqueNamespace } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { type CallEventsRecorder } from './call-events.recorder';
-import { type CallControl, CallsObserver, GatewayProcess, gatewayEnv, gatewayFor } from './e2e-harness';
+import { type CallControl, CallsObserver, GatewayProcess, gatewayEnv, gatewayFor, invitedCalls } from './e2e-harness';
 
 jest.setTimeout(120_000);
 
 const namespace = uniqueNamespace('rst');
 const PHONE_ADDRESS = '127.0.3.1';
+/** The carrier's side of the PSTN trunk. */
+const PSTN_ADDRESS = '127.0.0.1';
 
 describe('a media gateway killed during a bridged call', () => {
   let sites: Sites;
@@ -24,13 +28,17 @@ describe('a media gateway killed during a bridged call', () => {
   let recorder: CallEventsRecorder;
   let recordingDir: string;
   let agentPort: number;
+  let pstnPort: number;
 
   beforeAll(async () => {
     await ensureLocalInfra();
     agentPort = await freePort(PHONE_ADDRESS);
+    pstnPort = await freePort(PSTN_ADDRESS);
     sites = await startSites({
       customise: (site) =>
-        site.name === 'sz' ? { ...site, agents: [{ extension: '2001', password: 'x-2001', staticContact: `sip:2001@${PHONE_ADDRESS}:${agentPort}` }] } : site,
+        site.name === 'sz'
+          ? { ...site, agents: [{ extension: '2001', password: 'x-2001', staticContact: `sip:2001@${PHONE_ADDRESS}:${agentPort}` }] }
+          : { ...site, trunkContact: `sip:${PSTN_ADDRESS}:${pstnPort}` },
     });
     recordingDir = await mkdtemp(join(tmpdir(), 'lianluo-recordings-'));
     const store = { RECORDING_STORE: 'local', RECORDING_DIR: recordingDir };
@@ -87,5 +95,30 @@ describe('a media gateway killed during a bridged call', () => {
     const [callerResult, agentResult] = await Promise.all([caller, agent.done]);
     expect({ exitCode: callerResult.exitCode, errors: callerResult.errors }).toEqual({ exitCode: 0, errors: '' });
     expect({ exitCode: agentResult.exitCode, errors: agentResult.errors }).toEqual({ exitCode: 0, errors: '' });
+  });
+
+  it('takes back a call it placed as the same call: never started, controllable, and not dialled again', async () => {
+    const customer = await startSippUas({ localAddress: PSTN_ADDRESS, localPort: pstnPort, service: '4008001234', timeoutMs: 90_000 });
+    const call = create(CallRefSchema, { tenant: 'demo', site: 'bj', callId: `callback-${randomUUID()}` });
+    const placing = { destination: { target: { case: 'pstnNumber' as const, value: '4008001234' } }, timeoutMs: 15_000 };
+    await control.must(CallCommands.placeCall, call, placing, 20_000);
+    await recorder.next('answered', call.callId);
+
+    await bj!.kill();
+    await bj!.start();
+
+    // The first outcome went with the process; the call in Asterisk answers for it.
+    await control.must(CallCommands.placeCall, call, placing, 20_000);
+    await control.must(CallCommands.setVariables, call, { variables: { NOTE: 'after-restart' } });
+    expect(await control.must(CallCommands.getVariable, call, { name: 'NOTE' })).toMatchObject({ value: 'after-restart' });
+    await control.must(CallCommands.hangUp, call);
+    await recorder.next('hungup', call.callId);
+    const names = recorder.of(call.callId).map((e) => e.name);
+    expect(names).not.toContain('started');
+    expect(names.filter((name) => name === 'answered')).toHaveLength(1);
+    expect(names.filter((name) => name === 'hungup')).toHaveLength(1);
+    const result = await customer.done;
+    expect({ exitCode: result.exitCode, errors: result.errors }).toEqual({ exitCode: 0, errors: '' });
+    expect(invitedCalls(result.messages)).toBe(1);
   });
 });

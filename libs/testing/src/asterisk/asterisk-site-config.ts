@@ -23,6 +23,11 @@ export interface AsteriskSiteConfig {
    * address first, so a phone must not register from inside this range.
    */
   readonly trunkMatch: string;
+  /**
+   * Where calls to PSTN numbers (`PJSIP/<number>@trunk`) go, e.g. a SIPp UAS at
+   * `sip:127.0.0.1:5090`; without it the trunk takes calls in only.
+   */
+  readonly trunkContact?: string;
   /** The other site, reached over the inter-site trunk endpoint `site-<peer.name>`. */
   readonly peer: PeerSite;
   /** Agent phones of this site. */

@@ -145,6 +145,16 @@ describe('renderAsteriskConfig', () => {
     expect(trunk.get('rtp_symmetric')).toBe('yes');
   });
 
+  it('dials PSTN numbers at the trunk contact when there is one, and nowhere when there is none', () => {
+    expect(section(files['pjsip.conf'] as string, 'trunk', 'endpoint').has('aors')).toBe(false);
+    expect(parse(files['pjsip.conf'] as string).filter((s) => s.name === 'trunk').length).toBe(2);
+
+    const pjsip = renderAsteriskConfig({ ...site, trunkContact: 'sip:127.0.0.1:5090' })['pjsip.conf'] as string;
+    expect(section(pjsip, 'trunk', 'endpoint').get('aors')).toBe('trunk');
+    expect(section(pjsip, 'trunk', 'aor')).toEqual(new Map([['type', 'aor'], ['contact', 'sip:127.0.0.1:5090']]));
+    expect(section(pjsip, 'trunk', 'identify').get('match')).toBe('127.0.0.0/24');
+  });
+
   it('reaches the other site over an inter-site trunk that passes caller identity both ways', () => {
     const pjsip = files['pjsip.conf'] as string;
     const trunk = section(pjsip, 'site-sz', 'endpoint');

@@ -13,7 +13,7 @@ export function commandFailureFromAri(error: unknown, what: string): CommandFail
   if (/ECONNREFUSED|ECONNRESET|socket hang up|ETIMEDOUT/i.test(text)) {
     return new CommandFailure(ErrorKind.UNAVAILABLE, `${what}: Asterisk did not answer (${text})`);
   }
-  if (/not up|state|conflict|409|412/i.test(text)) {
+  if (/not up|state|conflict|already exists|409|412/i.test(text)) {
     return new CommandFailure(ErrorKind.FAILED_PRECONDITION, `${what}: ${text}`);
   }
   return new CommandFailure(ErrorKind.INTERNAL, `${what}: ${text}`);

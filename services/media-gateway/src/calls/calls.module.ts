@@ -2,8 +2,11 @@ import { createRecordingStore } from '@lianluo/recording-store';
 import { Module } from '@nestjs/common';
 import { MEDIA_GATEWAY_CONFIG, type MediaGatewayConfig } from '../media-gateway.config';
 import { AriConnection } from '../ari/ari-connection';
+import { Dialler } from '../dialling/dialler';
 import { LegsHandlers } from '../legs/legs.handlers';
 import { LegsService } from '../legs/legs.service';
+import { PlacedCallsHandlers } from '../placed-calls/placed-calls.handlers';
+import { PlacedCallsService } from '../placed-calls/placed-calls.service';
 import { RecordingsHandlers } from '../recordings/recordings.handlers';
 import { RecordingsService } from '../recordings/recordings.service';
 import { RECORDING_STORE } from '../recordings/recording-store.token';
@@ -22,11 +25,14 @@ import { CLOCK, systemClock } from './clock';
     CallRegistry,
     CallsService,
     LegsService,
+    Dialler,
+    PlacedCallsService,
     RecordingsService,
     CallsAri,
     CallCommandRunner,
     CallsHandlers,
     LegsHandlers,
+    PlacedCallsHandlers,
     RecordingsHandlers,
     CallEventsNotifier,
     TransitService,

@@ -2,7 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { type CallRef, CallRefSchema, CallEvents, ErrorKind, PlaybackEnd } from '@lianluo/contracts';
 import { CommandFailure } from '@lianluo/messaging';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type Context, ROOT_CONTEXT, SpanKind, propagation, trace } from '@opentelemetry/api';
+import { type Context, ROOT_CONTEXT, propagation } from '@opentelemetry/api';
 import type {
   Channel,
   ChannelDestroyed,
@@ -19,12 +19,14 @@ import { randomUUID } from 'node:crypto';
 import { AriConnection } from '../ari/ari-connection';
 import { LegsService, stasisArgs } from '../legs/legs.service';
 import { MEDIA_GATEWAY_CONFIG, type MediaGatewayConfig } from '../media-gateway.config';
+import { PlacedCallsService } from '../placed-calls/placed-calls.service';
 import { CallRegistry } from './call-registry';
+import { startCallTrace } from './call-trace';
 import { CallEventsNotifier, timestampOf } from './calls.events';
 import { commandFailureFromAri } from './calls.errors';
 import { CLOCK, type Clock } from './clock';
 import { type CollectRule, type Collected, DigitCollector } from './digit-collector';
-import { CHANNEL_VARS, type LiveCall } from './live-call';
+import { CHANNEL_VARS, type LiveCall, STASIS_ROLES } from './live-call';
 import { NORMAL_CLEARING, causeText } from './q850';
 
 /**
@@ -41,6 +43,7 @@ export class CallsService {
     private readonly ari: AriConnection,
     private readonly registry: CallRegistry,
     private readonly legs: LegsService,
+    private readonly placedCalls: PlacedCallsService,
     private readonly notifier: CallEventsNotifier,
     @Inject(MEDIA_GATEWAY_CONFIG) private readonly config: MediaGatewayConfig,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -59,7 +62,13 @@ export class CallsService {
     }
     this.registry.handleInLane(channel.id, async () => {
       if (this.registry.has(channel.id)) return;
-      const call = await this.adopt(channel, true);
+      const call = await this.adopt(channel, [event.args ?? []].flat(), true);
+      if (call.placed) {
+        // A placed call enters our application when the called party answers; nobody routes it, so it never starts.
+        await this.publishAnswered(call, event.timestamp);
+        this.placedCalls.onAnswered(call.channelId);
+        return;
+      }
       await this.notifier.publish(CallEvents.started, call, `${call.ref.callId}:started`, timestampOf(event.timestamp), {
         ani: channel.caller?.number ?? '',
         aniName: channel.caller?.name ?? '',
@@ -137,6 +146,7 @@ export class CallsService {
   onHangupRequest(event: ChannelHangupRequest, channel: Channel): void {
     const cause = event.cause && event.cause < 128 && !event.soft ? event.cause : undefined;
     this.legs.onHangupRequest(channel.id, cause);
+    this.placedCalls.onHangupRequest(channel.id, cause);
     const call = this.registry.get(channel.id);
     if (call && call.hangupCause === undefined && cause) call.hangupCause = cause;
   }
@@ -165,7 +175,11 @@ export class CallsService {
     }
     this.registry.handleInLane(channel.id, async () => {
       const call = this.registry.get(channel.id);
-      if (!call) return;
+      if (!call) {
+        // A placed call that never answered (so never entered our application).
+        this.placedCalls.onEnded(channel.id, event.cause);
+        return;
+      }
       const cause = call.hangupCause ?? event.cause ?? NORMAL_CLEARING;
       await this.end(call, cause, event.cause_txt || causeText(cause), event.timestamp);
     });
@@ -178,13 +192,12 @@ export class CallsService {
    */
   async resync(): Promise<void> {
     const channels = (await this.ari.client.channels.list()).filter((c) => stasisArgs(c)[0] === this.config.ARI_APP);
-    // Callers entered with the bare application name; legs, snoops and transit carry a role.
-    const callers = channels.filter((c) => stasisArgs(c).length === 1 && !endpointOf(c.name).startsWith('site-'));
+    const callers = channels.filter(isCallChannel);
     const present = new Set(callers.map((c) => c.id));
     await Promise.all(
       callers.map((channel) =>
         this.registry.inLane(channel.id, async () => {
-          if (!this.registry.has(channel.id)) await this.adopt(channel, false);
+          if (!this.registry.has(channel.id)) await this.adopt(channel, stasisArgs(channel).slice(1), false);
         }),
       ),
     );
@@ -306,38 +319,38 @@ export class CallsService {
 
   // ---- internals --------------------------------------------------------------------
 
-  /** Registers a channel as a live call; `fresh` for a new call, otherwise one found at resync. */
-  private async adopt(channel: Channel, fresh: boolean): Promise<LiveCall> {
+  /**
+   * Registers a channel as a live call, from its Stasis arguments (after the application
+   * name); `fresh` for a call entering our application now, otherwise one found at resync.
+   */
+  private async adopt(channel: Channel, stasisArguments: readonly string[], fresh: boolean): Promise<LiveCall> {
     const client = this.ari.client;
     const variable = async (name: string) =>
       client.channels
         .getChannelVar({ channelId: channel.id, variable: name })
         .then((v) => v.value)
         .catch(() => '');
+    const placedTo = stasisArguments[0] === STASIS_ROLES.placed ? (stasisArguments[1] ?? '') : undefined;
     const tenant = (await variable(CHANNEL_VARS.tenant)) || this.config.DEFAULT_TENANT;
     let traceContext: Context;
-    const stored = fresh ? '' : await variable(CHANNEL_VARS.traceparent);
+    // A call that just arrived starts its trace; one we placed or found at resync has its trace on the channel.
+    const stored = fresh && placedTo === undefined ? '' : await variable(CHANNEL_VARS.traceparent);
     if (stored) {
       traceContext = propagation.extract(ROOT_CONTEXT, { traceparent: stored });
     } else {
-      const span = trace.getTracer('media-gateway').startSpan('call', {
-        kind: SpanKind.SERVER,
-        attributes: { 'lianluo.site': this.site, 'lianluo.tenant': tenant, 'lianluo.call_id': channel.id },
-      });
-      span.end();
-      traceContext = trace.setSpan(ROOT_CONTEXT, span);
-      const carrier: Record<string, string> = {};
-      propagation.inject(traceContext, carrier);
-      if (carrier.traceparent) {
+      const started = startCallTrace({ site: this.site, tenant, callId: channel.id });
+      traceContext = started.context;
+      if (started.traceparent) {
         await client.channels
-          .setChannelVar({ channelId: channel.id, variable: CHANNEL_VARS.traceparent, value: carrier.traceparent })
+          .setChannelVar({ channelId: channel.id, variable: CHANNEL_VARS.traceparent, value: started.traceparent })
           .catch((error: Error) => this.logger.warn({ channelId: channel.id, err: error.message }, 'could not store the call trace on the channel'));
       }
     }
     const call: LiveCall = {
       ref: create(CallRefSchema, { tenant, site: this.site, callId: channel.id }),
       channelId: channel.id,
-      caller: { number: channel.caller?.number ?? '', name: channel.caller?.name ?? '' },
+      placed: placedTo !== undefined,
+      caller: placedTo === undefined ? { number: channel.caller?.number ?? '', name: channel.caller?.name ?? '' } : { number: placedTo, name: '' },
       traceContext,
       typeAhead: '',
       collector: undefined,
@@ -378,6 +391,16 @@ export class CallsService {
     call.interruptiblePlaybacks.delete(playbackId);
     await this.ari.client.playbacks.stop({ playbackId }).catch(() => call.stoppedPlaybacks.delete(playbackId));
   }
+}
+
+/**
+ * Whether a channel in our application is a call: a caller entered with the bare
+ * application name (a trunk leg from another site is transit), or a call we placed. Legs,
+ * snoops and transit carry other roles.
+ */
+function isCallChannel(channel: Channel): boolean {
+  const [, role] = stasisArgs(channel);
+  return role === STASIS_ROLES.placed || (role === undefined && !endpointOf(channel.name).startsWith('site-'));
 }
 
 /** `PJSIP/trunk-00000001` → `trunk`. */

@@ -1,12 +1,18 @@
 import { type CallRef } from '@lianluo/contracts';
 import { type Context } from '@opentelemetry/api';
+import { type Dial } from '../dialling/dialler';
 import { type DigitCollector } from './digit-collector';
 
 /** What this gateway keeps about a call while it is in our Stasis application. */
 export interface LiveCall {
   readonly ref: CallRef;
   readonly channelId: string;
-  /** Caller number and name, presented to legs unless a command says otherwise. */
+  /** Placed by place_call (the customer's leg of a callback) rather than arrived. */
+  readonly placed: boolean;
+  /**
+   * Presented to legs unless a command says otherwise: the caller's number and name, or
+   * for a placed call the number (or extension) it was placed to.
+   */
   readonly caller: { readonly number: string; readonly name: string };
   /** Trace of the whole call: every event of it carries this trace id. */
   readonly traceContext: Context;
@@ -49,16 +55,9 @@ export interface ActiveRecording {
 }
 
 /** A second channel of a call: an agent's phone or a number dialled out. */
-export interface Leg {
+export interface Leg extends Dial {
   readonly legId: string;
-  /** What was dialled, e.g. PJSIP/2001@site-sz. */
-  readonly destination: string;
-  readonly startedAt: number;
-  readonly timeoutMs: number;
-  answered: boolean;
   ringingPublished: boolean;
-  ended: boolean;
-  hangupCause: number | undefined;
   readonly role: LegRole;
   /** In the call's bridge now (not consulting, not supervising from the side). */
   inBridge: boolean;
@@ -66,8 +65,6 @@ export interface Leg {
   released: boolean;
   /** A supervisor listening or whispering: the snoop channel and the side bridge. */
   supervision: { readonly snoopId: string; readonly bridgeId: string } | undefined;
-  /** Settles the originate command waiting for this leg. */
-  outcome: { resolve: () => void; reject: (failure: Error) => void } | undefined;
 }
 
 /** Channel variables that carry call state through a gateway restart. */
@@ -79,9 +76,10 @@ export const CHANNEL_VARS = {
 
 /**
  * Stasis arguments of channels we create, so a restarted gateway knows what each is:
- * `leg,<call id>,<role>`, `snoop,<call id>,<supervisor leg id>`, `transit,<inbound id>`.
+ * `leg,<call id>,<role>`, `snoop,<call id>,<supervisor leg id>`, `transit,<inbound id>`,
+ * and `placed,<number or extension>` for a call place_call made (its channel id is the call id).
  */
-export const STASIS_ROLES = { leg: 'leg', snoop: 'snoop', transit: 'transit' } as const;
+export const STASIS_ROLES = { leg: 'leg', snoop: 'snoop', transit: 'transit', placed: 'placed' } as const;
 
 /**
  * Bridge names carry what a restarted gateway needs to know about a bridge:

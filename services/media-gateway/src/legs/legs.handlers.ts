@@ -11,7 +11,6 @@ import {
   HangUpLegResultSchema,
   type JoinSupervisor,
   JoinSupervisorResultSchema,
-  type LegDestination,
   type OriginateLeg,
   OriginateLegResultSchema,
   type StartConsultation,
@@ -20,7 +19,8 @@ import {
 import { CommandHandler } from '@lianluo/messaging';
 import { Injectable } from '@nestjs/common';
 import { CallCommandRunner } from '../calls/call-command-runner';
-import { type LegTarget, LegsService } from './legs.service';
+import { dialRequestOf, dialTargetOf } from '../dialling/dialler';
+import { LegsService } from './legs.service';
 
 /** Commands that dial, bridge, transfer and supervise legs of a call. */
 @Injectable()
@@ -32,11 +32,9 @@ export class LegsHandlers {
 
   @CommandHandler(CallCommands.originateLeg)
   originateLeg(request: OriginateLeg) {
-    return this.runner.run(request, async (call) => {
-      const callerId = { number: request.callerIdNumber, name: request.callerIdName };
-      const legId = await this.legs.originate(call, targetOf(request.destination), callerId, request.timeoutMs);
-      return create(OriginateLegResultSchema, { legId });
-    });
+    return this.runner.run(request, async (call) =>
+      create(OriginateLegResultSchema, { legId: await this.legs.originate(call, dialRequestOf(request)) }),
+    );
   }
 
   @CommandHandler(CallCommands.bridgeLegs)
@@ -57,7 +55,7 @@ export class LegsHandlers {
   @CommandHandler(CallCommands.blindTransfer)
   blindTransfer(request: BlindTransfer) {
     return this.runner.run(request, async (call) =>
-      create(BlindTransferResultSchema, { legId: await this.legs.blindTransfer(call, targetOf(request.destination), request.timeoutMs) }),
+      create(BlindTransferResultSchema, { legId: await this.legs.blindTransfer(call, dialTargetOf(request.destination), request.timeoutMs) }),
     );
   }
 
@@ -65,7 +63,7 @@ export class LegsHandlers {
   startConsultation(request: StartConsultation) {
     return this.runner.run(request, async (call) =>
       create(StartConsultationResultSchema, {
-        consultedLegId: await this.legs.startConsultation(call, request.legId, targetOf(request.destination), request.timeoutMs),
+        consultedLegId: await this.legs.startConsultation(call, request.legId, dialTargetOf(request.destination), request.timeoutMs),
       }),
     );
   }
@@ -82,16 +80,8 @@ export class LegsHandlers {
   joinSupervisor(request: JoinSupervisor) {
     return this.runner.run(request, async (call) =>
       create(JoinSupervisorResultSchema, {
-        supervisorLegId: await this.legs.joinSupervisor(call, request.legId, targetOf(request.supervisor), request.mode, request.timeoutMs),
+        supervisorLegId: await this.legs.joinSupervisor(call, request.legId, dialTargetOf(request.supervisor), request.mode, request.timeoutMs),
       }),
     );
   }
-}
-
-/** The contract has validated that a destination is there and well formed. */
-function targetOf(destination: LegDestination | undefined): LegTarget {
-  const target = destination?.target;
-  return target?.case === 'agent'
-    ? { kind: 'agent', site: target.value.site, extension: target.value.extension }
-    : { kind: 'pstn', number: target?.value ?? '' };
 }

@@ -10,14 +10,8 @@ import { commandFailureFromAri } from '../calls/calls.errors';
 import { CLOCK, type Clock } from '../calls/clock';
 import { BRIDGE_NAME_SEPARATOR, CHANNEL_VARS, type Leg, type LegRole, type LiveCall, STASIS_ROLES } from '../calls/live-call';
 import { NORMAL_CLEARING, causeText } from '../calls/q850';
+import { type CallerId, type DialRequest, type DialTarget, Dialler, callerIdOf } from '../dialling/dialler';
 import { MEDIA_GATEWAY_CONFIG, type MediaGatewayConfig } from '../media-gateway.config';
-
-export type LegTarget = { kind: 'agent'; site: string; extension: string } | { kind: 'pstn'; number: string };
-
-interface CallerId {
-  readonly number: string;
-  readonly name: string;
-}
 
 const NO_CALLER_ID: CallerId = { number: '', name: '' };
 
@@ -34,6 +28,7 @@ export class LegsService {
     private readonly ari: AriConnection,
     private readonly registry: CallRegistry,
     private readonly notifier: CallEventsNotifier,
+    private readonly dialler: Dialler,
     @Inject(MEDIA_GATEWAY_CONFIG) private readonly config: MediaGatewayConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -41,13 +36,13 @@ export class LegsService {
   // ---- commands ---------------------------------------------------------------------
 
   /**
-   * Dials a leg and resolves once it answers; fails with TIMEOUT when nobody answers in
-   * time, FAILED_PRECONDITION when busy, UNAVAILABLE when it cannot be reached. The caller
-   * hears nothing of it either way.
+   * Dials an agent leg and resolves once it answers; fails with TIMEOUT when nobody answers
+   * in time, FAILED_PRECONDITION when busy or refused, UNAVAILABLE when it cannot be
+   * reached. The caller hears nothing of it either way.
    */
-  async originate(ref: CallRef, destination: LegTarget, callerId: CallerId, timeoutMs: number, role: LegRole = 'agent'): Promise<string> {
+  async originate(ref: CallRef, request: DialRequest): Promise<string> {
     const call = this.registry.callOf(ref);
-    const leg = await this.dial(call, destination, callerId, timeoutMs, role);
+    const leg = await this.dial(call, request.target, request.callerId, request.timeoutMs, 'agent');
     return leg.legId;
   }
 
@@ -74,7 +69,7 @@ export class LegsService {
    * rings, and is bridged to it on answer. If it does not answer the caller stays on hold
    * and the command fails, so the controller decides what comes next.
    */
-  async blindTransfer(ref: CallRef, destination: LegTarget, timeoutMs: number): Promise<string> {
+  async blindTransfer(ref: CallRef, destination: DialTarget, timeoutMs: number): Promise<string> {
     const call = this.registry.callOf(ref);
     if (call.consultation) throw new CommandFailure(ErrorKind.FAILED_PRECONDITION, `call ${ref.callId} is in a consultation`);
     const leaving = [...call.legs.values()].filter((leg) => leg.role === 'agent' && !leg.ended);
@@ -94,7 +89,7 @@ export class LegsService {
   }
 
   /** Attended transfer, step one: the caller holds while the consulting leg talks to the destination. */
-  async startConsultation(ref: CallRef, consultingLegId: string, destination: LegTarget, timeoutMs: number): Promise<string> {
+  async startConsultation(ref: CallRef, consultingLegId: string, destination: DialTarget, timeoutMs: number): Promise<string> {
     const call = this.registry.callOf(ref);
     if (call.consultation) throw new CommandFailure(ErrorKind.FAILED_PRECONDITION, `call ${ref.callId} is already in a consultation`);
     const consulting = this.answeredLeg(call, consultingLegId);
@@ -159,7 +154,7 @@ export class LegsService {
    * whisper is heard by the agent only (both through a snoop on the agent's channel),
    * barge joins the call's bridge.
    */
-  async joinSupervisor(ref: CallRef, agentLegId: string, supervisor: LegTarget, mode: SupervisorMode, timeoutMs: number): Promise<string> {
+  async joinSupervisor(ref: CallRef, agentLegId: string, supervisor: DialTarget, mode: SupervisorMode, timeoutMs: number): Promise<string> {
     const call = this.registry.callOf(ref);
     this.answeredLeg(call, agentLegId);
     const leg = await this.dial(call, supervisor, NO_CALLER_ID, timeoutMs, 'supervisor');
@@ -251,11 +246,10 @@ export class LegsService {
       const call = this.registry.get(owner);
       const leg = call?.legs.get(channelId);
       if (!call || !leg || leg.ended) return;
-      leg.ended = true;
+      const cause = leg.hangupCause ?? destroyCause ?? NORMAL_CLEARING;
+      this.dialler.ended(leg, cause);
       leg.inBridge = false;
       this.registry.removeLeg(call, channelId);
-      const cause = leg.hangupCause ?? destroyCause ?? NORMAL_CLEARING;
-      if (!leg.answered) leg.outcome?.reject(this.unansweredFailure(leg, cause));
       await this.dismantleSupervision(leg);
       await this.notifier.publish(CallEvents.legHungUp, call, `${leg.legId}:hungup`, timestampOf(timestamp), {
         legId: leg.legId,
@@ -374,57 +368,28 @@ export class LegsService {
     return leg;
   }
 
-  private async dial(call: LiveCall, destination: LegTarget, callerId: CallerId, timeoutMs: number, role: LegRole): Promise<Leg> {
+  private async dial(call: LiveCall, destination: DialTarget, callerId: CallerId, timeoutMs: number, role: LegRole): Promise<Leg> {
     const legId = `${call.channelId}-${randomUUID().slice(0, 8)}`;
-    const endpoint =
-      destination.kind === 'pstn'
-        ? `PJSIP/${destination.number}@trunk`
-        : destination.site === this.registry.site
-          ? `PJSIP/${destination.extension}`
-          : `PJSIP/${destination.extension}@site-${destination.site}`;
     const leg: Leg = {
+      ...this.dialler.dialTo(this.dialler.dialString(destination), timeoutMs),
       legId,
-      destination: endpoint,
-      startedAt: this.clock.now(),
-      timeoutMs,
-      answered: false,
       ringingPublished: false,
-      ended: false,
-      hangupCause: undefined,
       role,
       inBridge: false,
       released: false,
       supervision: undefined,
-      outcome: undefined,
     };
-    const answered = new Promise<void>((resolve, reject) => (leg.outcome = { resolve, reject }));
     this.registry.addLeg(call, leg);
-    try {
-      await this.ari.client.channels.originate({
-        endpoint,
-        app: this.config.ARI_APP,
-        appArgs: `${STASIS_ROLES.leg},${call.channelId},${role}`,
-        callerId: `"${(callerId.name || call.caller.name).replace(/"/g, '')}" <${callerId.number || call.caller.number}>`,
-        timeout: Math.max(1, Math.ceil(timeoutMs / 1000)),
+    await this.dialler.ring(
+      leg,
+      {
         channelId: legId,
+        appArgs: `${STASIS_ROLES.leg},${call.channelId},${role}`,
+        callerId: callerIdOf({ number: callerId.number || call.caller.number, name: callerId.name || call.caller.name }),
         variables: { [CHANNEL_VARS.tenant]: call.ref.tenant, [CHANNEL_VARS.callId]: call.ref.callId },
-      } as never);
-    } catch (error) {
-      this.registry.removeLeg(call, legId);
-      throw commandFailureFromAri(error, `originate ${endpoint} for ${call.ref.callId}`);
-    }
-    // Asterisk's own originate timeout ends the leg; this only guards against a lost event.
-    const guard = this.clock.setTimeout(() => {
-      if (!leg.answered && !leg.ended) {
-        leg.outcome?.reject(new CommandFailure(ErrorKind.TIMEOUT, `${endpoint} did not answer within ${timeoutMs} ms`));
-        void this.ari.client.channels.hangup({ channelId: legId }).catch(() => undefined);
-      }
-    }, timeoutMs + 5_000);
-    try {
-      await answered;
-    } finally {
-      this.clock.clearTimeout(guard);
-    }
+      },
+      () => this.registry.removeLeg(call, legId),
+    );
     return leg;
   }
 
@@ -508,15 +473,6 @@ export class LegsService {
   private callOfBridge(bridgeId: string): LiveCall | undefined {
     const match = /^(.+)-bridge$/.exec(bridgeId);
     return match ? this.registry.get(match[1] ?? '') : undefined;
-  }
-
-  private unansweredFailure(leg: Leg, cause: number): CommandFailure {
-    const rang = this.clock.now() - leg.startedAt;
-    if (cause === 19 || cause === 18 || rang >= leg.timeoutMs - 500) {
-      return new CommandFailure(ErrorKind.TIMEOUT, `${leg.destination} did not answer within ${leg.timeoutMs} ms`);
-    }
-    if (cause === 17) return new CommandFailure(ErrorKind.FAILED_PRECONDITION, `${leg.destination} is busy`);
-    return new CommandFailure(ErrorKind.UNAVAILABLE, `${leg.destination} could not be reached: ${causeText(cause)} (${cause})`);
   }
 }
 
