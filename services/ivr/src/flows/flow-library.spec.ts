@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlowLibrary } from './flow-library';
@@ -61,5 +61,37 @@ describe('the flow library', () => {
     await writeFile(join(folder, 'copy.yaml'), text.replace('numbers: ["100", "4008001234"]', 'numbers: ["4008001234"]'));
     const problems = await rejected;
     expect(problems[0]?.reason).toBe('a number is already answered by demo.yaml');
+  });
+
+  it('follows a Kubernetes ConfigMap update (files linked through a ..data link swapped at once), and drops a flow whose file is gone', async () => {
+    const mounted = await mkdtemp(join(tmpdir(), 'lianluo-configmap-'));
+    try {
+      const text = await readFile(demoFile, 'utf8');
+      // How the kubelet lays out a mounted ConfigMap: a timestamped folder, ..data → it, file → ..data/file.
+      await mkdir(join(mounted, '..v1'));
+      await writeFile(join(mounted, '..v1', 'demo.yaml'), text);
+      await symlink('..v1', join(mounted, '..data'));
+      await symlink(join('..data', 'demo.yaml'), join(mounted, 'demo.yaml'));
+      const configMap = new FlowLibrary(mounted);
+      await configMap.load();
+      configMap.watch();
+      expect(configMap.flowFor('100')?.start).toBe('identify');
+
+      // Every change of the folder reads it again; the swap is the one that brings the new flow.
+      const loaded = new Promise<void>((resolve) => configMap.on('loaded', (_file, flow) => flow.start === 'main_menu' && resolve()));
+      await mkdir(join(mounted, '..v2'));
+      await writeFile(join(mounted, '..v2', 'demo.yaml'), text.replace('start: identify', 'start: main_menu'));
+      await symlink('..v2', join(mounted, '..data_tmp'));
+      await rename(join(mounted, '..data_tmp'), join(mounted, '..data'));
+      await loaded;
+      expect(configMap.flowFor('100')?.start).toBe('main_menu');
+
+      await rm(join(mounted, 'demo.yaml'));
+      await configMap.load();
+      expect(configMap.flowFor('100')).toBeUndefined();
+      configMap.close();
+    } finally {
+      await rm(mounted, { recursive: true, force: true });
+    }
   });
 });

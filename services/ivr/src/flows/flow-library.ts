@@ -10,6 +10,8 @@ export interface FlowLibraryEvents {
   rejected: [file: string, problems: readonly FlowProblem[]];
 }
 
+const FLOW_FILE = /^[^.].*\.ya?ml$/;
+
 /**
  * The flows of a folder (one YAML file each), by tenant and dialled number. A file that
  * changes is read again; if it is invalid, its problems are reported and the flow it had
@@ -24,16 +26,22 @@ export class FlowLibrary extends EventEmitter<FlowLibraryEvents> {
     super();
   }
 
-  /** Reads every flow file; rejected files are reported through `rejected`. */
+  /** Reads every flow file; rejected files are reported through `rejected`; flows whose file is gone stop answering. */
   async load(): Promise<void> {
-    const files = (await readdir(this.folder)).filter((name) => /\.ya?ml$/.test(name)).sort();
+    const files = (await readdir(this.folder)).filter((name) => FLOW_FILE.test(name)).sort();
+    for (const gone of [...this.byFile.keys()].filter((file) => !files.includes(file))) this.byFile.delete(gone);
     for (const file of files) await this.reload(file);
   }
 
-  /** Watches the folder and reloads a file when it changes. */
+  /**
+   * Watches the folder: a changed flow file is read again; any other change (Kubernetes
+   * swaps a mounted ConfigMap's `..data` link, an editor renames a temporary file into
+   * place) reads the whole folder again.
+   */
   watch(): void {
     this.watcher ??= watch(this.folder, (_event, name) => {
-      if (name && /\.ya?ml$/.test(name)) void this.reload(name.toString());
+      if (name && FLOW_FILE.test(name.toString())) void this.reload(name.toString());
+      else void this.load().catch(() => undefined);
     });
   }
 
