@@ -1,4 +1,4 @@
-import { configSchema, envInteger, httpConfig, logConfig, natsConfig, redisConfig } from '@lianluo/config';
+import { configSchema, envInteger, envList, httpConfig, logConfig, natsConfig, redisConfig } from '@lianluo/config';
 import { postgresConfig } from '@lianluo/postgres';
 import { z } from 'zod';
 
@@ -14,6 +14,15 @@ export const acdConfigSchema = configSchema(natsConfig, redisConfig, postgresCon
   ACD_CONFIG_FILE: z.string().min(1).optional(),
   /** How long an outbox entry may stay read but unpublished before another replica takes it over. */
   ACD_OUTBOX_CLAIM_MS: envInteger({ min: 100, max: 600_000 }).default(5_000),
+  /** Waits (seconds) after the 1st, 2nd, ... failed callback attempt; the last one repeats. */
+  ACD_CALLBACK_RETRY_DELAYS_S: envList(envInteger({ min: 1, max: 86_400 }), { min: 1 }).default([120, 600, 1_800]),
+  /** Attempts a callback may take when its request does not say. */
+  ACD_CALLBACK_MAX_ATTEMPTS: envInteger({ min: 1, max: 10 }).default(4),
+  /** Wait before a callback is queued again after an attempt that did not count (the agent's phone or the gateway failed). */
+  ACD_CALLBACK_REQUEUE_MS: envInteger({ min: 0, max: 3_600_000 }).default(10_000),
+  /** How long the customer's phone rings, then the agent's once the customer answered. */
+  ACD_CALLBACK_RING_MS: envInteger({ min: 1_000, max: 300_000 }).default(30_000),
+  ACD_CALLBACK_AGENT_RING_MS: envInteger({ min: 1_000, max: 300_000 }).default(20_000),
 });
 
 export type AcdConfig = z.output<typeof acdConfigSchema>;

@@ -5,6 +5,12 @@ import { PostgresModule } from '@lianluo/postgres';
 import { RedisModule } from '@lianluo/redis';
 import type { AcdConfig } from './acd.config';
 import { AgentsHandlers } from './agents/agents.handlers';
+import { CallbackDialler } from './callbacks/callback-dialler';
+import { CallbacksController } from './callbacks/callbacks.controller';
+import { CallbackEventsRelay } from './callbacks/callbacks.events';
+import { CallbacksHandlers } from './callbacks/callbacks.handlers';
+import { CallbacksRepository } from './callbacks/callbacks.repository';
+import { CALLBACKS_OPTIONS, type CallbacksOptions, CallbacksService } from './callbacks/callbacks.service';
 import { ConfigurationHandlers } from './configuration/configuration.handlers';
 import { MIGRATIONS_DIR } from './configuration/migrations-dir';
 import { ConfigurationRepository } from './configuration/configuration.repository';
@@ -25,8 +31,8 @@ export interface AcdModuleOptions {
 
 /**
  * One acd replica: commands over NATS (one member of the `acd` queue group answers each),
- * live routing state in Redis, its events relayed to JetStream, configuration stored in
- * PostgreSQL and loaded into Redis; health and metrics over HTTP.
+ * live routing state in Redis, its events relayed to JetStream, configuration and
+ * callbacks stored in PostgreSQL; callbacks, health and metrics over HTTP.
  */
 @Module({})
 export class AcdModule implements OnModuleInit {
@@ -36,6 +42,13 @@ export class AcdModule implements OnModuleInit {
   ) {}
 
   static forConfig(config: AcdConfig, options: AcdModuleOptions = {}): DynamicModule {
+    const callbacks: CallbacksOptions = {
+      defaultMaxAttempts: config.ACD_CALLBACK_MAX_ATTEMPTS,
+      schedule: { delaysMs: config.ACD_CALLBACK_RETRY_DELAYS_S.map((seconds) => seconds * 1_000), requeueMs: config.ACD_CALLBACK_REQUEUE_MS },
+      ringMs: config.ACD_CALLBACK_RING_MS,
+      agentRingMs: config.ACD_CALLBACK_AGENT_RING_MS,
+      batch: config.ACD_TIMER_BATCH,
+    };
     return {
       module: AcdModule,
       imports: [
@@ -53,9 +66,10 @@ export class AcdModule implements OnModuleInit {
           publishes: ['acd'],
         }),
         RoutingModule.forRoot({ keyPrefix: config.REDIS_KEY_PREFIX, outboxClaimMs: config.ACD_OUTBOX_CLAIM_MS, clock: options.clock }),
-        // Queues, agents and skills are stored in schema acd (migrated at start-up).
+        // Queues, agents, skills and callbacks are stored in schema acd (migrated at start-up).
         PostgresModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, migrationsDir: MIGRATIONS_DIR, schema: 'acd' }),
       ],
+      controllers: [CallbacksController],
       providers: [
         ContactsHandlers,
         AgentsHandlers,
@@ -75,6 +89,12 @@ export class AcdModule implements OnModuleInit {
         RoutingTimers,
         VoiceService,
         VoiceHandlers,
+        { provide: CALLBACKS_OPTIONS, useValue: callbacks },
+        CallbacksRepository,
+        CallbackEventsRelay,
+        CallbacksService,
+        CallbackDialler,
+        CallbacksHandlers,
       ],
     };
   }

@@ -120,14 +120,14 @@ type Op =
   | { kind: 'cancel'; contact: number }
   | { kind: 'login' | 'logout' | 'ready' | 'not-ready'; agent: number }
   | { kind: 'accept' | 'reject'; pick: number }
-  | { kind: 'release'; pick: number }
+  | { kind: 'release'; pick: number; after: 'wrap-up' | 'skip-wrap-up' | 'pause' }
   | { kind: 'accept-any' | 'reject-any'; contact: number; agent: number; attempt: number }
   | { kind: 'advance'; ms: number };
 
 // One entry per command: constantFrom is biased towards its first value, which would
 // starve the others (release, logout...) of runs.
 const agentOp = (kind: 'login' | 'logout' | 'ready' | 'not-ready') => fc.record({ kind: fc.constant(kind), agent: fc.nat(AGENTS - 1) });
-const pickOp = <K extends 'accept' | 'reject' | 'release'>(kind: K) => fc.record({ kind: fc.constant(kind), pick: fc.nat(20) });
+const pickOp = <K extends 'accept' | 'reject'>(kind: K) => fc.record({ kind: fc.constant(kind), pick: fc.nat(20) });
 const anyOfferOp = (kind: 'accept-any' | 'reject-any') =>
   fc.record({ kind: fc.constant(kind), contact: fc.nat(CONTACTS - 1), agent: fc.nat(AGENTS - 1), attempt: fc.integer({ min: 1, max: 3 }) });
 const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
@@ -139,7 +139,8 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: agentOp('not-ready') },
   { weight: 3, arbitrary: pickOp('accept') },
   { weight: 2, arbitrary: pickOp('reject') },
-  { weight: 4, arbitrary: pickOp('release') },
+  // The queue's wrap-up, or none (a callback that never reached its customer), or none and paused (its agent's phone failed).
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('release' as const), pick: fc.nat(20), after: fc.constantFrom('wrap-up' as const, 'skip-wrap-up' as const, 'pause' as const) }) },
   { weight: 1, arbitrary: anyOfferOp('accept-any') },
   { weight: 1, arbitrary: anyOfferOp('reject-any') },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.constantFrom(1_000, 4_000, OFFER_TIMEOUT_MS) }) },
@@ -411,11 +412,13 @@ describe('routing scripts against a reference model', () => {
         if (target === undefined) return;
         const [id, contact] = target;
         expected = 'ok';
-        result = await outcomeOf(() => store.release(tenant, id, contact.agent!));
+        const options = op.after === 'wrap-up' ? {} : { skipWrapUp: true, ...(op.after === 'pause' ? { notReadyReason: 'unreachable' } : {}) };
+        result = await outcomeOf(() => store.release(tenant, id, contact.agent!, options));
         const agent = model.agents.get(contact.agent!)!;
         agent.busy[contact.channel] -= 1;
         contact.state = 'done';
-        if (model.wrapUpMs > 0) agent.wrapUntil = Math.max(agent.wrapUntil ?? 0, now + model.wrapUpMs);
+        if (model.wrapUpMs > 0 && op.after === 'wrap-up') agent.wrapUntil = Math.max(agent.wrapUntil ?? 0, now + model.wrapUpMs);
+        if (op.after === 'pause') Object.assign(agent, { presence: 'not-ready', reason: 'unreachable' });
         break;
       }
       case 'advance': {

@@ -292,6 +292,24 @@ describe('RoutingStore against Redis', () => {
       expect(ended.offers.map((o) => o.contactId)).toEqual([c('c2')]);
     });
 
+    it('frees an agent at once, or pauses it, when a release skips the wrap-up; a repeated release changes nothing', async () => {
+      await defineQueue({ wrapUpMs: 30_000 });
+      await readyAgent('a1');
+      const first = (await store.enqueue(T, { contactId: c('c1'), queue, channel: 'voice' })).offers[0];
+      await store.accept(T, first);
+      await store.enqueue(T, { contactId: c('c2'), queue, channel: 'voice' });
+      const released = await store.release(T, c('c1'), a('a1'), { skipWrapUp: true });
+      expect(released).toMatchObject({ duplicate: false, wrapUpEndsAt: undefined });
+      expect(released.offers.map((o) => o.contactId)).toEqual([c('c2')]);
+      expect(await store.release(T, c('c1'), a('a1'), { skipWrapUp: true })).toEqual({ duplicate: true, wrapUpEndsAt: undefined, offers: [] });
+
+      await store.accept(T, released.offers[0]!);
+      await store.enqueue(T, { contactId: c('c3'), queue, channel: 'voice' });
+      const paused = await store.release(T, c('c2'), a('a1'), { skipWrapUp: true, notReadyReason: 'ring-no-answer' });
+      expect(paused.offers).toEqual([]);
+      expect(await store.agentState(T, a('a1'))).toEqual({ kind: 'not-ready', reasonCode: 'ring-no-answer' });
+    });
+
     it('ends wrap-up early when the agent says ready', async () => {
       await defineQueue({ wrapUpMs: 30_000 });
       await readyAgent('a1');

@@ -4,71 +4,11 @@
 // ends a call's contact when call.hungup says the caller left.
 import { create } from '@bufbuild/protobuf';
 import { timestampNow } from '@bufbuild/protobuf/wkt';
-import {
-  AcdCommands,
-  AgentKind,
-  AgentState,
-  type AgentStateChanged,
-  type BridgeLegs,
-  BridgeLegsResultSchema,
-  CallCommands,
-  CallEvents,
-  Channel,
-  type ContactAbandoned,
-  type ContactOffered,
-  ErrorKind,
-  type HangUpLeg,
-  HangUpLegResultSchema,
-  type OriginateLeg,
-  OriginateLegResultSchema,
-} from '@lianluo/contracts';
-import { CommandFailure, CommandServer, EventPublisher, MessagingConnection } from '@lianluo/messaging';
+import { AcdCommands, AgentKind, AgentState, type AgentStateChanged, CallEvents, Channel, type ContactAbandoned, type ContactOffered } from '@lianluo/contracts';
+import { EventPublisher, MessagingConnection } from '@lianluo/messaging';
 import { VoiceHandlers } from '../src/voice/voice.handlers';
 import { type AcdTestBed, openAcdTestBed } from './acd-harness';
-
-type Answer = 'answer' | 'no-answer' | { until: Promise<void> };
-
-/** Plays both sites' media gateways: records the call commands and answers them as told per extension. */
-class FakeGateway {
-  readonly originated: OriginateLeg[] = [];
-  readonly bridged: BridgeLegs[] = [];
-  readonly hungUp: HangUpLeg[] = [];
-  readonly answers = new Map<string, Answer>();
-  private readonly waiters: { extension: string; resolve: (request: OriginateLeg) => void }[] = [];
-  private readonly server: CommandServer;
-
-  constructor(connection: MessagingConnection) {
-    this.server = new CommandServer(connection);
-    this.server.serve(CallCommands.originateLeg, async (request) => {
-      this.originated.push(request);
-      const extension = request.destination?.target.case === 'agent' ? request.destination.target.value.extension : '';
-      for (const waiter of this.waiters.filter((w) => w.extension === extension)) waiter.resolve(request);
-      const answer = this.answers.get(extension) ?? 'answer';
-      if (answer === 'no-answer') throw new CommandFailure(ErrorKind.TIMEOUT, `${extension} did not answer within ${request.timeoutMs} ms`);
-      if (typeof answer === 'object') await answer.until;
-      return create(OriginateLegResultSchema, { legId: `leg-${extension}-${this.originated.length}` });
-    });
-    this.server.serve(CallCommands.bridgeLegs, (request) => {
-      this.bridged.push(request);
-      return create(BridgeLegsResultSchema, { bridgeId: `bridge-${request.legId}` });
-    });
-    this.server.serve(CallCommands.hangUpLeg, (request) => {
-      this.hungUp.push(request);
-      return create(HangUpLegResultSchema);
-    });
-  }
-
-  /** The next dial of `extension` (resolves when the acd asks for it). */
-  dialOf(extension: string): Promise<OriginateLeg> {
-    const seen = this.originated.find((r) => r.destination?.target.case === 'agent' && r.destination.target.value.extension === extension);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve) => this.waiters.push({ extension, resolve }));
-  }
-
-  stop(): Promise<void> {
-    return this.server.stop();
-  }
-}
+import { FakeGateway } from './fake-gateway';
 
 describe('voice contacts through the media gateway', () => {
   let bed: AcdTestBed;
@@ -143,7 +83,7 @@ describe('voice contacts through the media gateway', () => {
     expect(await bed.recorder.next<ContactAbandoned>('contact_abandoned', { contactId: 'call-4' })).toMatchObject({ reason: 1 });
     answer();
     await bed.app.get(VoiceHandlers).idle();
-    expect(gateway.hungUp.map((h) => h.call?.callId)).toContain('call-4');
+    expect(gateway.hungUpLegs.map((h) => h.call?.callId)).toContain('call-4');
     expect(gateway.bridged.map((b) => b.call?.callId)).not.toContain('call-4');
     await bed.client.ok(AcdCommands.setAgentNotReady, { agentId: di, reasonCode: 'break' });
   });

@@ -94,6 +94,8 @@ export class IvrStack {
     readonly flowsDir: string,
     /** Extension → the UDP port its SIPp phone must listen on. */
     readonly phonePorts: Readonly<Record<string, number>>,
+    /** Where the PSTN behind bj's trunk must listen (a customer called back). */
+    readonly pstnPort: number,
   ) {}
 
   /**
@@ -106,10 +108,13 @@ export class IvrStack {
     const namespace = uniqueNamespace('ivre');
     const phonePorts: Record<string, number> = {};
     for (const phone of phones) phonePorts[phone.extension] = await freePort();
+    // bj's trunk sends outbound calls (callbacks) to the PSTN, played by a SIPp phone here.
+    const pstnPort = await freePort();
     const [sites, voicemail, flowsDir] = await Promise.all([
       startSites({
         customise: (site) => ({
           ...site,
+          ...(site.name === 'bj' ? { trunkContact: `sip:127.0.0.1:${pstnPort}` } : {}),
           agents: phones
             .filter((phone) => phone.site === site.name)
             .map(({ extension }) => ({ extension, password: `x-${extension}`, staticContact: `sip:${extension}@127.0.0.1:${phonePorts[extension]}` })),
@@ -161,6 +166,7 @@ export class IvrStack {
       new Pool({ connectionString: ivrDatabase, max: 2, options: '-c search_path=ivr' }),
       flowsDir,
       phonePorts,
+      pstnPort,
     );
   }
 

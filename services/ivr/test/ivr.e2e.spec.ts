@@ -1,7 +1,8 @@
 // The caller's path end to end (IVR-1..IVR-4, VM-1): SIPp callers keying RFC 2833 digits
 // into a real Asterisk, the real media gateways, acd, voicemail and ivr on one NATS.
 import 'reflect-metadata';
-import { AgentKind, type CallRef, CallCommands, Channel, FlowOutcome, ContactState, AcdCommands, Strategy, TakeReason } from '@lianluo/contracts';
+import { AgentKind, type CallRef, CallCommands, Channel, FlowOutcome, ContactState, AcdCommands, QueueChoice, Strategy, TakeReason } from '@lianluo/contracts';
+import { type Timestamp, timestampMs } from '@bufbuild/protobuf/wkt';
 import { runSipp, shippedDtmfPcap, startSipp, writeDtmfPcap } from '@lianluo/testing';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -73,20 +74,28 @@ steps:
   waiting: { type: queue, queue: overflowq, priority: 9, announce_every_ms: 1000 }
 `;
 
+const CALLBACK_FLOW = `
+tenant: demo
+numbers: ["500"]
+start: waiting
+steps:
+  waiting: { type: queue, queue: cbq, priority: 3, announce_every_ms: 60000, offer_every_ms: 1000, callback_key: "2" }
+`;
+
 describe('a caller through ivr, acd and voicemail on real Asterisk', () => {
   let stack: IvrStack;
 
   beforeAll(async () => {
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-    stack = await IvrStack.start({ 'main.yaml': MENU_FLOW, 'closed.yaml': closedFlow(today), 'overflow.yaml': OVERFLOW_FLOW });
+    stack = await IvrStack.start({ 'main.yaml': MENU_FLOW, 'closed.yaml': closedFlow(today), 'overflow.yaml': OVERFLOW_FLOW, 'callback.yaml': CALLBACK_FLOW });
     const acd = stack.acd;
     await acd.ok(AcdCommands.upsertSkill, { skill: { name: 'billing' } });
-    for (const queue of ['service', 'sales', 'vip']) await acd.ok(AcdCommands.upsertQueue, { queue: { queue, strategy: Strategy.LONGEST_IDLE, offerTimeoutMs: 15_000 } });
+    for (const queue of ['service', 'sales', 'vip', 'cbq']) await acd.ok(AcdCommands.upsertQueue, { queue: { queue, strategy: Strategy.LONGEST_IDLE, offerTimeoutMs: 15_000 } });
     await acd.ok(AcdCommands.upsertQueue, {
       queue: { queue: 'overflowq', strategy: Strategy.LONGEST_IDLE, overflow: { afterMs: 2_000, target: { case: 'voicemailMailbox', value: 'overflowq' } } },
     });
     await acd.ok(AcdCommands.upsertAgent, {
-      agent: { agentId: 'a1', site: 'sz', kind: AgentKind.AGENT, phone: { case: 'extension', value: AGENT_EXTENSION }, skills: { billing: 4 }, capacity: { voice: 1 }, queues: ['service'] },
+      agent: { agentId: 'a1', site: 'sz', kind: AgentKind.AGENT, phone: { case: 'extension', value: AGENT_EXTENSION }, skills: { billing: 4 }, capacity: { voice: 1, callback: 1 }, queues: ['service', 'cbq'] },
     });
     await acd.ok(AcdCommands.loginAgent, { agentId: 'a1' });
     // Customers and a nuisance number, as the CRM sync would load them.
@@ -203,6 +212,34 @@ const about = (call: CallRef) => (message: object) => {
     expect(played.some((uri) => uri.includes('queue-thereare'))).toBe(true);
     await stack.observer.control.send(CallCommands.hangUp, ref);
     await sipp;
+  });
+
+  it('books a callback the caller asks for while waiting; when an agent is ready the customer is dialled and bridged, keeping the original enqueue time', async () => {
+    await stack.acd.ok(AcdCommands.setAgentNotReady, { agentId: 'a1', reasonCode: 'break' });
+    // The offer (vm-tocallback, then "2") comes after 1 s; the caller keys 2 at 2.5 s.
+    const { call: ref, sipp } = await call('500', '13800000006', shippedDtmfPcap('2'), 2_500);
+    const queued = await stack.acdEvents.next<{ occurredAt: Timestamp }>('contact_queued', about(ref));
+    const callbackId = `ivr-${ref.callId}`;
+    const ofCallback = (m: object) => (m as { callback?: { callbackId: string } }).callback?.callbackId === callbackId;
+    const requested = await stack.acdEvents.next<{ waitingSince: Timestamp; callback: { number: string; queue: string } }>('callback_requested', ofCallback);
+    expect(requested.callback).toMatchObject({ number: '13800000006', queue: 'cbq' });
+    expect(timestampMs(requested.waitingSince)).toBeLessThanOrEqual(timestampMs(queued.occurredAt));
+    // The ivr thanks the caller and hangs up; the call's own contact has left the queue.
+    const caller = await sipp;
+    expect({ exitCode: caller.exitCode, errors: caller.errors }).toEqual({ exitCode: 0, errors: '' });
+    expect(await stack.ivrEvents.next<{ choice: QueueChoice }>('queue_choice_made', about(ref))).toMatchObject({ choice: QueueChoice.CALLBACK });
+    await stack.acdEvents.next('contact_abandoned', about(ref));
+
+    const customer = await startSipp({ scenario: 'uas-agent.xml', localPort: stack.pstnPort, values: { answer_after_ms: 300, hangup_after_ms: 1_500 }, timeoutMs: 60_000 });
+    const agent = await startSipp({ scenario: 'uas-agent.xml', localPort: stack.phonePorts[AGENT_EXTENSION], values: { answer_after_ms: 300 }, timeoutMs: 60_000 });
+    await stack.acd.ok(AcdCommands.setAgentReady, { agentId: 'a1' });
+    const completed = await stack.acdEvents.next<{ agent: { agentId: string }; call: CallRef; waitedMs: bigint; occurredAt: Timestamp }>('callback_completed', ofCallback);
+    expect(completed.agent.agentId).toBe('a1');
+    // Waited from the original enqueue, not from the booking.
+    expect(Number(completed.waitedMs)).toBeGreaterThanOrEqual(timestampMs(completed.occurredAt) - timestampMs(queued.occurredAt) - 1_000);
+    await stack.observer.recorder.next('bridged', completed.call.callId);
+    const [customerRun, agentRun] = await Promise.all([customer.done, agent.done]);
+    expect([customerRun.exitCode, agentRun.exitCode]).toEqual([0, 0]);
   });
 
   it('refuses an invalid flow file and keeps serving calls with the flow it had', async () => {

@@ -1,8 +1,8 @@
 import { create } from '@bufbuild/protobuf';
 import { timestampNow } from '@bufbuild/protobuf/wkt';
-import { AgentKind, CancelReason, Channel } from '../gen/lianluo/acd/v1/acd_pb';
+import { AgentKind, CallbackOrigin, CallbackOutcome, CancelReason, Channel } from '../gen/lianluo/acd/v1/acd_pb';
 import { RoutingStepKind, Strategy } from '../gen/lianluo/acd/v1/configuration_pb';
-import { AcdCommands, AcdEvents, channelOfName, nameOfChannel } from './acd.catalog';
+import { ALL_ACD_EVENTS, AcdCommands, AcdEvents, channelOfName, nameOfChannel } from './acd.catalog';
 
 const tenant = 'acme';
 const fieldsOf = (violations: { field: string }[]) => violations.map((v) => v.field);
@@ -144,6 +144,71 @@ describe('acd contract rules', () => {
     const overflowed = create(AcdEvents.contactOverflowed.schema, { eventId: 'e', tenant, occurredAt: timestampNow(), contact: { contactId: 'c1', queue: 'sales', channel: Channel.VOICE } });
     expect(fieldsOf(AcdEvents.contactOverflowed.validate(overflowed))).toEqual(['target']);
     expect(fieldsOf(AcdEvents.agentStateChanged.validate(create(AcdEvents.agentStateChanged.schema, { eventId: 'e', tenant })))).toEqual(['occurred_at', 'agent']);
+  });
+
+  it('accepts a callback request from the IVR and names every bad field of a broken one', () => {
+    const good = create(AcdCommands.requestCallback.request, {
+      commandId: 'r',
+      tenant,
+      callback: { callbackId: 'ivr-bj-1.1', queue: 'sales', number: '+8613800138000', site: 'bj', requiredSkills: { billing: 2 }, waitingSince: timestampNow(), origin: CallbackOrigin.IVR },
+    });
+    expect(AcdCommands.requestCallback.validate(good)).toEqual([]);
+
+    const bad = create(AcdCommands.requestCallback.request, {
+      commandId: 'r',
+      tenant,
+      callback: {
+        callbackId: 'x'.repeat(121),
+        queue: 'sales',
+        number: '12ab',
+        site: 'BJ',
+        priority: 101,
+        maxAttempts: 11,
+        origin: 7 as CallbackOrigin,
+        data: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, 'v'])),
+        waitingSince: timestampNow(),
+        appointment: timestampNow(),
+      },
+    });
+    expect(fieldsOf(AcdCommands.requestCallback.validate(bad))).toEqual([
+      'callback.callback_id',
+      'callback.number',
+      'callback.site',
+      'callback.data',
+      'callback.priority',
+      'callback.max_attempts',
+      'callback.origin',
+      'callback.waiting_since',
+    ]);
+    expect(fieldsOf(AcdCommands.requestCallback.validate(create(AcdCommands.requestCallback.request, { commandId: 'r', tenant })))).toEqual(['callback']);
+    expect(fieldsOf(AcdCommands.cancelCallback.validate(create(AcdCommands.cancelCallback.request, { commandId: 'c', tenant, callbackId: 'a:b' })))).toEqual(['callback_id']);
+  });
+
+  it('wants callback events to name the callback, and an attempt its contact, agent and outcome', () => {
+    const callback = { callbackId: 'web-1', queue: 'sales', number: '4008001234' };
+    const attempted = create(AcdEvents.callbackAttempted.schema, {
+      eventId: 'acme:callback:web-1:attempted:1',
+      tenant,
+      occurredAt: timestampNow(),
+      callback,
+      attempt: 1,
+      contactId: 'web-1@1',
+      agent: { agentId: 'ann', site: 'bj' },
+      outcome: CallbackOutcome.NO_ANSWER,
+      counted: true,
+      countedAttempts: 1,
+    });
+    expect(AcdEvents.callbackAttempted.validate(attempted)).toEqual([]);
+    expect(fieldsOf(AcdEvents.callbackAttempted.validate({ ...attempted, attempt: 0, outcome: CallbackOutcome.UNSPECIFIED, agent: undefined }))).toEqual([
+      'agent',
+      'attempt',
+      'outcome',
+    ]);
+    expect(fieldsOf(AcdEvents.callbackRequested.validate(create(AcdEvents.callbackRequested.schema, { eventId: 'e', tenant, occurredAt: timestampNow() })))).toEqual(['callback']);
+    expect(fieldsOf(AcdEvents.callbackFailed.validate(create(AcdEvents.callbackFailed.schema, { eventId: 'e', tenant, occurredAt: timestampNow(), callback })))).toEqual(['reason_code']);
+    expect(ALL_ACD_EVENTS.map((definition) => definition.name)).toEqual(
+      expect.arrayContaining(['callback_requested', 'callback_attempted', 'callback_completed', 'callback_failed', 'callback_cancelled']),
+    );
   });
 
   it('maps channel names to the enum and back', () => {

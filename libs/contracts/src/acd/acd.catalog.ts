@@ -1,9 +1,21 @@
 import { type FieldViolation, defineCommand, defineEvent, requireText } from '../definitions';
 import { validateCallRef } from '../call/call.catalog';
-import { AgentKind, type AgentInfo, CancelReason, Channel, type ContactInfo } from '../gen/lianluo/acd/v1/acd_pb';
+import {
+  AgentKind,
+  type AgentInfo,
+  CallbackOrigin,
+  CallbackOutcome,
+  type CallbackInfo,
+  CancelReason,
+  Channel,
+  type ContactInfo,
+} from '../gen/lianluo/acd/v1/acd_pb';
 import {
   AcceptOfferReplySchema,
   AcceptOfferSchema,
+  type CallbackRequest,
+  CancelCallbackReplySchema,
+  CancelCallbackSchema,
   CancelContactReplySchema,
   CancelContactSchema,
   type ContactRequest,
@@ -31,6 +43,8 @@ import {
   RejectOfferSchema,
   ReleaseContactReplySchema,
   ReleaseContactSchema,
+  RequestCallbackReplySchema,
+  RequestCallbackSchema,
   SetAgentNotReadyReplySchema,
   SetAgentNotReadySchema,
   SetAgentReadyReplySchema,
@@ -47,6 +61,11 @@ import {
 import { type AgentConfig, type QueueConfig, RoutingStepKind, Strategy } from '../gen/lianluo/acd/v1/configuration_pb';
 import {
   AgentStateChangedSchema,
+  CallbackAttemptedSchema,
+  CallbackCancelledSchema,
+  CallbackCompletedSchema,
+  CallbackFailedSchema,
+  CallbackRequestedSchema,
   ContactAbandonedSchema,
   ContactAcceptedSchema,
   ContactCompletedSchema,
@@ -74,6 +93,9 @@ const PSTN_NUMBER = /^\+?[0-9]{3,20}$/;
 export const PROFICIENCY = { min: 1, max: 5 } as const;
 export const MAX_PRIORITY = 100;
 export const MAX_CONTACT_DATA_ENTRIES = 32;
+/** A callback's id leaves room for `@<attempt>` in the ids of its contacts. */
+export const MAX_CALLBACK_ID_LENGTH = 120;
+export const MAX_CALLBACK_ATTEMPTS = 10;
 /** The channel names capacity maps and YAML use, as `Channel` spells them without the prefix. */
 export const CHANNEL_NAMES = ['voice', 'email', 'chat', 'video', 'fax', 'callback', 'workitem'] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
@@ -150,12 +172,49 @@ function validateContactRequest(contact: ContactRequest | undefined): FieldViola
   if (contact.channel === Channel.VOICE && contact.call && contact.site && contact.call.site !== contact.site) {
     violations.push({ field: 'contact.site', reason: `must be the call's site "${contact.call.site}" (got "${contact.site}")` });
   }
-  const dataKeys = Object.keys(contact.data);
-  if (dataKeys.length > MAX_CONTACT_DATA_ENTRIES) violations.push({ field: 'contact.data', reason: `must hold at most ${MAX_CONTACT_DATA_ENTRIES} entries` });
-  for (const key of dataKeys) {
-    if (key.length > 64 || (contact.data[key] ?? '').length > 1024) {
-      violations.push({ field: `contact.data.${key.slice(0, 64)}`, reason: 'keys must be at most 64 and values at most 1024 characters' });
+  violations.push(...validateContactData(contact.data, 'contact.data'));
+  return violations;
+}
+
+/** What the IVR or a web form gathered for the agent's screen: at most 32 short entries. */
+function validateContactData(data: Record<string, string>, field: string): FieldViolation[] {
+  const violations: FieldViolation[] = [];
+  const keys = Object.keys(data);
+  if (keys.length > MAX_CONTACT_DATA_ENTRIES) violations.push({ field, reason: `must hold at most ${MAX_CONTACT_DATA_ENTRIES} entries` });
+  for (const key of keys) {
+    if (key.length > 64 || (data[key] ?? '').length > 1024) {
+      violations.push({ field: `${field}.${key.slice(0, 64)}`, reason: 'keys must be at most 64 and values at most 1024 characters' });
     }
+  }
+  return violations;
+}
+
+function validateCallbackId(callbackId: string, field: string): FieldViolation[] {
+  const violations = requireIdentifiers({ [field]: callbackId });
+  if (callbackId.length > MAX_CALLBACK_ID_LENGTH) violations.push({ field, reason: `must be at most ${MAX_CALLBACK_ID_LENGTH} characters (got ${callbackId.length})` });
+  return violations;
+}
+
+function validateCallbackRequest(callback: CallbackRequest | undefined): FieldViolation[] {
+  if (!callback) return [{ field: 'callback', reason: 'is required' }];
+  const violations = [
+    ...validateCallbackId(callback.callbackId, 'callback.callback_id'),
+    ...requireIdentifiers({ queue: callback.queue }, 'callback.'),
+    ...requireText({ number: callback.number }, 'callback.'),
+    ...matching('callback.number', callback.number, PSTN_NUMBER, '3 to 20 digits, optionally after +'),
+    ...matching('callback.site', callback.site, SITE, 'a site token such as bj or sz'),
+    ...identifierRule('callback.customer_id', callback.customerId),
+    ...identifierRule('callback.preferred_agent', callback.preferredAgent),
+    ...validateSkillLevels(callback.requiredSkills, 'callback.required_skills', 8),
+    ...validateContactData(callback.data, 'callback.data'),
+  ];
+  if (callback.priority > MAX_PRIORITY) violations.push({ field: 'callback.priority', reason: `must be 0..${MAX_PRIORITY} (got ${callback.priority})` });
+  if (callback.maxAttempts > MAX_CALLBACK_ATTEMPTS) {
+    violations.push({ field: 'callback.max_attempts', reason: `must be 0 (the acd's default) to ${MAX_CALLBACK_ATTEMPTS} (got ${callback.maxAttempts})` });
+  }
+  if (!(callback.origin in CallbackOrigin)) violations.push({ field: 'callback.origin', reason: `is not a callback origin (got ${callback.origin})` });
+  if (callback.waitingSince && callback.appointment) {
+    violations.push({ field: 'callback.waiting_since', reason: 'must be absent with an appointment: the customer waits from the appointment' });
   }
   return violations;
 }
@@ -390,6 +449,20 @@ export const AcdCommands = {
     reply: DeleteSkillReplySchema,
     validate: (m) => [...validateCommand(m), ...requireText({ name: m.name }), ...matching('name', m.name, SKILL, 'a skill name')],
   }),
+  requestCallback: defineCommand({
+    ...commandBasics,
+    name: 'request_callback',
+    request: RequestCallbackSchema,
+    reply: RequestCallbackReplySchema,
+    validate: (m) => [...validateCommand(m), ...validateCallbackRequest(m.callback)],
+  }),
+  cancelCallback: defineCommand({
+    ...commandBasics,
+    name: 'cancel_callback',
+    request: CancelCallbackSchema,
+    reply: CancelCallbackReplySchema,
+    validate: (m) => [...validateCommand(m), ...validateCallbackId(m.callbackId, 'callback_id')],
+  }),
   importConfiguration: defineCommand({
     ...commandBasics,
     name: 'import_configuration',
@@ -446,6 +519,23 @@ function validateContactAgentEvent(m: ContactEventMessage & AgentEventMessage): 
   return [...validateContactEvent(m), ...validateAgentInfo(m.agent)];
 }
 
+interface CallbackEventMessage extends AcdEventMessage {
+  readonly callback?: CallbackInfo | undefined;
+}
+
+function validateCallbackEvent(m: CallbackEventMessage): FieldViolation[] {
+  const violations = validateEvent(m);
+  if (!m.callback) return [...violations, { field: 'callback', reason: 'is required' }];
+  return [...violations, ...requireIdentifiers({ callback_id: m.callback.callbackId, queue: m.callback.queue }, 'callback.'), ...requireText({ number: m.callback.number }, 'callback.')];
+}
+
+/** An event about one attempt of a callback: its number, contact and agent. */
+function validateCallbackAttemptEvent(m: CallbackEventMessage & AgentEventMessage & { attempt: number; contactId: string }): FieldViolation[] {
+  const violations = [...validateCallbackEvent(m), ...requireIdentifiers({ contact_id: m.contactId }), ...validateAgentInfo(m.agent)];
+  if (m.attempt < 1) violations.push({ field: 'attempt', reason: 'must be 1 or more' });
+  return violations;
+}
+
 export const AcdEvents = {
   contactQueued: defineEvent({ ...eventBasics, name: 'contact_queued', schema: ContactQueuedSchema, validate: validateContactEvent }),
   contactOffered: defineEvent({
@@ -479,6 +569,25 @@ export const AcdEvents = {
     schema: AgentStateChangedSchema,
     validate: (m) => [...validateEvent(m), ...validateAgentInfo(m.agent)],
   }),
+  callbackRequested: defineEvent({ ...eventBasics, name: 'callback_requested', schema: CallbackRequestedSchema, validate: validateCallbackEvent }),
+  callbackAttempted: defineEvent({
+    ...eventBasics,
+    name: 'callback_attempted',
+    schema: CallbackAttemptedSchema,
+    validate: (m) => {
+      const violations = validateCallbackAttemptEvent(m);
+      if (m.outcome === CallbackOutcome.UNSPECIFIED || !(m.outcome in CallbackOutcome)) violations.push({ field: 'outcome', reason: 'must say how the attempt ended' });
+      return violations;
+    },
+  }),
+  callbackCompleted: defineEvent({ ...eventBasics, name: 'callback_completed', schema: CallbackCompletedSchema, validate: validateCallbackAttemptEvent }),
+  callbackFailed: defineEvent({
+    ...eventBasics,
+    name: 'callback_failed',
+    schema: CallbackFailedSchema,
+    validate: (m) => [...validateCallbackEvent(m), ...requireText({ reason_code: m.reasonCode })],
+  }),
+  callbackCancelled: defineEvent({ ...eventBasics, name: 'callback_cancelled', schema: CallbackCancelledSchema, validate: validateCallbackEvent }),
 } as const;
 
 /** Every acd event definition, for consumers that take the whole domain (reporting). */

@@ -1,9 +1,14 @@
 import { timestampMs } from '@bufbuild/protobuf/wkt';
 import { type ContactRequest as ContactRequestMessage, nameOfChannel } from '@lianluo/contracts';
 import type { ContactRequest } from './contact';
+import { enqueueTimeOf } from './waiting-since';
 
-/** The domain's enqueue request for a contract's; empty strings are absent fields. */
-export function contactRequestOf(contact: ContactRequestMessage): ContactRequest {
+/**
+ * The domain's enqueue request for a contract's at `nowMs` (the routing clock); empty
+ * strings are absent fields. The contact takes its place from `waiting_since` (now when
+ * absent); throws InvalidInput for one in the future or too long ago.
+ */
+export function contactRequestOf(contact: ContactRequestMessage, nowMs: number): ContactRequest {
   const call = contact.call;
   return {
     contactId: contact.contactId,
@@ -18,5 +23,6 @@ export function contactRequestOf(contact: ContactRequestMessage): ContactRequest
     ...(contact.customerId ? { customerId: contact.customerId } : {}),
     ...(call ? { call: { site: call.site, callId: call.callId } } : {}),
     data: contact.data,
+    enqueuedAt: enqueueTimeOf(contact.waitingSince ? timestampMs(contact.waitingSince) : undefined, nowMs),
   };
 }

@@ -14,7 +14,8 @@ import {
   TransferContactResultSchema,
 } from '@lianluo/contracts';
 import { CommandFailure, CommandHandler } from '@lianluo/messaging';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ROUTING_CLOCK, type RoutingClock } from '../routing/routing-clock';
 import { RoutingCommandRunner } from '../routing/routing-command-runner';
 import { RoutingStore } from '../routing/routing-store';
 import { CONTACT_STATE_VALUES } from '../routing/proto-enums';
@@ -26,6 +27,7 @@ export class ContactsHandlers {
   constructor(
     private readonly store: RoutingStore,
     private readonly runner: RoutingCommandRunner,
+    @Inject(ROUTING_CLOCK) private readonly clock: RoutingClock,
   ) {}
 
   @CommandHandler(AcdCommands.enqueueContact)
@@ -35,7 +37,7 @@ export class ContactsHandlers {
       if (contact.call && contact.call.tenant !== request.tenant) {
         throw CommandFailure.invalid('contact.call.tenant', `must be the command's tenant "${request.tenant}" (got "${contact.call.tenant}")`);
       }
-      const result = await this.store.enqueue(request.tenant, contactRequestOf(contact));
+      const result = await this.store.enqueue(request.tenant, contactRequestOf(contact, this.clock.now()));
       if (result.enrolling) this.runner.inBackground(request.tenant, () => this.store.finishEnrolments(request.tenant));
       return create(EnqueueContactResultSchema, {
         state: CONTACT_STATE_VALUES[result.state],

@@ -94,7 +94,8 @@ function dataOf(raw: OutboxEvent): Record<string, string> {
   return encoded === '' ? {} : (JSON.parse(encoded) as Record<string, string>);
 }
 
-function event<S extends DescMessage>(definition: EventDefinition<S>, init: Record<string, unknown>): AcdEvent {
+/** An acd event of `definition` made from `init`. */
+export function acdEvent<S extends DescMessage>(definition: EventDefinition<S>, init: Record<string, unknown>): AcdEvent {
   return { definition: definition as EventDefinition, message: create(definition.schema, init as MessageInitShape<S>) } as AcdEvent;
 }
 
@@ -108,7 +109,7 @@ export function acdEventOf(tenant: string, eventId: string, raw: OutboxEvent): A
   const contact = () => ({ ...basics, contact: contactInfo(tenant, raw) });
   switch (raw.type) {
     case 'queued':
-      return event(AcdEvents.contactQueued, {
+      return acdEvent(AcdEvents.contactQueued, {
         ...contact(),
         priority: count(raw.priority),
         requiredSkills: decodeSkills(text(raw.skills).split('|')[1] ?? ''),
@@ -116,7 +117,7 @@ export function acdEventOf(tenant: string, eventId: string, raw: OutboxEvent): A
         position: count(raw.position),
       });
     case 'offered':
-      return event(AcdEvents.contactOffered, {
+      return acdEvent(AcdEvents.contactOffered, {
         ...contact(),
         agent: agentInfo(raw),
         agentPhone: agentPhone(raw),
@@ -125,9 +126,9 @@ export function acdEventOf(tenant: string, eventId: string, raw: OutboxEvent): A
         data: dataOf(raw),
       });
     case 'accepted':
-      return event(AcdEvents.contactAccepted, { ...contact(), agent: agentInfo(raw), attempt: count(raw.attempt), waitedMs: BigInt(count(raw.waited)) });
+      return acdEvent(AcdEvents.contactAccepted, { ...contact(), agent: agentInfo(raw), attempt: count(raw.attempt), waitedMs: BigInt(count(raw.waited)) });
     case 'rejected':
-      return event(AcdEvents.contactRejected, {
+      return acdEvent(AcdEvents.contactRejected, {
         ...contact(),
         agent: agentInfo(raw),
         attempt: count(raw.attempt),
@@ -135,28 +136,28 @@ export function acdEventOf(tenant: string, eventId: string, raw: OutboxEvent): A
         returnedToQueue: raw.returned === true,
       });
     case 'ring_no_answer':
-      return event(AcdEvents.contactRingNoAnswer, { ...contact(), agent: agentInfo(raw), attempt: count(raw.attempt), returnedToQueue: raw.returned === true });
+      return acdEvent(AcdEvents.contactRingNoAnswer, { ...contact(), agent: agentInfo(raw), attempt: count(raw.attempt), returnedToQueue: raw.returned === true });
     case 'abandoned':
-      return event(AcdEvents.contactAbandoned, {
+      return acdEvent(AcdEvents.contactAbandoned, {
         ...contact(),
         reason: raw.reason === 'withdrawn' ? CancelReason.WITHDRAWN : CancelReason.ABANDONED,
         previousState: CONTACT_STATE_VALUES[text(raw.previous) as keyof typeof CONTACT_STATE_VALUES] ?? ContactState.UNSPECIFIED,
         waitedMs: BigInt(count(raw.waited)),
       });
     case 'completed':
-      return event(AcdEvents.contactCompleted, {
+      return acdEvent(AcdEvents.contactCompleted, {
         ...contact(),
         agent: agentInfo(raw),
         ...(count(raw.wrapUpUntil) > 0 ? { wrapUpEndsAt: timestampFromMs(count(raw.wrapUpUntil)) } : {}),
       });
     case 'overflowed':
-      return event(AcdEvents.contactOverflowed, {
+      return acdEvent(AcdEvents.contactOverflowed, {
         ...contact(),
         waitedMs: BigInt(count(raw.waited)),
         target: raw.targetKind === 'queue' ? { case: 'queue', value: text(raw.target) } : { case: 'voicemailMailbox', value: text(raw.target) },
       });
     case 'transferred':
-      return event(AcdEvents.contactTransferred, {
+      return acdEvent(AcdEvents.contactTransferred, {
         ...contact(),
         fromQueue: text(raw.fromQueue),
         toAgentId: text(raw.toAgent),
@@ -164,10 +165,10 @@ export function acdEventOf(tenant: string, eventId: string, raw: OutboxEvent): A
         bySupervisorId: text(raw.bySupervisor),
       });
     case 'escalated':
-      return event(AcdEvents.contactEscalated, { ...contact(), step: count(raw.step), stepKind: STEP_KIND_VALUES[text(raw.stepKind)] ?? RoutingStepKind.UNSPECIFIED });
+      return acdEvent(AcdEvents.contactEscalated, { ...contact(), step: count(raw.step), stepKind: STEP_KIND_VALUES[text(raw.stepKind)] ?? RoutingStepKind.UNSPECIFIED });
     case 'position': {
       const expected = expectedWaitMs(count(raw.position), raw.interval === '' || raw.interval === undefined ? undefined : Number(raw.interval));
-      return event(AcdEvents.contactPositionChanged, {
+      return acdEvent(AcdEvents.contactPositionChanged, {
         ...contact(),
         position: count(raw.position),
         waiting: count(raw.waiting),
@@ -175,7 +176,7 @@ export function acdEventOf(tenant: string, eventId: string, raw: OutboxEvent): A
       });
     }
     case 'agent_state':
-      return event(AcdEvents.agentStateChanged, {
+      return acdEvent(AcdEvents.agentStateChanged, {
         ...basics,
         agent: { agentId: text(raw.agent), site: text(raw.site) },
         state: AGENT_STATE_VALUES[text(raw.state) as keyof typeof AGENT_STATE_VALUES] ?? AgentState.UNSPECIFIED,

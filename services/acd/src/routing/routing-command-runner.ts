@@ -27,9 +27,10 @@ export class RoutingCommandRunner {
   }
 
   /**
-   * What an event handler does around its work: the events its scripts wrote relayed
-   * before the event is acknowledged. What the work throws goes on to the consumer (a
-   * retry later, then the dead-letter stream).
+   * What an event handler (or an HTTP request) does around its work: the events its
+   * scripts wrote relayed before the event is acknowledged (or the request answered).
+   * What the work throws goes on to the caller: for a consumer, a retry later, then the
+   * dead-letter stream.
    */
   async afterEvent<T>(tenant: string, work: () => Promise<T>): Promise<T> {
     const result = await work();
@@ -46,6 +47,11 @@ export class RoutingCommandRunner {
     void work()
       .then(() => this.relayLogged(tenant))
       .catch((error: unknown) => this.logger.warn({ tenant, err: error }, 'background routing work failed; the timers finish it'));
+  }
+
+  /** Relays the tenant's events now, mid-way through a long piece of work; failures are logged (the timers retry). */
+  relayNow(tenant: string): Promise<unknown> {
+    return this.relayLogged(tenant);
   }
 
   private relayLogged(tenant: string): Promise<unknown> {

@@ -13,11 +13,14 @@ export const ROUTING_ERROR_KINDS = [
   'in-use',
   'contact-done',
   'agent-cannot-take',
+  'unknown-callback',
+  'callback-dialling',
+  'callback-over',
 ] as const;
 
 export type RoutingErrorKind = (typeof ROUTING_ERROR_KINDS)[number];
 
-/** A routing command refused by the state in Redis (not by malformed input: that is InvalidInput). */
+/** A routing command refused by the acd's state (live in Redis, callbacks in PostgreSQL), not by malformed input: that is InvalidInput. */
 export class RoutingError extends Error {
   constructor(
     readonly kind: RoutingErrorKind,

@@ -26,6 +26,12 @@ export interface Offer {
 
 export type CancelReason = 'abandoned' | 'withdrawn';
 
+/** How a release leaves the agent (see RoutingStore.release). */
+export interface ReleaseOptions {
+  readonly skipWrapUp?: boolean;
+  readonly notReadyReason?: string;
+}
+
 /** Which offer an accept or reject answers. */
 export type OfferRef = Pick<Offer, 'contactId' | 'agentId' | 'attempt'>;
 
@@ -308,16 +314,28 @@ export class RoutingStore {
     return { rangOut, offers: offersFrom(reply[2]) };
   }
 
-  /** The agent finished the contact; wrap-up starts when the queue has one. */
-  async release(tenant: string, contactId: string, agentId: string): Promise<{ duplicate: boolean; wrapUpEndsAt: number | undefined; offers: readonly Offer[] }> {
+  /**
+   * The agent finished the contact; wrap-up starts when the queue has one. A contact that
+   * gave the agent nothing to wrap up (a callback whose customer did not answer) frees it
+   * at once with `skipWrapUp`; `notReadyReason` pauses it instead, in the same step.
+   */
+  async release(
+    tenant: string,
+    contactId: string,
+    agentId: string,
+    options: ReleaseOptions = {},
+  ): Promise<{ duplicate: boolean; wrapUpEndsAt: number | undefined; offers: readonly Offer[] }> {
     const reply = await this.run(tenant, 'release-contact', [
       parseInput(identifier, contactId, 'contactId'),
       parseInput(identifier, agentId, 'agentId'),
       this.doneRetentionMs,
+      options.skipWrapUp ? 'skip-wrap-up' : '',
+      options.notReadyReason === undefined ? '' : parseInput(identifier, options.notReadyReason, 'reasonCode'),
     ]);
     if (reply[0] === 'not-assigned') this.fail('not-assigned', `contact ${contactId} is not assigned to agent ${agentId}; it is ${String(reply[1])}`);
-    const wrapUpEndsAt = reply[0] === 'ok' ? Number(reply[1]) : 0;
-    return { duplicate: reply[0] === 'duplicate', wrapUpEndsAt: wrapUpEndsAt > 0 ? wrapUpEndsAt : undefined, offers: offersFrom(reply[2]) };
+    if (reply[0] === 'duplicate') return { duplicate: true, wrapUpEndsAt: undefined, offers: [] };
+    const wrapUpEndsAt = Number(reply[1]);
+    return { duplicate: false, wrapUpEndsAt: wrapUpEndsAt > 0 ? wrapUpEndsAt : undefined, offers: offersFrom(reply[2]) };
   }
 
   /** Agents whose wrap-up has ended take contacts again. */

@@ -3,7 +3,7 @@ import { CommandFailure } from '@lianluo/messaging';
 import { InvalidInput } from '../validation/invalid-input';
 import { RoutingError, type RoutingErrorKind } from './routing-error';
 
-const NOT_FOUND: readonly RoutingErrorKind[] = ['unknown-queue', 'unknown-agent', 'unknown-contact', 'unknown-skill'];
+const NOT_FOUND: readonly RoutingErrorKind[] = ['unknown-queue', 'unknown-agent', 'unknown-contact', 'unknown-skill', 'unknown-callback'];
 
 /** `requiredSkills.billing` → `required_skills.billing`: domain fields as the proto names them. */
 export function protoFieldOf(field: string): string {
@@ -15,7 +15,7 @@ export function protoFieldOf(field: string): string {
 
 /**
  * The typed reply for what a routing command threw: bad input is INVALID_ARGUMENT and
- * names the field; an unknown queue, agent, contact or skill is NOT_FOUND and names the
+ * names the field; an unknown queue, agent, contact, skill or callback is NOT_FOUND and names the
  * field; a refusal by the live state (agent busy, not offered...) is FAILED_PRECONDITION;
  * a Redis that does not answer is UNAVAILABLE. `path` is where the command's message
  * holds the domain input (`contact.` for enqueue_contact). Anything else is a bug and

@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CallbackDialler } from '../callbacks/callback-dialler';
+import { CallbacksService } from '../callbacks/callbacks.service';
 import { ROUTING_CLOCK, type RoutingClock } from '../routing/routing-clock';
 import { RoutingStore } from '../routing/routing-store';
 import { RoutingEventsRelay } from '../routing/routing.events';
@@ -27,6 +29,10 @@ export interface TimersPass {
   overflowed: number;
   /** Contacts whose new place was reported. */
   positionsReported: number;
+  /** Callbacks due (appointment reached, retry time passed) taken to their queue. */
+  callbacksQueued: number;
+  /** Callback dials left open by a replica that died, ended and tried again. */
+  callbackDialsRecovered: number;
   /** Events relayed to JetStream, including those taken over from other replicas. */
   eventsRelayed: number;
 }
@@ -35,10 +41,12 @@ export interface TimersPass {
  * The routing timers of one replica, for every tenant: ring-no-answer (the agent made not
  * ready, the contact back to its original place and offered elsewhere), the end of
  * wrap-ups, routing steps that time out, overflow past a queue's wait limit, the rest of
- * a new skill profile's enrolment, waiting contacts' new places; then the relay of the
- * events of all that. Every replica runs the same loop: each timer is
- * one atomic script that takes what is due, so a due offer or wrap-up is handled once
- * whichever replicas run at the same moment, and a replica's death delays nothing.
+ * a new skill profile's enrolment, waiting contacts' new places, callbacks that are due
+ * and callback dials a dead replica left; then the relay of the events of all that.
+ * Every replica runs the same loop: each timer is one atomic script (for callbacks, one
+ * transaction that skips rows another holds) that takes what is due, so a due offer,
+ * wrap-up or callback is handled once whichever replicas run at the same moment, and a
+ * replica's death delays nothing.
  */
 @Injectable()
 export class RoutingTimers implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -51,6 +59,8 @@ export class RoutingTimers implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     private readonly store: RoutingStore,
     private readonly relay: RoutingEventsRelay,
+    private readonly callbacks: CallbacksService,
+    private readonly callbackDialler: CallbackDialler,
     @Inject(ROUTING_TIMERS_OPTIONS) private readonly options: RoutingTimersOptions,
     @Inject(ROUTING_CLOCK) private readonly clock: RoutingClock,
   ) {}
@@ -67,10 +77,19 @@ export class RoutingTimers implements OnApplicationBootstrap, OnApplicationShutd
 
   /** One pass over every tenant, by the routing clock. */
   async tick(): Promise<TimersPass> {
-    const pass: TimersPass = { rangOut: 0, wrapUpsEnded: 0, escalated: 0, overflowed: 0, positionsReported: 0, eventsRelayed: 0 };
+    const pass: TimersPass = { rangOut: 0, wrapUpsEnded: 0, escalated: 0, overflowed: 0, positionsReported: 0, callbacksQueued: 0, callbackDialsRecovered: 0, eventsRelayed: 0 };
     const now = this.clock.now();
     const reportPositions = now - this.lastPositionsAt >= (this.options.positionIntervalMs ?? 5_000);
     if (reportPositions) this.lastPositionsAt = now;
+    try {
+      // Before the tenants' sweeps, which relay the events of the contacts these queue.
+      pass.callbacksQueued += await this.callbacks.queueDue();
+      pass.callbackDialsRecovered += await this.callbackDialler.recoverAbandonedDials();
+      pass.eventsRelayed += await this.callbacks.relayEvents();
+    } catch (error) {
+      // PostgreSQL away must not stop the routing timers.
+      this.logger.warn({ err: error }, 'callback timers failed; next pass retries');
+    }
     for (const tenant of await this.store.tenants()) {
       try {
         await this.sweep(tenant, pass, reportPositions);

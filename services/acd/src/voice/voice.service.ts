@@ -12,10 +12,11 @@ export type VoiceOfferOutcome = 'not-a-call' | 'answered' | 'ring-no-answer' | '
 
 const RING = { minMs: 1_000, maxMs: 300_000 } as const;
 /** Dials that ended at the agent's side: no answer in time, busy or refused, a phone that does not exist. */
-const REFUSED_DIALS = new Set([ErrorKind.TIMEOUT, ErrorKind.FAILED_PRECONDITION, ErrorKind.INVALID_ARGUMENT, ErrorKind.NOT_FOUND]);
+export const REFUSED_DIALS: ReadonlySet<ErrorKind> = new Set([ErrorKind.TIMEOUT, ErrorKind.FAILED_PRECONDITION, ErrorKind.INVALID_ARGUMENT, ErrorKind.NOT_FOUND]);
 /** Beyond the ring time: how long the gateway may take to report the dial's end. */
-const REPLY_MARGIN_MS = 5_000;
-const BRIDGE_TIMEOUT_MS = 5_000;
+export const REPLY_MARGIN_MS = 5_000;
+/** How long a bridge or hang-up may take. */
+export const BRIDGE_TIMEOUT_MS = 5_000;
 
 /**
  * Connects a voice contact offered to an agent: the caller's site's media gateway dials

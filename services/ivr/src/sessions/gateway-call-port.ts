@@ -1,8 +1,9 @@
 import { type DescMessage, type MessageInitShape, create } from '@bufbuild/protobuf';
-import { timestampNow } from '@bufbuild/protobuf/wkt';
+import { timestampFromMs, timestampNow } from '@bufbuild/protobuf/wkt';
 import { CallFailed, type Clock, type GatewayCall } from '@lianluo/call-client';
 import {
   AcdCommands,
+  CallbackOrigin,
   CallCommands,
   CancelReason,
   Channel,
@@ -11,6 +12,7 @@ import {
   ErrorKind,
   FlowOutcome as FlowOutcomeCode,
   IvrEvents,
+  QueueChoice,
   type ResultOf,
   TakeReason,
   VoicemailCommands,
@@ -137,8 +139,9 @@ export class GatewayCallPort implements CallPort, QueueWaitPort {
     await this.takeCall({ queue: request.queue ?? '', mailbox: request.mailbox ?? '', greeting: [...(request.greeting ?? [])], maxMessageMs: request.maxMessageMs, language: request.language ?? '', reason: TakeReason.FLOW });
   }
 
+  /** A callback step: the caller waits from now, for the queue the step names. */
   async requestCallback(request: CallbackRequest): Promise<void> {
-    throw new CallFailed('callback', `callbacks for queue ${request.queue} are not available yet`);
+    await this.bookCallback({ queue: request.queue, number: request.number, data: request.data }, undefined);
   }
 
   async transfer(number: string, timeoutMs: number): Promise<void> {
@@ -208,12 +211,76 @@ export class GatewayCallPort implements CallPort, QueueWaitPort {
   async leaveForVoicemail(): Promise<boolean> {
     const queued = this.queued as Queued;
     if (!(await this.leaveQueue())) return false;
+    await this.choiceMade(QueueChoice.VOICEMAIL);
     await this.takeCall({ queue: queued.request.queue, priority: queued.request.priority, contactId: this.call.callId, language: queued.request.language ?? '', reason: TakeReason.CALLER_CHOICE });
     return true;
   }
 
+  /**
+   * The callback key while waiting: the callback is booked first, keeping the time the caller
+   * started waiting, then the call's contact leaves the queue. A caller whose contact an agent
+   * already has is connected instead, and the booking is withdrawn.
+   */
   async leaveForCallback(): Promise<boolean> {
-    throw new CallFailed('callback', 'callbacks are not available yet');
+    const { request, since } = this.queued as Queued;
+    const callbackId = await this.bookCallback(
+      {
+        queue: request.queue,
+        number: this.context.callerNumber,
+        data: request.data,
+        priority: request.priority,
+        requiredSkills: request.skills,
+        customerId: request.customerId,
+        preferredAgent: request.lastAgent,
+      },
+      since,
+    );
+    if (await this.leaveQueue()) {
+      await this.choiceMade(QueueChoice.CALLBACK);
+      return true;
+    }
+    await this.acd(AcdCommands.cancelCallback, { tenant: this.call.tenant, callbackId });
+    return false;
+  }
+
+  private async choiceMade(choice: QueueChoice): Promise<void> {
+    const queue = (this.queued as Queued).request.queue;
+    const event = create(IvrEvents.queueChoiceMade.schema, { eventId: randomUUID(), call: this.call, occurredAt: timestampNow(), queue, contactId: this.call.callId, choice });
+    await this.context.events.publish(IvrEvents.queueChoiceMade, event);
+  }
+
+  /** Books a callback of this call (its id is the call's); answers the callback id. */
+  private async bookCallback(
+    what: {
+      queue: string;
+      number: string;
+      data: Readonly<Record<string, string>>;
+      priority?: number;
+      requiredSkills?: Readonly<Record<string, number>>;
+      customerId?: string | undefined;
+      preferredAgent?: string | undefined;
+    },
+    waitingSince: number | undefined,
+  ): Promise<string> {
+    if (!/^\+?[0-9]{3,20}$/.test(what.number)) throw new CallFailed('request_callback', `the caller's number "${what.number}" cannot be called back`);
+    const callbackId = `ivr-${this.call.callId}`;
+    await this.acd(AcdCommands.requestCallback, {
+      tenant: this.call.tenant,
+      callback: {
+        callbackId,
+        queue: what.queue,
+        number: what.number,
+        site: this.call.site,
+        customerId: what.customerId ?? '',
+        priority: what.priority ?? 0,
+        requiredSkills: { ...(what.requiredSkills ?? {}) },
+        preferredAgent: what.preferredAgent ?? '',
+        data: { ...what.data },
+        waitingSince: waitingSince === undefined ? undefined : timestampFromMs(waitingSince),
+        origin: CallbackOrigin.IVR,
+      },
+    });
+    return callbackId;
   }
 
   /** Takes the contact out of its queue; false when an agent already has it. */

@@ -851,16 +851,17 @@ local function abandon_contact(c, state, reason, ttl_ms)
 end
 
 -- Agent a no longer handles assigned contact c (released or transferred): its slot frees,
--- and wrap-up starts when c's queue has one. Returns the wrap-up end, 0 for none; then
--- the caller frees the agent (free_agent) once c's own changes are made.
-local function end_assignment(c, a)
+-- and wrap-up starts when c's queue has one (unless `skip_wrap_up`: nothing happened to
+-- wrap up). Returns the wrap-up end, 0 for none; then the caller frees the agent
+-- (free_agent) once c's own changes are made.
+local function end_assignment(c, a, skip_wrap_up)
   local ak = key('agent', a)
   local fields = redis.call('HMGET', key('contact', c), 'queue', 'channel')
   touch(a)
   redis.call('HINCRBY', ak, 'busy:' .. fields[2], -1)
   redis.call('SREM', key('agent', a, 'contacts'), c)
   local config = queue_config(fields[1])
-  local wrap_up_ms = config and config.wrapUpMs or 0
+  local wrap_up_ms = (config and not skip_wrap_up) and config.wrapUpMs or 0
   if wrap_up_ms > 0 and redis.call('HGET', ak, 'presence') ~= 'logged-out' then
     local until_ms = NOW + wrap_up_ms
     redis.call('HSET', ak, 'wrapping', '1')
@@ -872,9 +873,10 @@ local function end_assignment(c, a)
 end
 
 -- Agent a finished assigned contact c (released, or the caller hung up): wrap-up starts
--- when its queue has one, else the agent is matched at once (I4). Returns the wrap-up end.
-local function release_assignment(c, a, ttl_ms)
-  local until_ms = end_assignment(c, a)
+-- when its queue has one (see end_assignment), else the agent is matched at once (I4).
+-- Returns the wrap-up end.
+local function release_assignment(c, a, ttl_ms, skip_wrap_up)
+  local until_ms = end_assignment(c, a, skip_wrap_up)
   contact_event('completed', c, a, redis.call('HGET', key('agent', a), 'site') or '', until_ms)
   finish_contact(c, ttl_ms)
   if until_ms == 0 then

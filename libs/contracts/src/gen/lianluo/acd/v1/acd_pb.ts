@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lianluo/acd/v1/acd.proto.
  */
 export const file_lianluo_acd_v1_acd: GenFile = /*@__PURE__*/
-  fileDesc("ChhsaWFubHVvL2FjZC92MS9hY2QucHJvdG8SDmxpYW5sdW8uYWNkLnYxIqUBCgtDb250YWN0SW5mbxISCgpjb250YWN0X2lkGAEgASgJEg0KBXF1ZXVlGAIgASgJEigKB2NoYW5uZWwYAyABKA4yFy5saWFubHVvLmFjZC52MS5DaGFubmVsEgwKBHNpdGUYBCABKAkSEwoLY3VzdG9tZXJfaWQYBSABKAkSJgoEY2FsbBgGIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmIisKCUFnZW50SW5mbxIQCghhZ2VudF9pZBgBIAEoCRIMCgRzaXRlGAIgASgJKqoBCgdDaGFubmVsEhcKE0NIQU5ORUxfVU5TUEVDSUZJRUQQABIRCg1DSEFOTkVMX1ZPSUNFEAESEQoNQ0hBTk5FTF9FTUFJTBACEhAKDENIQU5ORUxfQ0hBVBADEhEKDUNIQU5ORUxfVklERU8QBBIPCgtDSEFOTkVMX0ZBWBAFEhQKEENIQU5ORUxfQ0FMTEJBQ0sQBhIUChBDSEFOTkVMX1dPUktJVEVNEAcqlwEKDENvbnRhY3RTdGF0ZRIdChlDT05UQUNUX1NUQVRFX1VOU1BFQ0lGSUVEEAASGQoVQ09OVEFDVF9TVEFURV9XQUlUSU5HEAESGQoVQ09OVEFDVF9TVEFURV9PRkZFUkVEEAISGgoWQ09OVEFDVF9TVEFURV9BU1NJR05FRBADEhYKEkNPTlRBQ1RfU1RBVEVfRE9ORRAEKsABCgpBZ2VudFN0YXRlEhsKF0FHRU5UX1NUQVRFX1VOU1BFQ0lGSUVEEAASGgoWQUdFTlRfU1RBVEVfTE9HR0VEX09VVBABEhUKEUFHRU5UX1NUQVRFX1JFQURZEAISGQoVQUdFTlRfU1RBVEVfTk9UX1JFQURZEAMSGAoUQUdFTlRfU1RBVEVfUkVTRVJWRUQQBBIUChBBR0VOVF9TVEFURV9CVVNZEAUSFwoTQUdFTlRfU1RBVEVfV1JBUF9VUBAGKnEKCUFnZW50S2luZBIaChZBR0VOVF9LSU5EX1VOU1BFQ0lGSUVEEAASFAoQQUdFTlRfS0lORF9BR0VOVBABEhcKE0FHRU5UX0tJTkRfRU1QTE9ZRUUQAhIZChVBR0VOVF9LSU5EX1NVUEVSVklTT1IQAypnCgxDYW5jZWxSZWFzb24SHQoZQ0FOQ0VMX1JFQVNPTl9VTlNQRUNJRklFRBAAEhsKF0NBTkNFTF9SRUFTT05fQUJBTkRPTkVEEAESGwoXQ0FOQ0VMX1JFQVNPTl9XSVRIRFJBV04QAmIGcHJvdG8z", [file_lianluo_call_v1_call]);
+  fileDesc("ChhsaWFubHVvL2FjZC92MS9hY2QucHJvdG8SDmxpYW5sdW8uYWNkLnYxIqUBCgtDb250YWN0SW5mbxISCgpjb250YWN0X2lkGAEgASgJEg0KBXF1ZXVlGAIgASgJEigKB2NoYW5uZWwYAyABKA4yFy5saWFubHVvLmFjZC52MS5DaGFubmVsEgwKBHNpdGUYBCABKAkSEwoLY3VzdG9tZXJfaWQYBSABKAkSJgoEY2FsbBgGIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmIisKCUFnZW50SW5mbxIQCghhZ2VudF9pZBgBIAEoCRIMCgRzaXRlGAIgASgJImUKDENhbGxiYWNrSW5mbxITCgtjYWxsYmFja19pZBgBIAEoCRINCgVxdWV1ZRgCIAEoCRIOCgZudW1iZXIYAyABKAkSDAoEc2l0ZRgEIAEoCRITCgtjdXN0b21lcl9pZBgFIAEoCSqqAQoHQ2hhbm5lbBIXChNDSEFOTkVMX1VOU1BFQ0lGSUVEEAASEQoNQ0hBTk5FTF9WT0lDRRABEhEKDUNIQU5ORUxfRU1BSUwQAhIQCgxDSEFOTkVMX0NIQVQQAxIRCg1DSEFOTkVMX1ZJREVPEAQSDwoLQ0hBTk5FTF9GQVgQBRIUChBDSEFOTkVMX0NBTExCQUNLEAYSFAoQQ0hBTk5FTF9XT1JLSVRFTRAHKpcBCgxDb250YWN0U3RhdGUSHQoZQ09OVEFDVF9TVEFURV9VTlNQRUNJRklFRBAAEhkKFUNPTlRBQ1RfU1RBVEVfV0FJVElORxABEhkKFUNPTlRBQ1RfU1RBVEVfT0ZGRVJFRBACEhoKFkNPTlRBQ1RfU1RBVEVfQVNTSUdORUQQAxIWChJDT05UQUNUX1NUQVRFX0RPTkUQBCrAAQoKQWdlbnRTdGF0ZRIbChdBR0VOVF9TVEFURV9VTlNQRUNJRklFRBAAEhoKFkFHRU5UX1NUQVRFX0xPR0dFRF9PVVQQARIVChFBR0VOVF9TVEFURV9SRUFEWRACEhkKFUFHRU5UX1NUQVRFX05PVF9SRUFEWRADEhgKFEFHRU5UX1NUQVRFX1JFU0VSVkVEEAQSFAoQQUdFTlRfU1RBVEVfQlVTWRAFEhcKE0FHRU5UX1NUQVRFX1dSQVBfVVAQBipxCglBZ2VudEtpbmQSGgoWQUdFTlRfS0lORF9VTlNQRUNJRklFRBAAEhQKEEFHRU5UX0tJTkRfQUdFTlQQARIXChNBR0VOVF9LSU5EX0VNUExPWUVFEAISGQoVQUdFTlRfS0lORF9TVVBFUlZJU09SEAMqZwoMQ2FuY2VsUmVhc29uEh0KGUNBTkNFTF9SRUFTT05fVU5TUEVDSUZJRUQQABIbChdDQU5DRUxfUkVBU09OX0FCQU5ET05FRBABEhsKF0NBTkNFTF9SRUFTT05fV0lUSERSQVdOEAIqYwoOQ2FsbGJhY2tPcmlnaW4SHwobQ0FMTEJBQ0tfT1JJR0lOX1VOU1BFQ0lGSUVEEAASFwoTQ0FMTEJBQ0tfT1JJR0lOX0lWUhABEhcKE0NBTExCQUNLX09SSUdJTl9XRUIQAirkAQoOQ2FsbGJhY2tTdGF0dXMSHwobQ0FMTEJBQ0tfU1RBVFVTX1VOU1BFQ0lGSUVEEAASHQoZQ0FMTEJBQ0tfU1RBVFVTX1NDSEVEVUxFRBABEhoKFkNBTExCQUNLX1NUQVRVU19RVUVVRUQQAhIcChhDQUxMQkFDS19TVEFUVVNfRElBTExJTkcQAxIdChlDQUxMQkFDS19TVEFUVVNfQ09NUExFVEVEEAQSGgoWQ0FMTEJBQ0tfU1RBVFVTX0ZBSUxFRBAFEh0KGUNBTExCQUNLX1NUQVRVU19DQU5DRUxMRUQQBirSAQoPQ2FsbGJhY2tPdXRjb21lEiAKHENBTExCQUNLX09VVENPTUVfVU5TUEVDSUZJRUQQABIdChlDQUxMQkFDS19PVVRDT01FX0FOU1dFUkVEEAESHgoaQ0FMTEJBQ0tfT1VUQ09NRV9OT19BTlNXRVIQAhIZChVDQUxMQkFDS19PVVRDT01FX0JVU1kQAxIbChdDQUxMQkFDS19PVVRDT01FX0ZBSUxFRBAEEiYKIkNBTExCQUNLX09VVENPTUVfQUdFTlRfVU5SRUFDSEFCTEUQBWIGcHJvdG8z", [file_lianluo_call_v1_call]);
 
 /**
  * The contact an event is about, with what every consumer needs to file it.
@@ -87,6 +87,51 @@ export type AgentInfo = Message<"lianluo.acd.v1.AgentInfo"> & {
  */
 export const AgentInfoSchema: GenMessage<AgentInfo> = /*@__PURE__*/
   messageDesc(file_lianluo_acd_v1_acd, 1);
+
+/**
+ * The callback an event is about.
+ *
+ * @generated from message lianluo.acd.v1.CallbackInfo
+ */
+export type CallbackInfo = Message<"lianluo.acd.v1.CallbackInfo"> & {
+  /**
+   * @generated from field: string callback_id = 1;
+   */
+  callbackId: string;
+
+  /**
+   * The queue it was requested for.
+   *
+   * @generated from field: string queue = 2;
+   */
+  queue: string;
+
+  /**
+   * The customer's number the acd dials.
+   *
+   * @generated from field: string number = 3;
+   */
+  number: string;
+
+  /**
+   * Site whose media gateway dials; empty when the site of the agent who takes it does.
+   *
+   * @generated from field: string site = 4;
+   */
+  site: string;
+
+  /**
+   * @generated from field: string customer_id = 5;
+   */
+  customerId: string;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.CallbackInfo.
+ * Use `create(CallbackInfoSchema)` to create a new message.
+ */
+export const CallbackInfoSchema: GenMessage<CallbackInfo> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_acd, 2);
 
 /**
  * Every kind of contact the unified queue carries (ACD-9).
@@ -307,4 +352,146 @@ export enum CancelReason {
  */
 export const CancelReasonSchema: GenEnum<CancelReason> = /*@__PURE__*/
   enumDesc(file_lianluo_acd_v1_acd, 4);
+
+/**
+ * Where a callback request came from.
+ *
+ * @generated from enum lianluo.acd.v1.CallbackOrigin
+ */
+export enum CallbackOrigin {
+  /**
+   * @generated from enum value: CALLBACK_ORIGIN_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * A caller chose a callback in the IVR (often while waiting in a queue).
+   *
+   * @generated from enum value: CALLBACK_ORIGIN_IVR = 1;
+   */
+  IVR = 1,
+
+  /**
+   * A web form or app, through the acd's HTTP edge.
+   *
+   * @generated from enum value: CALLBACK_ORIGIN_WEB = 2;
+   */
+  WEB = 2,
+}
+
+/**
+ * Describes the enum lianluo.acd.v1.CallbackOrigin.
+ */
+export const CallbackOriginSchema: GenEnum<CallbackOrigin> = /*@__PURE__*/
+  enumDesc(file_lianluo_acd_v1_acd, 5);
+
+/**
+ * Where a callback is in its life.
+ *
+ * @generated from enum lianluo.acd.v1.CallbackStatus
+ */
+export enum CallbackStatus {
+  /**
+   * @generated from enum value: CALLBACK_STATUS_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Waiting for its appointment or for its next attempt.
+   *
+   * @generated from enum value: CALLBACK_STATUS_SCHEDULED = 1;
+   */
+  SCHEDULED = 1,
+
+  /**
+   * Its contact (channel CALLBACK) waits in the queue for an agent.
+   *
+   * @generated from enum value: CALLBACK_STATUS_QUEUED = 2;
+   */
+  QUEUED = 2,
+
+  /**
+   * An agent took it: the customer, then the agent, is being dialled.
+   *
+   * @generated from enum value: CALLBACK_STATUS_DIALLING = 3;
+   */
+  DIALLING = 3,
+
+  /**
+   * The customer answered and was bridged to the agent.
+   *
+   * @generated from enum value: CALLBACK_STATUS_COMPLETED = 4;
+   */
+  COMPLETED = 4,
+
+  /**
+   * Every attempt failed, or it could not be queued.
+   *
+   * @generated from enum value: CALLBACK_STATUS_FAILED = 5;
+   */
+  FAILED = 5,
+
+  /**
+   * Withdrawn before it was dialled.
+   *
+   * @generated from enum value: CALLBACK_STATUS_CANCELLED = 6;
+   */
+  CANCELLED = 6,
+}
+
+/**
+ * Describes the enum lianluo.acd.v1.CallbackStatus.
+ */
+export const CallbackStatusSchema: GenEnum<CallbackStatus> = /*@__PURE__*/
+  enumDesc(file_lianluo_acd_v1_acd, 6);
+
+/**
+ * How one attempt to call the customer back ended.
+ *
+ * @generated from enum lianluo.acd.v1.CallbackOutcome
+ */
+export enum CallbackOutcome {
+  /**
+   * @generated from enum value: CALLBACK_OUTCOME_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The customer answered and was bridged to the agent.
+   *
+   * @generated from enum value: CALLBACK_OUTCOME_ANSWERED = 1;
+   */
+  ANSWERED = 1,
+
+  /**
+   * @generated from enum value: CALLBACK_OUTCOME_NO_ANSWER = 2;
+   */
+  NO_ANSWER = 2,
+
+  /**
+   * @generated from enum value: CALLBACK_OUTCOME_BUSY = 3;
+   */
+  BUSY = 3,
+
+  /**
+   * The number could not be dialled, the customer left before the agent joined, or the
+   * media gateway failed (the last is not counted against the customer).
+   *
+   * @generated from enum value: CALLBACK_OUTCOME_FAILED = 4;
+   */
+  FAILED = 4,
+
+  /**
+   * The customer answered but the agent's phone did not: not counted against the customer.
+   *
+   * @generated from enum value: CALLBACK_OUTCOME_AGENT_UNREACHABLE = 5;
+   */
+  AGENT_UNREACHABLE = 5,
+}
+
+/**
+ * Describes the enum lianluo.acd.v1.CallbackOutcome.
+ */
+export const CallbackOutcomeSchema: GenEnum<CallbackOutcome> = /*@__PURE__*/
+  enumDesc(file_lianluo_acd_v1_acd, 7);
 

@@ -6,7 +6,7 @@ import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { CancelReason, Channel, ContactState } from "./acd_pb";
+import type { CallbackOrigin, CallbackOutcome, CallbackStatus, CancelReason, Channel, ContactState } from "./acd_pb";
 import { file_lianluo_acd_v1_acd } from "./acd_pb";
 import type { AgentConfig, QueueConfig, SkillConfig } from "./configuration_pb";
 import { file_lianluo_acd_v1_configuration } from "./configuration_pb";
@@ -20,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lianluo/acd/v1/commands.proto.
  */
 export const file_lianluo_acd_v1_commands: GenFile = /*@__PURE__*/
-  fileDesc("Ch1saWFubHVvL2FjZC92MS9jb21tYW5kcy5wcm90bxIObGlhbmx1by5hY2QudjEigAQKDkNvbnRhY3RSZXF1ZXN0EhIKCmNvbnRhY3RfaWQYASABKAkSDQoFcXVldWUYAiABKAkSKAoHY2hhbm5lbBgDIAEoDjIXLmxpYW5sdW8uYWNkLnYxLkNoYW5uZWwSSwoPcmVxdWlyZWRfc2tpbGxzGAQgAygLMjIubGlhbmx1by5hY2QudjEuQ29udGFjdFJlcXVlc3QuUmVxdWlyZWRTa2lsbHNFbnRyeRIQCghwcmlvcml0eRgFIAEoDRIWCg5idXNpbmVzc192YWx1ZRgGIAEoARIXCg9wcmVmZXJyZWRfYWdlbnQYByABKAkSKgoGZHVlX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRzaXRlGAkgASgJEiYKBGNhbGwYCiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhITCgtjdXN0b21lcl9pZBgLIAEoCRI2CgRkYXRhGAwgAygLMigubGlhbmx1by5hY2QudjEuQ29udGFjdFJlcXVlc3QuRGF0YUVudHJ5GjUKE1JlcXVpcmVkU2tpbGxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgNOgI4ARorCglEYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJlCg5FbnF1ZXVlQ29udGFjdBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIvCgdjb250YWN0GAMgASgLMh4ubGlhbmx1by5hY2QudjEuQ29udGFjdFJlcXVlc3QinAEKFEVucXVldWVDb250YWN0UmVzdWx0EisKBXN0YXRlGAEgASgOMhwubGlhbmx1by5hY2QudjEuQ29udGFjdFN0YXRlEhAKCHBvc2l0aW9uGAIgASgNEh0KEGV4cGVjdGVkX3dhaXRfbXMYAyABKA1IAIgBARIRCglkdXBsaWNhdGUYBCABKAhCEwoRX2V4cGVjdGVkX3dhaXRfbXMihgEKE0VucXVldWVDb250YWN0UmVwbHkSMgoCb2sYASABKAsyJC5saWFubHVvLmFjZC52MS5FbnF1ZXVlQ29udGFjdFJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJ1Cg1DYW5jZWxDb250YWN0EhIKCmNvbW1hbmRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEhIKCmNvbnRhY3RfaWQYAyABKAkSLAoGcmVhc29uGAQgASgOMhwubGlhbmx1by5hY2QudjEuQ2FuY2VsUmVhc29uIl4KE0NhbmNlbENvbnRhY3RSZXN1bHQSNAoOcHJldmlvdXNfc3RhdGUYASABKA4yHC5saWFubHVvLmFjZC52MS5Db250YWN0U3RhdGUSEQoJZHVwbGljYXRlGAIgASgIIoQBChJDYW5jZWxDb250YWN0UmVwbHkSMQoCb2sYASABKAsyIy5saWFubHVvLmFjZC52MS5DYW5jZWxDb250YWN0UmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIoQBCgpMb2dpbkFnZW50EhIKCmNvbW1hbmRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEhAKCGFnZW50X2lkGAMgASgJEhEKBHNpdGUYBCABKAlIAIgBARIWCglleHRlbnNpb24YBSABKAlIAYgBAUIHCgVfc2l0ZUIMCgpfZXh0ZW5zaW9uIiUKEExvZ2luQWdlbnRSZXN1bHQSEQoJZHVwbGljYXRlGAEgASgIIn4KD0xvZ2luQWdlbnRSZXBseRIuCgJvaxgBIAEoCzIgLmxpYW5sdW8uYWNkLnYxLkxvZ2luQWdlbnRSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiQwoLTG9nb3V0QWdlbnQSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEAoIYWdlbnRfaWQYAyABKAkiRAoRTG9nb3V0QWdlbnRSZXN1bHQSHAoUcmV0dXJuZWRfY29udGFjdF9pZHMYASADKAkSEQoJZHVwbGljYXRlGAIgASgIIoABChBMb2dvdXRBZ2VudFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuTG9nb3V0QWdlbnRSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiRQoNU2V0QWdlbnRSZWFkeRISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIQCghhZ2VudF9pZBgDIAEoCSIVChNTZXRBZ2VudFJlYWR5UmVzdWx0IoQBChJTZXRBZ2VudFJlYWR5UmVwbHkSMQoCb2sYASABKAsyIy5saWFubHVvLmFjZC52MS5TZXRBZ2VudFJlYWR5UmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIl0KEFNldEFnZW50Tm90UmVhZHkSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEAoIYWdlbnRfaWQYAyABKAkSEwoLcmVhc29uX2NvZGUYBCABKAkiGAoWU2V0QWdlbnROb3RSZWFkeVJlc3VsdCKKAQoVU2V0QWdlbnROb3RSZWFkeVJlcGx5EjQKAm9rGAEgASgLMiYubGlhbmx1by5hY2QudjEuU2V0QWdlbnROb3RSZWFkeVJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJoCgtBY2NlcHRPZmZlchISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRISCgpjb250YWN0X2lkGAMgASgJEhAKCGFnZW50X2lkGAQgASgJEg8KB2F0dGVtcHQYBSABKA0iJgoRQWNjZXB0T2ZmZXJSZXN1bHQSEQoJZHVwbGljYXRlGAEgASgIIoABChBBY2NlcHRPZmZlclJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuQWNjZXB0T2ZmZXJSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUifQoLUmVqZWN0T2ZmZXISEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEgoKY29udGFjdF9pZBgDIAEoCRIQCghhZ2VudF9pZBgEIAEoCRIPCgdhdHRlbXB0GAUgASgNEhMKC3JlYXNvbl9jb2RlGAYgASgJIi4KEVJlamVjdE9mZmVyUmVzdWx0EhkKEXJldHVybmVkX3RvX3F1ZXVlGAEgASgIIoABChBSZWplY3RPZmZlclJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuUmVqZWN0T2ZmZXJSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiWgoOUmVsZWFzZUNvbnRhY3QSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEgoKY29udGFjdF9pZBgDIAEoCRIQCghhZ2VudF9pZBgEIAEoCSJeChRSZWxlYXNlQ29udGFjdFJlc3VsdBIzCg93cmFwX3VwX2VuZHNfYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCWR1cGxpY2F0ZRgCIAEoCCKGAQoTUmVsZWFzZUNvbnRhY3RSZXBseRIyCgJvaxgBIAEoCzIkLmxpYW5sdW8uYWNkLnYxLlJlbGVhc2VDb250YWN0UmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIkEKCUVuZFdyYXBVcBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIQCghhZ2VudF9pZBgDIAEoCSIRCg9FbmRXcmFwVXBSZXN1bHQifAoORW5kV3JhcFVwUmVwbHkSLQoCb2sYASABKAsyHy5saWFubHVvLmFjZC52MS5FbmRXcmFwVXBSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUipgEKD1RyYW5zZmVyQ29udGFjdBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRISCgpjb250YWN0X2lkGAMgASgJEhMKC2J5X2FnZW50X2lkGAQgASgJEg8KBXF1ZXVlGAUgASgJSAASEgoIYWdlbnRfaWQYBiABKAlIABIXCg9hZ2VudF93aW5kb3dfbXMYByABKA1CCAoGdGFyZ2V0IlYKFVRyYW5zZmVyQ29udGFjdFJlc3VsdBIrCgVzdGF0ZRgBIAEoDjIcLmxpYW5sdW8uYWNkLnYxLkNvbnRhY3RTdGF0ZRIQCghwb3NpdGlvbhgCIAEoDSKIAQoUVHJhbnNmZXJDb250YWN0UmVwbHkSMwoCb2sYASABKAsyJS5saWFubHVvLmFjZC52MS5UcmFuc2ZlckNvbnRhY3RSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUijwEKD1JlYXNzaWduQ29udGFjdBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRISCgpjb250YWN0X2lkGAMgASgJEhUKDXN1cGVydmlzb3JfaWQYBCABKAkSEgoIYWdlbnRfaWQYBSABKAlIABIPCgVxdWV1ZRgGIAEoCUgAQggKBnRhcmdldCJEChVSZWFzc2lnbkNvbnRhY3RSZXN1bHQSKwoFc3RhdGUYASABKA4yHC5saWFubHVvLmFjZC52MS5Db250YWN0U3RhdGUiiAEKFFJlYXNzaWduQ29udGFjdFJlcGx5EjMKAm9rGAEgASgLMiUubGlhbmx1by5hY2QudjEuUmVhc3NpZ25Db250YWN0UmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIkwKEkdldENvbnRhY3RQb3NpdGlvbhISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRISCgpjb250YWN0X2lkGAMgASgJIp4BChhHZXRDb250YWN0UG9zaXRpb25SZXN1bHQSKwoFc3RhdGUYASABKA4yHC5saWFubHVvLmFjZC52MS5Db250YWN0U3RhdGUSEAoIcG9zaXRpb24YAiABKA0SDwoHd2FpdGluZxgDIAEoDRIdChBleHBlY3RlZF93YWl0X21zGAQgASgNSACIAQFCEwoRX2V4cGVjdGVkX3dhaXRfbXMijgEKF0dldENvbnRhY3RQb3NpdGlvblJlcGx5EjYKAm9rGAEgASgLMigubGlhbmx1by5hY2QudjEuR2V0Q29udGFjdFBvc2l0aW9uUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIl0KC1Vwc2VydFF1ZXVlEhIKCmNvbW1hbmRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEioKBXF1ZXVlGAMgASgLMhsubGlhbmx1by5hY2QudjEuUXVldWVDb25maWciJAoRVXBzZXJ0UXVldWVSZXN1bHQSDwoHY3JlYXRlZBgBIAEoCCKAAQoQVXBzZXJ0UXVldWVSZXBseRIvCgJvaxgBIAEoCzIhLmxpYW5sdW8uYWNkLnYxLlVwc2VydFF1ZXVlUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIkAKC0RlbGV0ZVF1ZXVlEhIKCmNvbW1hbmRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEg0KBXF1ZXVlGAMgASgJIhMKEURlbGV0ZVF1ZXVlUmVzdWx0IoABChBEZWxldGVRdWV1ZVJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuRGVsZXRlUXVldWVSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiXQoLVXBzZXJ0QWdlbnQSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSKgoFYWdlbnQYAyABKAsyGy5saWFubHVvLmFjZC52MS5BZ2VudENvbmZpZyIkChFVcHNlcnRBZ2VudFJlc3VsdBIPCgdjcmVhdGVkGAEgASgIIoABChBVcHNlcnRBZ2VudFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuVXBzZXJ0QWdlbnRSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiQwoLRGVsZXRlQWdlbnQSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEAoIYWdlbnRfaWQYAyABKAkiEwoRRGVsZXRlQWdlbnRSZXN1bHQigAEKEERlbGV0ZUFnZW50UmVwbHkSLwoCb2sYASABKAsyIS5saWFubHVvLmFjZC52MS5EZWxldGVBZ2VudFJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJdCgtVcHNlcnRTa2lsbBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIqCgVza2lsbBgDIAEoCzIbLmxpYW5sdW8uYWNkLnYxLlNraWxsQ29uZmlnIiQKEVVwc2VydFNraWxsUmVzdWx0Eg8KB2NyZWF0ZWQYASABKAgigAEKEFVwc2VydFNraWxsUmVwbHkSLwoCb2sYASABKAsyIS5saWFubHVvLmFjZC52MS5VcHNlcnRTa2lsbFJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSI/CgtEZWxldGVTa2lsbBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIMCgRuYW1lGAMgASgJIhMKEURlbGV0ZVNraWxsUmVzdWx0IoABChBEZWxldGVTa2lsbFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuRGVsZXRlU2tpbGxSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiRwoTSW1wb3J0Q29uZmlndXJhdGlvbhISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIMCgR5YW1sGAMgASgJIksKGUltcG9ydENvbmZpZ3VyYXRpb25SZXN1bHQSDgoGc2tpbGxzGAEgASgNEg4KBnF1ZXVlcxgCIAEoDRIOCgZhZ2VudHMYAyABKA0ikAEKGEltcG9ydENvbmZpZ3VyYXRpb25SZXBseRI3CgJvaxgBIAEoCzIpLmxpYW5sdW8uYWNkLnYxLkltcG9ydENvbmZpZ3VyYXRpb25SZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWViBnByb3RvMw", [file_google_protobuf_timestamp, file_lianluo_acd_v1_acd, file_lianluo_acd_v1_configuration, file_lianluo_call_v1_call, file_lianluo_common_v1_error]);
+  fileDesc("Ch1saWFubHVvL2FjZC92MS9jb21tYW5kcy5wcm90bxIObGlhbmx1by5hY2QudjEiswQKDkNvbnRhY3RSZXF1ZXN0EhIKCmNvbnRhY3RfaWQYASABKAkSDQoFcXVldWUYAiABKAkSKAoHY2hhbm5lbBgDIAEoDjIXLmxpYW5sdW8uYWNkLnYxLkNoYW5uZWwSSwoPcmVxdWlyZWRfc2tpbGxzGAQgAygLMjIubGlhbmx1by5hY2QudjEuQ29udGFjdFJlcXVlc3QuUmVxdWlyZWRTa2lsbHNFbnRyeRIQCghwcmlvcml0eRgFIAEoDRIWCg5idXNpbmVzc192YWx1ZRgGIAEoARIXCg9wcmVmZXJyZWRfYWdlbnQYByABKAkSKgoGZHVlX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRzaXRlGAkgASgJEiYKBGNhbGwYCiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhITCgtjdXN0b21lcl9pZBgLIAEoCRI2CgRkYXRhGAwgAygLMigubGlhbmx1by5hY2QudjEuQ29udGFjdFJlcXVlc3QuRGF0YUVudHJ5EjEKDXdhaXRpbmdfc2luY2UYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wGjUKE1JlcXVpcmVkU2tpbGxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgNOgI4ARorCglEYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJlCg5FbnF1ZXVlQ29udGFjdBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIvCgdjb250YWN0GAMgASgLMh4ubGlhbmx1by5hY2QudjEuQ29udGFjdFJlcXVlc3QinAEKFEVucXVldWVDb250YWN0UmVzdWx0EisKBXN0YXRlGAEgASgOMhwubGlhbmx1by5hY2QudjEuQ29udGFjdFN0YXRlEhAKCHBvc2l0aW9uGAIgASgNEh0KEGV4cGVjdGVkX3dhaXRfbXMYAyABKA1IAIgBARIRCglkdXBsaWNhdGUYBCABKAhCEwoRX2V4cGVjdGVkX3dhaXRfbXMihgEKE0VucXVldWVDb250YWN0UmVwbHkSMgoCb2sYASABKAsyJC5saWFubHVvLmFjZC52MS5FbnF1ZXVlQ29udGFjdFJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJ1Cg1DYW5jZWxDb250YWN0EhIKCmNvbW1hbmRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEhIKCmNvbnRhY3RfaWQYAyABKAkSLAoGcmVhc29uGAQgASgOMhwubGlhbmx1by5hY2QudjEuQ2FuY2VsUmVhc29uIl4KE0NhbmNlbENvbnRhY3RSZXN1bHQSNAoOcHJldmlvdXNfc3RhdGUYASABKA4yHC5saWFubHVvLmFjZC52MS5Db250YWN0U3RhdGUSEQoJZHVwbGljYXRlGAIgASgIIoQBChJDYW5jZWxDb250YWN0UmVwbHkSMQoCb2sYASABKAsyIy5saWFubHVvLmFjZC52MS5DYW5jZWxDb250YWN0UmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIoQBCgpMb2dpbkFnZW50EhIKCmNvbW1hbmRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEhAKCGFnZW50X2lkGAMgASgJEhEKBHNpdGUYBCABKAlIAIgBARIWCglleHRlbnNpb24YBSABKAlIAYgBAUIHCgVfc2l0ZUIMCgpfZXh0ZW5zaW9uIiUKEExvZ2luQWdlbnRSZXN1bHQSEQoJZHVwbGljYXRlGAEgASgIIn4KD0xvZ2luQWdlbnRSZXBseRIuCgJvaxgBIAEoCzIgLmxpYW5sdW8uYWNkLnYxLkxvZ2luQWdlbnRSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiQwoLTG9nb3V0QWdlbnQSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEAoIYWdlbnRfaWQYAyABKAkiRAoRTG9nb3V0QWdlbnRSZXN1bHQSHAoUcmV0dXJuZWRfY29udGFjdF9pZHMYASADKAkSEQoJZHVwbGljYXRlGAIgASgIIoABChBMb2dvdXRBZ2VudFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuTG9nb3V0QWdlbnRSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiRQoNU2V0QWdlbnRSZWFkeRISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIQCghhZ2VudF9pZBgDIAEoCSIVChNTZXRBZ2VudFJlYWR5UmVzdWx0IoQBChJTZXRBZ2VudFJlYWR5UmVwbHkSMQoCb2sYASABKAsyIy5saWFubHVvLmFjZC52MS5TZXRBZ2VudFJlYWR5UmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIl0KEFNldEFnZW50Tm90UmVhZHkSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEAoIYWdlbnRfaWQYAyABKAkSEwoLcmVhc29uX2NvZGUYBCABKAkiGAoWU2V0QWdlbnROb3RSZWFkeVJlc3VsdCKKAQoVU2V0QWdlbnROb3RSZWFkeVJlcGx5EjQKAm9rGAEgASgLMiYubGlhbmx1by5hY2QudjEuU2V0QWdlbnROb3RSZWFkeVJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJoCgtBY2NlcHRPZmZlchISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRISCgpjb250YWN0X2lkGAMgASgJEhAKCGFnZW50X2lkGAQgASgJEg8KB2F0dGVtcHQYBSABKA0iJgoRQWNjZXB0T2ZmZXJSZXN1bHQSEQoJZHVwbGljYXRlGAEgASgIIoABChBBY2NlcHRPZmZlclJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuQWNjZXB0T2ZmZXJSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUifQoLUmVqZWN0T2ZmZXISEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEgoKY29udGFjdF9pZBgDIAEoCRIQCghhZ2VudF9pZBgEIAEoCRIPCgdhdHRlbXB0GAUgASgNEhMKC3JlYXNvbl9jb2RlGAYgASgJIi4KEVJlamVjdE9mZmVyUmVzdWx0EhkKEXJldHVybmVkX3RvX3F1ZXVlGAEgASgIIoABChBSZWplY3RPZmZlclJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuUmVqZWN0T2ZmZXJSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiWgoOUmVsZWFzZUNvbnRhY3QSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEgoKY29udGFjdF9pZBgDIAEoCRIQCghhZ2VudF9pZBgEIAEoCSJeChRSZWxlYXNlQ29udGFjdFJlc3VsdBIzCg93cmFwX3VwX2VuZHNfYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCWR1cGxpY2F0ZRgCIAEoCCKGAQoTUmVsZWFzZUNvbnRhY3RSZXBseRIyCgJvaxgBIAEoCzIkLmxpYW5sdW8uYWNkLnYxLlJlbGVhc2VDb250YWN0UmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIkEKCUVuZFdyYXBVcBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIQCghhZ2VudF9pZBgDIAEoCSIRCg9FbmRXcmFwVXBSZXN1bHQifAoORW5kV3JhcFVwUmVwbHkSLQoCb2sYASABKAsyHy5saWFubHVvLmFjZC52MS5FbmRXcmFwVXBSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUipgEKD1RyYW5zZmVyQ29udGFjdBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRISCgpjb250YWN0X2lkGAMgASgJEhMKC2J5X2FnZW50X2lkGAQgASgJEg8KBXF1ZXVlGAUgASgJSAASEgoIYWdlbnRfaWQYBiABKAlIABIXCg9hZ2VudF93aW5kb3dfbXMYByABKA1CCAoGdGFyZ2V0IlYKFVRyYW5zZmVyQ29udGFjdFJlc3VsdBIrCgVzdGF0ZRgBIAEoDjIcLmxpYW5sdW8uYWNkLnYxLkNvbnRhY3RTdGF0ZRIQCghwb3NpdGlvbhgCIAEoDSKIAQoUVHJhbnNmZXJDb250YWN0UmVwbHkSMwoCb2sYASABKAsyJS5saWFubHVvLmFjZC52MS5UcmFuc2ZlckNvbnRhY3RSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUijwEKD1JlYXNzaWduQ29udGFjdBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRISCgpjb250YWN0X2lkGAMgASgJEhUKDXN1cGVydmlzb3JfaWQYBCABKAkSEgoIYWdlbnRfaWQYBSABKAlIABIPCgVxdWV1ZRgGIAEoCUgAQggKBnRhcmdldCJEChVSZWFzc2lnbkNvbnRhY3RSZXN1bHQSKwoFc3RhdGUYASABKA4yHC5saWFubHVvLmFjZC52MS5Db250YWN0U3RhdGUiiAEKFFJlYXNzaWduQ29udGFjdFJlcGx5EjMKAm9rGAEgASgLMiUubGlhbmx1by5hY2QudjEuUmVhc3NpZ25Db250YWN0UmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIkwKEkdldENvbnRhY3RQb3NpdGlvbhISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRISCgpjb250YWN0X2lkGAMgASgJIp4BChhHZXRDb250YWN0UG9zaXRpb25SZXN1bHQSKwoFc3RhdGUYASABKA4yHC5saWFubHVvLmFjZC52MS5Db250YWN0U3RhdGUSEAoIcG9zaXRpb24YAiABKA0SDwoHd2FpdGluZxgDIAEoDRIdChBleHBlY3RlZF93YWl0X21zGAQgASgNSACIAQFCEwoRX2V4cGVjdGVkX3dhaXRfbXMijgEKF0dldENvbnRhY3RQb3NpdGlvblJlcGx5EjYKAm9rGAEgASgLMigubGlhbmx1by5hY2QudjEuR2V0Q29udGFjdFBvc2l0aW9uUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIl0KC1Vwc2VydFF1ZXVlEhIKCmNvbW1hbmRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEioKBXF1ZXVlGAMgASgLMhsubGlhbmx1by5hY2QudjEuUXVldWVDb25maWciJAoRVXBzZXJ0UXVldWVSZXN1bHQSDwoHY3JlYXRlZBgBIAEoCCKAAQoQVXBzZXJ0UXVldWVSZXBseRIvCgJvaxgBIAEoCzIhLmxpYW5sdW8uYWNkLnYxLlVwc2VydFF1ZXVlUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIkAKC0RlbGV0ZVF1ZXVlEhIKCmNvbW1hbmRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEg0KBXF1ZXVlGAMgASgJIhMKEURlbGV0ZVF1ZXVlUmVzdWx0IoABChBEZWxldGVRdWV1ZVJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuRGVsZXRlUXVldWVSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiXQoLVXBzZXJ0QWdlbnQSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSKgoFYWdlbnQYAyABKAsyGy5saWFubHVvLmFjZC52MS5BZ2VudENvbmZpZyIkChFVcHNlcnRBZ2VudFJlc3VsdBIPCgdjcmVhdGVkGAEgASgIIoABChBVcHNlcnRBZ2VudFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuVXBzZXJ0QWdlbnRSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiQwoLRGVsZXRlQWdlbnQSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEAoIYWdlbnRfaWQYAyABKAkiEwoRRGVsZXRlQWdlbnRSZXN1bHQigAEKEERlbGV0ZUFnZW50UmVwbHkSLwoCb2sYASABKAsyIS5saWFubHVvLmFjZC52MS5EZWxldGVBZ2VudFJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJdCgtVcHNlcnRTa2lsbBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIqCgVza2lsbBgDIAEoCzIbLmxpYW5sdW8uYWNkLnYxLlNraWxsQ29uZmlnIiQKEVVwc2VydFNraWxsUmVzdWx0Eg8KB2NyZWF0ZWQYASABKAgigAEKEFVwc2VydFNraWxsUmVwbHkSLwoCb2sYASABKAsyIS5saWFubHVvLmFjZC52MS5VcHNlcnRTa2lsbFJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSI/CgtEZWxldGVTa2lsbBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIMCgRuYW1lGAMgASgJIhMKEURlbGV0ZVNraWxsUmVzdWx0IoABChBEZWxldGVTa2lsbFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuRGVsZXRlU2tpbGxSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiRwoTSW1wb3J0Q29uZmlndXJhdGlvbhISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIMCgR5YW1sGAMgASgJIksKGUltcG9ydENvbmZpZ3VyYXRpb25SZXN1bHQSDgoGc2tpbGxzGAEgASgNEg4KBnF1ZXVlcxgCIAEoDRIOCgZhZ2VudHMYAyABKA0ikAEKGEltcG9ydENvbmZpZ3VyYXRpb25SZXBseRI3CgJvaxgBIAEoCzIpLmxpYW5sdW8uYWNkLnYxLkltcG9ydENvbmZpZ3VyYXRpb25SZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiqAQKD0NhbGxiYWNrUmVxdWVzdBITCgtjYWxsYmFja19pZBgBIAEoCRINCgVxdWV1ZRgCIAEoCRIOCgZudW1iZXIYAyABKAkSDAoEc2l0ZRgEIAEoCRITCgtjdXN0b21lcl9pZBgFIAEoCRIQCghwcmlvcml0eRgGIAEoDRJMCg9yZXF1aXJlZF9za2lsbHMYByADKAsyMy5saWFubHVvLmFjZC52MS5DYWxsYmFja1JlcXVlc3QuUmVxdWlyZWRTa2lsbHNFbnRyeRIXCg9wcmVmZXJyZWRfYWdlbnQYCCABKAkSNwoEZGF0YRgJIAMoCzIpLmxpYW5sdW8uYWNkLnYxLkNhbGxiYWNrUmVxdWVzdC5EYXRhRW50cnkSMQoNd2FpdGluZ19zaW5jZRgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYXBwb2ludG1lbnQYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDG1heF9hdHRlbXB0cxgMIAEoDRIuCgZvcmlnaW4YDSABKA4yHi5saWFubHVvLmFjZC52MS5DYWxsYmFja09yaWdpbho1ChNSZXF1aXJlZFNraWxsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoDToCOAEaKwoJRGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiuQQKCENhbGxiYWNrEhMKC2NhbGxiYWNrX2lkGAEgASgJEg0KBXF1ZXVlGAIgASgJEg4KBm51bWJlchgDIAEoCRIMCgRzaXRlGAQgASgJEhMKC2N1c3RvbWVyX2lkGAUgASgJEhAKCHByaW9yaXR5GAYgASgNEjAKBGRhdGEYByADKAsyIi5saWFubHVvLmFjZC52MS5DYWxsYmFjay5EYXRhRW50cnkSLgoGb3JpZ2luGAggASgOMh4ubGlhbmx1by5hY2QudjEuQ2FsbGJhY2tPcmlnaW4SMQoNd2FpdGluZ19zaW5jZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYXBwb2ludG1lbnQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCm5vdF9iZWZvcmUYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KBnN0YXR1cxgMIAEoDjIeLmxpYW5sdW8uYWNkLnYxLkNhbGxiYWNrU3RhdHVzEhAKCGF0dGVtcHRzGA0gASgNEhQKDG1heF9hdHRlbXB0cxgOIAEoDRI1CgxsYXN0X291dGNvbWUYDyABKA4yHy5saWFubHVvLmFjZC52MS5DYWxsYmFja091dGNvbWUSEgoKY29udGFjdF9pZBgQIAEoCRorCglEYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJoCg9SZXF1ZXN0Q2FsbGJhY2sSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSMQoIY2FsbGJhY2sYAyABKAsyHy5saWFubHVvLmFjZC52MS5DYWxsYmFja1JlcXVlc3QiVgoVUmVxdWVzdENhbGxiYWNrUmVzdWx0EioKCGNhbGxiYWNrGAEgASgLMhgubGlhbmx1by5hY2QudjEuQ2FsbGJhY2sSEQoJZHVwbGljYXRlGAIgASgIIogBChRSZXF1ZXN0Q2FsbGJhY2tSZXBseRIzCgJvaxgBIAEoCzIlLmxpYW5sdW8uYWNkLnYxLlJlcXVlc3RDYWxsYmFja1Jlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJJCg5DYW5jZWxDYWxsYmFjaxISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRITCgtjYWxsYmFja19pZBgDIAEoCSJVChRDYW5jZWxDYWxsYmFja1Jlc3VsdBIqCghjYWxsYmFjaxgBIAEoCzIYLmxpYW5sdW8uYWNkLnYxLkNhbGxiYWNrEhEKCWR1cGxpY2F0ZRgCIAEoCCKGAQoTQ2FuY2VsQ2FsbGJhY2tSZXBseRIyCgJvaxgBIAEoCzIkLmxpYW5sdW8uYWNkLnYxLkNhbmNlbENhbGxiYWNrUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lYgZwcm90bzM", [file_google_protobuf_timestamp, file_lianluo_acd_v1_acd, file_lianluo_acd_v1_configuration, file_lianluo_call_v1_call, file_lianluo_common_v1_error]);
 
 /**
  * A contact asking to be routed: a call, an email, a chat, a work item...
@@ -105,6 +105,16 @@ export type ContactRequest = Message<"lianluo.acd.v1.ContactRequest"> & {
    * @generated from field: map<string, string> data = 12;
    */
   data: { [key: string]: string };
+
+  /**
+   * When the customer started waiting (an IVR caller who chose a callback, a retried
+   * callback): the contact takes its place in the queue from then on. Now when absent.
+   * Refused (INVALID_ARGUMENT) when more than 5 s ahead of the acd's clock, or more than
+   * 7 days ago; a time less than 5 s ahead is taken as now.
+   *
+   * @generated from field: google.protobuf.Timestamp waiting_since = 13;
+   */
+  waitingSince?: Timestamp | undefined;
 };
 
 /**
@@ -1768,4 +1778,383 @@ export type ImportConfigurationReply = Message<"lianluo.acd.v1.ImportConfigurati
  */
 export const ImportConfigurationReplySchema: GenMessage<ImportConfigurationReply> = /*@__PURE__*/
   messageDesc(file_lianluo_acd_v1_commands, 60);
+
+/**
+ * A customer asks to be called back: from the IVR (a caller who would rather not wait), or
+ * from a web form. The acd keeps it in PostgreSQL; when it is due it becomes a contact of
+ * channel CALLBACK (`<callback_id>@<attempt>`) that keeps the customer's place from
+ * waiting_since; the agent who takes it is dialled once the customer answered.
+ *
+ * @generated from message lianluo.acd.v1.CallbackRequest
+ */
+export type CallbackRequest = Message<"lianluo.acd.v1.CallbackRequest"> & {
+  /**
+   * Unique per tenant, at most 120 characters: a repeated request of the same id changes
+   * nothing and says `duplicate`.
+   *
+   * @generated from field: string callback_id = 1;
+   */
+  callbackId: string;
+
+  /**
+   * @generated from field: string queue = 2;
+   */
+  queue: string;
+
+  /**
+   * The customer's number: 3 to 20 digits, optionally after +.
+   *
+   * @generated from field: string number = 3;
+   */
+  number: string;
+
+  /**
+   * Site whose media gateway dials the customer; empty: the site of the agent who takes it.
+   *
+   * @generated from field: string site = 4;
+   */
+  site: string;
+
+  /**
+   * @generated from field: string customer_id = 5;
+   */
+  customerId: string;
+
+  /**
+   * 0 (normal) to 100, as for enqueue_contact.
+   *
+   * @generated from field: uint32 priority = 6;
+   */
+  priority: number;
+
+  /**
+   * Skill name to the minimum proficiency (1..5) an agent needs.
+   *
+   * @generated from field: map<string, uint32> required_skills = 7;
+   */
+  requiredSkills: { [key: string]: number };
+
+  /**
+   * The last agent this customer spoke to (sticky routing).
+   *
+   * @generated from field: string preferred_agent = 8;
+   */
+  preferredAgent: string;
+
+  /**
+   * What the IVR or web form gathered, for the agent's screen (at most 32 entries).
+   *
+   * @generated from field: map<string, string> data = 9;
+   */
+  data: { [key: string]: string };
+
+  /**
+   * When the customer started waiting (the caller's time in the queue before choosing a
+   * callback): the callback keeps that place. Now when absent; the same limits as
+   * ContactRequest.waiting_since; not with an appointment.
+   *
+   * @generated from field: google.protobuf.Timestamp waiting_since = 10;
+   */
+  waitingSince?: Timestamp | undefined;
+
+  /**
+   * The customer's appointed time: not queued before it (in the future, at most 30 days
+   * ahead); the customer waits from then. Absent: queued at once.
+   *
+   * @generated from field: google.protobuf.Timestamp appointment = 11;
+   */
+  appointment?: Timestamp | undefined;
+
+  /**
+   * Attempts to reach the customer before the callback fails (1..10); 0 takes the acd's
+   * default (ACD_CALLBACK_MAX_ATTEMPTS).
+   *
+   * @generated from field: uint32 max_attempts = 12;
+   */
+  maxAttempts: number;
+
+  /**
+   * @generated from field: lianluo.acd.v1.CallbackOrigin origin = 13;
+   */
+  origin: CallbackOrigin;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.CallbackRequest.
+ * Use `create(CallbackRequestSchema)` to create a new message.
+ */
+export const CallbackRequestSchema: GenMessage<CallbackRequest> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 61);
+
+/**
+ * A callback as the acd keeps it.
+ *
+ * @generated from message lianluo.acd.v1.Callback
+ */
+export type Callback = Message<"lianluo.acd.v1.Callback"> & {
+  /**
+   * @generated from field: string callback_id = 1;
+   */
+  callbackId: string;
+
+  /**
+   * @generated from field: string queue = 2;
+   */
+  queue: string;
+
+  /**
+   * @generated from field: string number = 3;
+   */
+  number: string;
+
+  /**
+   * Empty: the site of the agent who takes it dials.
+   *
+   * @generated from field: string site = 4;
+   */
+  site: string;
+
+  /**
+   * @generated from field: string customer_id = 5;
+   */
+  customerId: string;
+
+  /**
+   * @generated from field: uint32 priority = 6;
+   */
+  priority: number;
+
+  /**
+   * @generated from field: map<string, string> data = 7;
+   */
+  data: { [key: string]: string };
+
+  /**
+   * @generated from field: lianluo.acd.v1.CallbackOrigin origin = 8;
+   */
+  origin: CallbackOrigin;
+
+  /**
+   * Where it waits from in its queue (kept across attempts).
+   *
+   * @generated from field: google.protobuf.Timestamp waiting_since = 9;
+   */
+  waitingSince?: Timestamp | undefined;
+
+  /**
+   * The customer's appointed time, when it has one.
+   *
+   * @generated from field: google.protobuf.Timestamp appointment = 10;
+   */
+  appointment?: Timestamp | undefined;
+
+  /**
+   * Not queued before this: the appointment, or the next attempt after a failed one.
+   *
+   * @generated from field: google.protobuf.Timestamp not_before = 11;
+   */
+  notBefore?: Timestamp | undefined;
+
+  /**
+   * @generated from field: lianluo.acd.v1.CallbackStatus status = 12;
+   */
+  status: CallbackStatus;
+
+  /**
+   * Attempts counted against the customer so far, and how many it may take.
+   *
+   * @generated from field: uint32 attempts = 13;
+   */
+  attempts: number;
+
+  /**
+   * @generated from field: uint32 max_attempts = 14;
+   */
+  maxAttempts: number;
+
+  /**
+   * How the last attempt ended; UNSPECIFIED before the first.
+   *
+   * @generated from field: lianluo.acd.v1.CallbackOutcome last_outcome = 15;
+   */
+  lastOutcome: CallbackOutcome;
+
+  /**
+   * The contact of the current (or last) attempt, `<callback_id>@<attempt>`; empty before the first.
+   *
+   * @generated from field: string contact_id = 16;
+   */
+  contactId: string;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.Callback.
+ * Use `create(CallbackSchema)` to create a new message.
+ */
+export const CallbackSchema: GenMessage<Callback> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 62);
+
+/**
+ * Stores a callback and queues it at once unless it has an appointment.
+ *
+ * @generated from message lianluo.acd.v1.RequestCallback
+ */
+export type RequestCallback = Message<"lianluo.acd.v1.RequestCallback"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: string tenant = 2;
+   */
+  tenant: string;
+
+  /**
+   * @generated from field: lianluo.acd.v1.CallbackRequest callback = 3;
+   */
+  callback?: CallbackRequest | undefined;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.RequestCallback.
+ * Use `create(RequestCallbackSchema)` to create a new message.
+ */
+export const RequestCallbackSchema: GenMessage<RequestCallback> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 63);
+
+/**
+ * @generated from message lianluo.acd.v1.RequestCallbackResult
+ */
+export type RequestCallbackResult = Message<"lianluo.acd.v1.RequestCallbackResult"> & {
+  /**
+   * @generated from field: lianluo.acd.v1.Callback callback = 1;
+   */
+  callback?: Callback | undefined;
+
+  /**
+   * The callback id was already known: nothing changed; `callback` is the one stored.
+   *
+   * @generated from field: bool duplicate = 2;
+   */
+  duplicate: boolean;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.RequestCallbackResult.
+ * Use `create(RequestCallbackResultSchema)` to create a new message.
+ */
+export const RequestCallbackResultSchema: GenMessage<RequestCallbackResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 64);
+
+/**
+ * @generated from message lianluo.acd.v1.RequestCallbackReply
+ */
+export type RequestCallbackReply = Message<"lianluo.acd.v1.RequestCallbackReply"> & {
+  /**
+   * @generated from oneof lianluo.acd.v1.RequestCallbackReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.acd.v1.RequestCallbackResult ok = 1;
+     */
+    value: RequestCallbackResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.acd.v1.RequestCallbackReply.
+ * Use `create(RequestCallbackReplySchema)` to create a new message.
+ */
+export const RequestCallbackReplySchema: GenMessage<RequestCallbackReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 65);
+
+/**
+ * Withdraws a callback that is scheduled or queued (its contact is withdrawn). Refused
+ * (FAILED_PRECONDITION) while the customer is being dialled and once it is over; a
+ * cancelled callback cancelled again says `duplicate`.
+ *
+ * @generated from message lianluo.acd.v1.CancelCallback
+ */
+export type CancelCallback = Message<"lianluo.acd.v1.CancelCallback"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: string tenant = 2;
+   */
+  tenant: string;
+
+  /**
+   * @generated from field: string callback_id = 3;
+   */
+  callbackId: string;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.CancelCallback.
+ * Use `create(CancelCallbackSchema)` to create a new message.
+ */
+export const CancelCallbackSchema: GenMessage<CancelCallback> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 66);
+
+/**
+ * @generated from message lianluo.acd.v1.CancelCallbackResult
+ */
+export type CancelCallbackResult = Message<"lianluo.acd.v1.CancelCallbackResult"> & {
+  /**
+   * @generated from field: lianluo.acd.v1.Callback callback = 1;
+   */
+  callback?: Callback | undefined;
+
+  /**
+   * @generated from field: bool duplicate = 2;
+   */
+  duplicate: boolean;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.CancelCallbackResult.
+ * Use `create(CancelCallbackResultSchema)` to create a new message.
+ */
+export const CancelCallbackResultSchema: GenMessage<CancelCallbackResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 67);
+
+/**
+ * @generated from message lianluo.acd.v1.CancelCallbackReply
+ */
+export type CancelCallbackReply = Message<"lianluo.acd.v1.CancelCallbackReply"> & {
+  /**
+   * @generated from oneof lianluo.acd.v1.CancelCallbackReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.acd.v1.CancelCallbackResult ok = 1;
+     */
+    value: CancelCallbackResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.acd.v1.CancelCallbackReply.
+ * Use `create(CancelCallbackReplySchema)` to create a new message.
+ */
+export const CancelCallbackReplySchema: GenMessage<CancelCallbackReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 68);
 

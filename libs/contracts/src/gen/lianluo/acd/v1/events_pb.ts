@@ -6,10 +6,12 @@ import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { AgentInfo, AgentState, CancelReason, ContactInfo, ContactState } from "./acd_pb";
+import type { AgentInfo, AgentState, CallbackInfo, CallbackOrigin, CallbackOutcome, CallbackStatus, CancelReason, ContactInfo, ContactState } from "./acd_pb";
 import { file_lianluo_acd_v1_acd } from "./acd_pb";
 import type { RoutingStepKind } from "./configuration_pb";
 import { file_lianluo_acd_v1_configuration } from "./configuration_pb";
+import type { CallRef } from "../../call/v1/call_pb";
+import { file_lianluo_call_v1_call } from "../../call/v1/call_pb";
 import type { LegDestination } from "../../call/v1/commands_pb";
 import { file_lianluo_call_v1_commands } from "../../call/v1/commands_pb";
 import type { Message } from "@bufbuild/protobuf";
@@ -18,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lianluo/acd/v1/events.proto.
  */
 export const file_lianluo_acd_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChtsaWFubHVvL2FjZC92MS9ldmVudHMucHJvdG8SDmxpYW5sdW8uYWNkLnYxItACCg1Db250YWN0UXVldWVkEhAKCGV2ZW50X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoHY29udGFjdBgEIAEoCzIbLmxpYW5sdW8uYWNkLnYxLkNvbnRhY3RJbmZvEhAKCHByaW9yaXR5GAUgASgNEkoKD3JlcXVpcmVkX3NraWxscxgGIAMoCzIxLmxpYW5sdW8uYWNkLnYxLkNvbnRhY3RRdWV1ZWQuUmVxdWlyZWRTa2lsbHNFbnRyeRIXCg9wcmVmZXJyZWRfYWdlbnQYByABKAkSEAoIcG9zaXRpb24YCCABKA0aNQoTUmVxdWlyZWRTa2lsbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKA06AjgBIpUDCg5Db250YWN0T2ZmZXJlZBIQCghldmVudF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSLwoLb2NjdXJyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKB2NvbnRhY3QYBCABKAsyGy5saWFubHVvLmFjZC52MS5Db250YWN0SW5mbxIoCgVhZ2VudBgFIAEoCzIZLmxpYW5sdW8uYWNkLnYxLkFnZW50SW5mbxI0CgthZ2VudF9waG9uZRgGIAEoCzIfLmxpYW5sdW8uY2FsbC52MS5MZWdEZXN0aW5hdGlvbhIPCgdhdHRlbXB0GAcgASgNEiwKCGRlYWRsaW5lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI2CgRkYXRhGAkgAygLMigubGlhbmx1by5hY2QudjEuQ29udGFjdE9mZmVyZWQuRGF0YUVudHJ5GisKCURhdGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIuABCg9Db250YWN0QWNjZXB0ZWQSEAoIZXZlbnRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCgdjb250YWN0GAQgASgLMhsubGlhbmx1by5hY2QudjEuQ29udGFjdEluZm8SKAoFYWdlbnQYBSABKAsyGS5saWFubHVvLmFjZC52MS5BZ2VudEluZm8SDwoHYXR0ZW1wdBgGIAEoDRIRCgl3YWl0ZWRfbXMYByABKAQi/QEKD0NvbnRhY3RSZWplY3RlZBIQCghldmVudF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSLwoLb2NjdXJyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKB2NvbnRhY3QYBCABKAsyGy5saWFubHVvLmFjZC52MS5Db250YWN0SW5mbxIoCgVhZ2VudBgFIAEoCzIZLmxpYW5sdW8uYWNkLnYxLkFnZW50SW5mbxIPCgdhdHRlbXB0GAYgASgNEhMKC3JlYXNvbl9jb2RlGAcgASgJEhkKEXJldHVybmVkX3RvX3F1ZXVlGAggASgIIuwBChNDb250YWN0UmluZ05vQW5zd2VyEhAKCGV2ZW50X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoHY29udGFjdBgEIAEoCzIbLmxpYW5sdW8uYWNkLnYxLkNvbnRhY3RJbmZvEigKBWFnZW50GAUgASgLMhkubGlhbmx1by5hY2QudjEuQWdlbnRJbmZvEg8KB2F0dGVtcHQYBiABKA0SGQoRcmV0dXJuZWRfdG9fcXVldWUYByABKAgiigIKEENvbnRhY3RBYmFuZG9uZWQSEAoIZXZlbnRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCgdjb250YWN0GAQgASgLMhsubGlhbmx1by5hY2QudjEuQ29udGFjdEluZm8SLAoGcmVhc29uGAUgASgOMhwubGlhbmx1by5hY2QudjEuQ2FuY2VsUmVhc29uEjQKDnByZXZpb3VzX3N0YXRlGAYgASgOMhwubGlhbmx1by5hY2QudjEuQ29udGFjdFN0YXRlEhEKCXdhaXRlZF9tcxgHIAEoBCLfAQoRQ29udGFjdE92ZXJmbG93ZWQSEAoIZXZlbnRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCgdjb250YWN0GAQgASgLMhsubGlhbmx1by5hY2QudjEuQ29udGFjdEluZm8SEQoJd2FpdGVkX21zGAUgASgEEg8KBXF1ZXVlGAYgASgJSAASGwoRdm9pY2VtYWlsX21haWxib3gYByABKAlIAEIICgZ0YXJnZXQi7QEKEkNvbnRhY3RUcmFuc2ZlcnJlZBIQCghldmVudF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSLwoLb2NjdXJyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKB2NvbnRhY3QYBCABKAsyGy5saWFubHVvLmFjZC52MS5Db250YWN0SW5mbxISCgpmcm9tX3F1ZXVlGAUgASgJEhMKC3RvX2FnZW50X2lkGAYgASgJEhMKC2J5X2FnZW50X2lkGAcgASgJEhgKEGJ5X3N1cGVydmlzb3JfaWQYCCABKAki1QEKEENvbnRhY3RFc2NhbGF0ZWQSEAoIZXZlbnRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCgdjb250YWN0GAQgASgLMhsubGlhbmx1by5hY2QudjEuQ29udGFjdEluZm8SDAoEc3RlcBgFIAEoDRIyCglzdGVwX2tpbmQYBiABKA4yHy5saWFubHVvLmFjZC52MS5Sb3V0aW5nU3RlcEtpbmQi8gEKEENvbnRhY3RDb21wbGV0ZWQSEAoIZXZlbnRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCgdjb250YWN0GAQgASgLMhsubGlhbmx1by5hY2QudjEuQ29udGFjdEluZm8SKAoFYWdlbnQYBSABKAsyGS5saWFubHVvLmFjZC52MS5BZ2VudEluZm8SMwoPd3JhcF91cF9lbmRzX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKEAgoRQWdlbnRTdGF0ZUNoYW5nZWQSEAoIZXZlbnRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIoCgVhZ2VudBgEIAEoCzIZLmxpYW5sdW8uYWNkLnYxLkFnZW50SW5mbxIpCgVzdGF0ZRgFIAEoDjIaLmxpYW5sdW8uYWNkLnYxLkFnZW50U3RhdGUSMgoOcHJldmlvdXNfc3RhdGUYBiABKA4yGi5saWFubHVvLmFjZC52MS5BZ2VudFN0YXRlEhMKC3JlYXNvbl9jb2RlGAcgASgJIvABChZDb250YWN0UG9zaXRpb25DaGFuZ2VkEhAKCGV2ZW50X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoHY29udGFjdBgEIAEoCzIbLmxpYW5sdW8uYWNkLnYxLkNvbnRhY3RJbmZvEhAKCHBvc2l0aW9uGAUgASgNEg8KB3dhaXRpbmcYBiABKA0SHQoQZXhwZWN0ZWRfd2FpdF9tcxgHIAEoDUgAiAEBQhMKEV9leHBlY3RlZF93YWl0X21zYgZwcm90bzM", [file_google_protobuf_timestamp, file_lianluo_acd_v1_acd, file_lianluo_acd_v1_configuration, file_lianluo_call_v1_commands]);
+  fileDesc("ChtsaWFubHVvL2FjZC92MS9ldmVudHMucHJvdG8SDmxpYW5sdW8uYWNkLnYxItACCg1Db250YWN0UXVldWVkEhAKCGV2ZW50X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoHY29udGFjdBgEIAEoCzIbLmxpYW5sdW8uYWNkLnYxLkNvbnRhY3RJbmZvEhAKCHByaW9yaXR5GAUgASgNEkoKD3JlcXVpcmVkX3NraWxscxgGIAMoCzIxLmxpYW5sdW8uYWNkLnYxLkNvbnRhY3RRdWV1ZWQuUmVxdWlyZWRTa2lsbHNFbnRyeRIXCg9wcmVmZXJyZWRfYWdlbnQYByABKAkSEAoIcG9zaXRpb24YCCABKA0aNQoTUmVxdWlyZWRTa2lsbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKA06AjgBIpUDCg5Db250YWN0T2ZmZXJlZBIQCghldmVudF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSLwoLb2NjdXJyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKB2NvbnRhY3QYBCABKAsyGy5saWFubHVvLmFjZC52MS5Db250YWN0SW5mbxIoCgVhZ2VudBgFIAEoCzIZLmxpYW5sdW8uYWNkLnYxLkFnZW50SW5mbxI0CgthZ2VudF9waG9uZRgGIAEoCzIfLmxpYW5sdW8uY2FsbC52MS5MZWdEZXN0aW5hdGlvbhIPCgdhdHRlbXB0GAcgASgNEiwKCGRlYWRsaW5lGAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI2CgRkYXRhGAkgAygLMigubGlhbmx1by5hY2QudjEuQ29udGFjdE9mZmVyZWQuRGF0YUVudHJ5GisKCURhdGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIuABCg9Db250YWN0QWNjZXB0ZWQSEAoIZXZlbnRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCgdjb250YWN0GAQgASgLMhsubGlhbmx1by5hY2QudjEuQ29udGFjdEluZm8SKAoFYWdlbnQYBSABKAsyGS5saWFubHVvLmFjZC52MS5BZ2VudEluZm8SDwoHYXR0ZW1wdBgGIAEoDRIRCgl3YWl0ZWRfbXMYByABKAQi/QEKD0NvbnRhY3RSZWplY3RlZBIQCghldmVudF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSLwoLb2NjdXJyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKB2NvbnRhY3QYBCABKAsyGy5saWFubHVvLmFjZC52MS5Db250YWN0SW5mbxIoCgVhZ2VudBgFIAEoCzIZLmxpYW5sdW8uYWNkLnYxLkFnZW50SW5mbxIPCgdhdHRlbXB0GAYgASgNEhMKC3JlYXNvbl9jb2RlGAcgASgJEhkKEXJldHVybmVkX3RvX3F1ZXVlGAggASgIIuwBChNDb250YWN0UmluZ05vQW5zd2VyEhAKCGV2ZW50X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoHY29udGFjdBgEIAEoCzIbLmxpYW5sdW8uYWNkLnYxLkNvbnRhY3RJbmZvEigKBWFnZW50GAUgASgLMhkubGlhbmx1by5hY2QudjEuQWdlbnRJbmZvEg8KB2F0dGVtcHQYBiABKA0SGQoRcmV0dXJuZWRfdG9fcXVldWUYByABKAgiigIKEENvbnRhY3RBYmFuZG9uZWQSEAoIZXZlbnRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCgdjb250YWN0GAQgASgLMhsubGlhbmx1by5hY2QudjEuQ29udGFjdEluZm8SLAoGcmVhc29uGAUgASgOMhwubGlhbmx1by5hY2QudjEuQ2FuY2VsUmVhc29uEjQKDnByZXZpb3VzX3N0YXRlGAYgASgOMhwubGlhbmx1by5hY2QudjEuQ29udGFjdFN0YXRlEhEKCXdhaXRlZF9tcxgHIAEoBCLfAQoRQ29udGFjdE92ZXJmbG93ZWQSEAoIZXZlbnRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCgdjb250YWN0GAQgASgLMhsubGlhbmx1by5hY2QudjEuQ29udGFjdEluZm8SEQoJd2FpdGVkX21zGAUgASgEEg8KBXF1ZXVlGAYgASgJSAASGwoRdm9pY2VtYWlsX21haWxib3gYByABKAlIAEIICgZ0YXJnZXQi7QEKEkNvbnRhY3RUcmFuc2ZlcnJlZBIQCghldmVudF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSLwoLb2NjdXJyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKB2NvbnRhY3QYBCABKAsyGy5saWFubHVvLmFjZC52MS5Db250YWN0SW5mbxISCgpmcm9tX3F1ZXVlGAUgASgJEhMKC3RvX2FnZW50X2lkGAYgASgJEhMKC2J5X2FnZW50X2lkGAcgASgJEhgKEGJ5X3N1cGVydmlzb3JfaWQYCCABKAki1QEKEENvbnRhY3RFc2NhbGF0ZWQSEAoIZXZlbnRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCgdjb250YWN0GAQgASgLMhsubGlhbmx1by5hY2QudjEuQ29udGFjdEluZm8SDAoEc3RlcBgFIAEoDRIyCglzdGVwX2tpbmQYBiABKA4yHy5saWFubHVvLmFjZC52MS5Sb3V0aW5nU3RlcEtpbmQi8gEKEENvbnRhY3RDb21wbGV0ZWQSEAoIZXZlbnRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIsCgdjb250YWN0GAQgASgLMhsubGlhbmx1by5hY2QudjEuQ29udGFjdEluZm8SKAoFYWdlbnQYBSABKAsyGS5saWFubHVvLmFjZC52MS5BZ2VudEluZm8SMwoPd3JhcF91cF9lbmRzX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKEAgoRQWdlbnRTdGF0ZUNoYW5nZWQSEAoIZXZlbnRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEi8KC29jY3VycmVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIoCgVhZ2VudBgEIAEoCzIZLmxpYW5sdW8uYWNkLnYxLkFnZW50SW5mbxIpCgVzdGF0ZRgFIAEoDjIaLmxpYW5sdW8uYWNkLnYxLkFnZW50U3RhdGUSMgoOcHJldmlvdXNfc3RhdGUYBiABKA4yGi5saWFubHVvLmFjZC52MS5BZ2VudFN0YXRlEhMKC3JlYXNvbl9jb2RlGAcgASgJIvABChZDb250YWN0UG9zaXRpb25DaGFuZ2VkEhAKCGV2ZW50X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoHY29udGFjdBgEIAEoCzIbLmxpYW5sdW8uYWNkLnYxLkNvbnRhY3RJbmZvEhAKCHBvc2l0aW9uGAUgASgNEg8KB3dhaXRpbmcYBiABKA0SHQoQZXhwZWN0ZWRfd2FpdF9tcxgHIAEoDUgAiAEBQhMKEV9leHBlY3RlZF93YWl0X21zItICChFDYWxsYmFja1JlcXVlc3RlZBIQCghldmVudF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSLwoLb2NjdXJyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCGNhbGxiYWNrGAQgASgLMhwubGlhbmx1by5hY2QudjEuQ2FsbGJhY2tJbmZvEjEKDXdhaXRpbmdfc2luY2UYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2FwcG9pbnRtZW50GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghwcmlvcml0eRgHIAEoDRIUCgxtYXhfYXR0ZW1wdHMYCCABKA0SLgoGb3JpZ2luGAkgASgOMh4ubGlhbmx1by5hY2QudjEuQ2FsbGJhY2tPcmlnaW4inwMKEUNhbGxiYWNrQXR0ZW1wdGVkEhAKCGV2ZW50X2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIvCgtvY2N1cnJlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoIY2FsbGJhY2sYBCABKAsyHC5saWFubHVvLmFjZC52MS5DYWxsYmFja0luZm8SDwoHYXR0ZW1wdBgFIAEoDRISCgpjb250YWN0X2lkGAYgASgJEigKBWFnZW50GAcgASgLMhkubGlhbmx1by5hY2QudjEuQWdlbnRJbmZvEjAKB291dGNvbWUYCCABKA4yHy5saWFubHVvLmFjZC52MS5DYWxsYmFja091dGNvbWUSDwoHY291bnRlZBgJIAEoCBIYChBjb3VudGVkX2F0dGVtcHRzGAogASgNEjMKD25leHRfYXR0ZW1wdF9hdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJgoEY2FsbBgMIAEoCzIYLmxpYW5sdW8uY2FsbC52MS5DYWxsUmVmIqACChFDYWxsYmFja0NvbXBsZXRlZBIQCghldmVudF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSLwoLb2NjdXJyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCGNhbGxiYWNrGAQgASgLMhwubGlhbmx1by5hY2QudjEuQ2FsbGJhY2tJbmZvEg8KB2F0dGVtcHQYBSABKA0SEgoKY29udGFjdF9pZBgGIAEoCRIoCgVhZ2VudBgHIAEoCzIZLmxpYW5sdW8uYWNkLnYxLkFnZW50SW5mbxImCgRjYWxsGAggASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSEQoJd2FpdGVkX21zGAkgASgEIvkBCg5DYWxsYmFja0ZhaWxlZBIQCghldmVudF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSLwoLb2NjdXJyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCGNhbGxiYWNrGAQgASgLMhwubGlhbmx1by5hY2QudjEuQ2FsbGJhY2tJbmZvEhgKEGNvdW50ZWRfYXR0ZW1wdHMYBSABKA0SNQoMbGFzdF9vdXRjb21lGAYgASgOMh8ubGlhbmx1by5hY2QudjEuQ2FsbGJhY2tPdXRjb21lEhMKC3JlYXNvbl9jb2RlGAcgASgJIv4BChFDYWxsYmFja0NhbmNlbGxlZBIQCghldmVudF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSLwoLb2NjdXJyZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCGNhbGxiYWNrGAQgASgLMhwubGlhbmx1by5hY2QudjEuQ2FsbGJhY2tJbmZvEjcKD3ByZXZpb3VzX3N0YXR1cxgFIAEoDjIeLmxpYW5sdW8uYWNkLnYxLkNhbGxiYWNrU3RhdHVzEhgKEGNvdW50ZWRfYXR0ZW1wdHMYBiABKA0SEwoLcmVhc29uX2NvZGUYByABKAliBnByb3RvMw", [file_google_protobuf_timestamp, file_lianluo_acd_v1_acd, file_lianluo_acd_v1_configuration, file_lianluo_call_v1_call, file_lianluo_call_v1_commands]);
 
 /**
  * A contact entered a queue (enqueue, transfer or overflow to this queue).
@@ -647,4 +649,317 @@ export type ContactPositionChanged = Message<"lianluo.acd.v1.ContactPositionChan
  */
 export const ContactPositionChangedSchema: GenMessage<ContactPositionChanged> = /*@__PURE__*/
   messageDesc(file_lianluo_acd_v1_events, 11);
+
+/**
+ * A customer asked to be called back (request_callback, or POST on the acd's HTTP edge).
+ *
+ * @generated from message lianluo.acd.v1.CallbackRequested
+ */
+export type CallbackRequested = Message<"lianluo.acd.v1.CallbackRequested"> & {
+  /**
+   * @generated from field: string event_id = 1;
+   */
+  eventId: string;
+
+  /**
+   * @generated from field: string tenant = 2;
+   */
+  tenant: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp occurred_at = 3;
+   */
+  occurredAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: lianluo.acd.v1.CallbackInfo callback = 4;
+   */
+  callback?: CallbackInfo | undefined;
+
+  /**
+   * Where it waits from in its queue.
+   *
+   * @generated from field: google.protobuf.Timestamp waiting_since = 5;
+   */
+  waitingSince?: Timestamp | undefined;
+
+  /**
+   * Absent when it is queued at once.
+   *
+   * @generated from field: google.protobuf.Timestamp appointment = 6;
+   */
+  appointment?: Timestamp | undefined;
+
+  /**
+   * @generated from field: uint32 priority = 7;
+   */
+  priority: number;
+
+  /**
+   * @generated from field: uint32 max_attempts = 8;
+   */
+  maxAttempts: number;
+
+  /**
+   * @generated from field: lianluo.acd.v1.CallbackOrigin origin = 9;
+   */
+  origin: CallbackOrigin;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.CallbackRequested.
+ * Use `create(CallbackRequestedSchema)` to create a new message.
+ */
+export const CallbackRequestedSchema: GenMessage<CallbackRequested> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_events, 12);
+
+/**
+ * One attempt to call the customer back ended.
+ *
+ * @generated from message lianluo.acd.v1.CallbackAttempted
+ */
+export type CallbackAttempted = Message<"lianluo.acd.v1.CallbackAttempted"> & {
+  /**
+   * @generated from field: string event_id = 1;
+   */
+  eventId: string;
+
+  /**
+   * @generated from field: string tenant = 2;
+   */
+  tenant: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp occurred_at = 3;
+   */
+  occurredAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: lianluo.acd.v1.CallbackInfo callback = 4;
+   */
+  callback?: CallbackInfo | undefined;
+
+  /**
+   * 1 for the first attempt; every attempt, counted or not, is a contact of its own.
+   *
+   * @generated from field: uint32 attempt = 5;
+   */
+  attempt: number;
+
+  /**
+   * The attempt's contact, `<callback_id>@<attempt>`.
+   *
+   * @generated from field: string contact_id = 6;
+   */
+  contactId: string;
+
+  /**
+   * The agent who took it.
+   *
+   * @generated from field: lianluo.acd.v1.AgentInfo agent = 7;
+   */
+  agent?: AgentInfo | undefined;
+
+  /**
+   * @generated from field: lianluo.acd.v1.CallbackOutcome outcome = 8;
+   */
+  outcome: CallbackOutcome;
+
+  /**
+   * Whether it counts against the customer's attempts (not when the agent or the media
+   * gateway failed), and how many have counted so far, this one included.
+   *
+   * @generated from field: bool counted = 9;
+   */
+  counted: boolean;
+
+  /**
+   * @generated from field: uint32 counted_attempts = 10;
+   */
+  countedAttempts: number;
+
+  /**
+   * When the next attempt may start; absent when none follows (answered, or attempts exhausted).
+   *
+   * @generated from field: google.protobuf.Timestamp next_attempt_at = 11;
+   */
+  nextAttemptAt?: Timestamp | undefined;
+
+  /**
+   * The customer's call, when one was placed.
+   *
+   * @generated from field: lianluo.call.v1.CallRef call = 12;
+   */
+  call?: CallRef | undefined;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.CallbackAttempted.
+ * Use `create(CallbackAttemptedSchema)` to create a new message.
+ */
+export const CallbackAttemptedSchema: GenMessage<CallbackAttempted> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_events, 13);
+
+/**
+ * The customer answered and is talking to the agent.
+ *
+ * @generated from message lianluo.acd.v1.CallbackCompleted
+ */
+export type CallbackCompleted = Message<"lianluo.acd.v1.CallbackCompleted"> & {
+  /**
+   * @generated from field: string event_id = 1;
+   */
+  eventId: string;
+
+  /**
+   * @generated from field: string tenant = 2;
+   */
+  tenant: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp occurred_at = 3;
+   */
+  occurredAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: lianluo.acd.v1.CallbackInfo callback = 4;
+   */
+  callback?: CallbackInfo | undefined;
+
+  /**
+   * @generated from field: uint32 attempt = 5;
+   */
+  attempt: number;
+
+  /**
+   * @generated from field: string contact_id = 6;
+   */
+  contactId: string;
+
+  /**
+   * @generated from field: lianluo.acd.v1.AgentInfo agent = 7;
+   */
+  agent?: AgentInfo | undefined;
+
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 8;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * From waiting_since to the bridge.
+   *
+   * @generated from field: uint64 waited_ms = 9;
+   */
+  waitedMs: bigint;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.CallbackCompleted.
+ * Use `create(CallbackCompletedSchema)` to create a new message.
+ */
+export const CallbackCompletedSchema: GenMessage<CallbackCompleted> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_events, 14);
+
+/**
+ * The callback gave up: its attempts are exhausted, or it could not be queued.
+ *
+ * @generated from message lianluo.acd.v1.CallbackFailed
+ */
+export type CallbackFailed = Message<"lianluo.acd.v1.CallbackFailed"> & {
+  /**
+   * @generated from field: string event_id = 1;
+   */
+  eventId: string;
+
+  /**
+   * @generated from field: string tenant = 2;
+   */
+  tenant: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp occurred_at = 3;
+   */
+  occurredAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: lianluo.acd.v1.CallbackInfo callback = 4;
+   */
+  callback?: CallbackInfo | undefined;
+
+  /**
+   * @generated from field: uint32 counted_attempts = 5;
+   */
+  countedAttempts: number;
+
+  /**
+   * @generated from field: lianluo.acd.v1.CallbackOutcome last_outcome = 6;
+   */
+  lastOutcome: CallbackOutcome;
+
+  /**
+   * attempts-exhausted, unknown-queue, unknown-skill, overflowed (its queue overflowed it to voicemail).
+   *
+   * @generated from field: string reason_code = 7;
+   */
+  reasonCode: string;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.CallbackFailed.
+ * Use `create(CallbackFailedSchema)` to create a new message.
+ */
+export const CallbackFailedSchema: GenMessage<CallbackFailed> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_events, 15);
+
+/**
+ * The callback was withdrawn before it was dialled.
+ *
+ * @generated from message lianluo.acd.v1.CallbackCancelled
+ */
+export type CallbackCancelled = Message<"lianluo.acd.v1.CallbackCancelled"> & {
+  /**
+   * @generated from field: string event_id = 1;
+   */
+  eventId: string;
+
+  /**
+   * @generated from field: string tenant = 2;
+   */
+  tenant: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp occurred_at = 3;
+   */
+  occurredAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: lianluo.acd.v1.CallbackInfo callback = 4;
+   */
+  callback?: CallbackInfo | undefined;
+
+  /**
+   * @generated from field: lianluo.acd.v1.CallbackStatus previous_status = 5;
+   */
+  previousStatus: CallbackStatus;
+
+  /**
+   * @generated from field: uint32 counted_attempts = 6;
+   */
+  countedAttempts: number;
+
+  /**
+   * withdrawn (cancel_callback), or contact-cancelled (its contact was cancelled directly).
+   *
+   * @generated from field: string reason_code = 7;
+   */
+  reasonCode: string;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.CallbackCancelled.
+ * Use `create(CallbackCancelledSchema)` to create a new message.
+ */
+export const CallbackCancelledSchema: GenMessage<CallbackCancelled> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_events, 16);
 
