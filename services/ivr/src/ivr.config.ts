@@ -4,8 +4,21 @@ import { z } from 'zod';
 
 const mediaUri = z.string().regex(/^[a-z]+:.+/, { error: 'must be a media URI such as sound:queue-thankyou' });
 
+/** Sessions outlive their replica: the owner beats, and a session not heard of for a while is taken over. */
+const sessionTiming = z
+  .object({
+    /** How often a replica tells PostgreSQL its sessions are alive. */
+    SESSION_HEARTBEAT_MS: envInteger({ min: 100, max: 60_000 }).default(2_000),
+    /**
+     * Sessions whose replica has not been heard of for this long are taken over by another
+     * (a waiting caller gets the wait in queue again; one in the flow starts it again).
+     */
+    SESSION_STALE_MS: envInteger({ min: 500, max: 600_000 }).default(10_000),
+  })
+  .refine((c) => c.SESSION_STALE_MS >= 2 * c.SESSION_HEARTBEAT_MS, { error: 'must be at least twice SESSION_HEARTBEAT_MS, or live sessions are taken over', path: ['SESSION_STALE_MS'] });
+
 /** Environment of an ivr replica; every variable is checked at start-up. */
-export const ivrConfigSchema = configSchema(serviceIdentity, natsConfig, httpConfig(3003), logConfig, postgresConfig, {
+export const ivrConfigSchema = configSchema(serviceIdentity, natsConfig, httpConfig(3003), logConfig, postgresConfig, sessionTiming, {
   /** The folder of flow files (one YAML file per flow); changes are applied without restart. */
   FLOWS_DIR: z.string().trim().min(1, { error: 'must name the folder of flow files' }),
   /** How long a call or acd command may take to be answered. */

@@ -6,11 +6,11 @@ import { loadConfig } from '@lianluo/config';
 import { ALL_ACD_EVENTS, ALL_IVR_EVENTS, ALL_VOICEMAIL_EVENTS, type EventDefinition } from '@lianluo/contracts';
 import { CommandClient, EventConsumer, MessagingConnection, streamNameOf } from '@lianluo/messaging';
 import { startTracing } from '@lianluo/observability';
-import { type Sites, ensureLocalInfra, freePort, startSites, uniqueNamespace } from '@lianluo/testing';
+import { ServiceProcess, type Sites, ensureLocalInfra, freePort, startSites, uniqueNamespace } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
 import { AcdTestClient, acdEnv, createDatabase, dropDatabase, removeNamespace } from '../../acd/test/acd-harness';
 import { startAcd } from '../../acd/src/acd.app';
@@ -96,13 +96,27 @@ export class IvrStack {
     readonly phonePorts: Readonly<Record<string, number>>,
     /** Where the PSTN behind bj's trunk must listen (a customer called back). */
     readonly pstnPort: number,
+    private readonly ivrEnv: Record<string, string>,
   ) {}
+
+  /** An ivr replica as its own process (the built dist/main.js), to kill without warning. */
+  async ivrProcess(extra: Record<string, string> = {}): Promise<ServiceProcess> {
+    const replica = new ServiceProcess(resolve(__dirname, '..', 'dist', 'main.js'), { ...this.ivrEnv, HTTP_PORT: String(await freePort()), ...extra });
+    this.replicas.push(replica);
+    return replica;
+  }
+
+  private readonly replicas: ServiceProcess[] = [];
 
   /**
    * Everything up; `flows` are written into the ivr's FLOWS_DIR (file name → YAML) before it
    * starts; `phones` are the agent phones each site knows (reached at a static contact).
    */
-  static async start(flows: Record<string, string>, phones: readonly PhoneSpec[] = [{ site: 'sz', extension: AGENT_EXTENSION }]): Promise<IvrStack> {
+  static async start(
+    flows: Record<string, string>,
+    phones: readonly PhoneSpec[] = [{ site: 'sz', extension: AGENT_EXTENSION }],
+    options: { inProcessIvr?: boolean } = {},
+  ): Promise<IvrStack> {
     await ensureLocalInfra();
     startTracing({ serviceName: 'ivr-e2e' });
     const namespace = uniqueNamespace('ivre');
@@ -129,22 +143,21 @@ export class IvrStack {
     const ivrDatabase = `postgres://postgres@127.0.0.1:5432/${namespace}_ivr`;
     const [vmPort, ivrPort] = [await freePort(), await freePort()];
     const recordings = { RECORDING_STORE: 'local', RECORDING_DIR: voicemail.recordingDir };
+    const ivrEnv = {
+      NATS_NAMESPACE: namespace,
+      DATABASE_URL: ivrDatabase,
+      DATABASE_POOL_SIZE: '4',
+      FLOWS_DIR: flowsDir,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(ivrPort),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    };
     const apps = await Promise.all([
       gatewayFor(sites.bj, namespace, recordings),
       gatewayFor(sites.sz, namespace, recordings),
       startAcd(loadConfig(acdConfigSchema, await acdEnv(namespace, { ACD_POSITION_INTERVAL_MS: '1000' }))),
       voicemail.start(namespace, { HTTP_PORT: String(vmPort), DEFAULT_GREETING: 'sound:vm-leavemsg', SILENCE_STOP_MS: '10000' }),
-      startIvr(
-        loadConfig(ivrConfigSchema, {
-          NATS_NAMESPACE: namespace,
-          DATABASE_URL: ivrDatabase,
-          DATABASE_POOL_SIZE: '4',
-          FLOWS_DIR: flowsDir,
-          HTTP_HOST: '127.0.0.1',
-          HTTP_PORT: String(ivrPort),
-          LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-        }),
-      ),
+      ...(options.inProcessIvr === false ? [] : [startIvr(loadConfig(ivrConfigSchema, ivrEnv))]),
     ]);
     const observer = await CallsObserver.start(namespace);
     const recorders = [
@@ -167,10 +180,12 @@ export class IvrStack {
       flowsDir,
       phonePorts,
       pstnPort,
+      ivrEnv,
     );
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.replicas.map((replica) => replica.kill().catch(() => undefined)));
     await Promise.all([this.acdEvents.stop(), this.ivrEvents.stop(), this.voicemailEvents.stop()]);
     for (const app of this.apps.reverse()) await app.close();
     await this.ivrPool.end();

@@ -42,6 +42,8 @@ export interface PortContext {
   /** The flow file, named in every event. */
   readonly flow: string;
   readonly callerNumber: string;
+  /** Keeps the queued caller's wait where another replica can resume it. */
+  readonly onQueued: (queued: Queued) => Promise<void>;
 }
 
 /** Where a queued call stands, for the wait that follows the flow. */
@@ -133,6 +135,13 @@ export class GatewayCallPort implements CallPort, QueueWaitPort {
       },
     });
     this.queued = { request, since };
+    await this.context.onQueued(this.queued);
+  }
+
+  /** Picks up a caller another replica left waiting in a queue: the wait goes on from the events to come. */
+  resumeWait(queued: Queued): void {
+    this.queued = queued;
+    this.waitFrom = this.gateway.watch.mark();
   }
 
   async voicemail(request: VoicemailRequest): Promise<void> {

@@ -1,29 +1,38 @@
 import { CLOCK, CallEventsTap, CallFailed, CallerLeft, type Clock, GatewayCall, SHUTTING_DOWN } from '@lianluo/call-client';
 import { type CallRef, type CallStarted } from '@lianluo/contracts';
 import { CommandClient, EventPublisher } from '@lianluo/messaging';
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { Counter, register } from 'prom-client';
 import { CallersRepository } from '../callers/callers.repository';
 import { type Flow } from '../flows/flow.schema';
 import { FlowsService } from '../flows/flows.service';
 import { IVR_CONFIG, type IvrConfig } from '../ivr.config';
 import { FlowRunner } from './flow-runner';
-import { GatewayCallPort } from './gateway-call-port';
+import { GatewayCallPort, type Queued } from './gateway-call-port';
 import { QueueWait, type WaitOutcome, type WaitPrompts } from './queue-wait';
-import { SessionsRepository } from './sessions.repository';
+import { type CallerOfSession, type OrphanedSession, SessionsRepository } from './sessions.repository';
 
 type SessionOutcome = Awaited<ReturnType<FlowRunner['run']>>['outcome'] | WaitOutcome | 'no_flow';
+
+/** Sessions a replica takes over at once, so one sweep stays short. */
+const TAKE_OVER_BATCH = 50;
 
 /**
  * The ivr's calls: each call.started is claimed once (PostgreSQL), answered, run through
  * the flow for its tenant and dialled number, and, once queued, kept company while it
  * waits (music, announcements, voicemail and callback offers) until an agent, voicemail
- * or a callback takes over.
+ * or a callback takes over. The replica driving a session beats for it; when it dies,
+ * another takes the session over and picks the call up again.
  */
 @Injectable()
-export class SessionsService implements BeforeApplicationShutdown {
+export class SessionsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SessionsService.name);
   private readonly running = new Set<Promise<void>>();
+  /** This replica, as the owner of its sessions. */
+  private readonly owner = randomUUID();
+  private beat: NodeJS.Timeout | undefined;
+  private beating = false;
   private readonly prompts: WaitPrompts;
   private readonly ended =
     (register.getSingleMetric('lianluo_ivr_sessions_ended_total') as Counter<'outcome'> | undefined) ??
@@ -49,17 +58,25 @@ export class SessionsService implements BeforeApplicationShutdown {
     };
   }
 
+  onApplicationBootstrap(): void {
+    this.beat = setInterval(() => void this.heartbeat(), this.config.SESSION_HEARTBEAT_MS).unref();
+  }
+
   /** Takes a new call unless another delivery of its start already did. */
   async start(started: CallStarted): Promise<void> {
     const call = started.call as CallRef; // validated by the contract
     const found = this.flows.find(started.dnis, call.tenant);
-    if (!(await this.sessions.claim(call, found?.file ?? '', started.ani))) return;
-    const session = this.drive(call, started, found).finally(() => this.running.delete(session));
-    this.running.add(session);
+    const caller = { number: started.ani, name: started.aniName, dialled: started.dnis };
+    if (!(await this.sessions.claim(call, found?.file ?? '', caller, this.owner))) return;
+    this.run(this.drive(call, caller, found, undefined));
   }
 
-  /** A rolling upgrade lets the flows in progress reach a queue first (SHUTDOWN_GRACE_MS). */
+  /**
+   * A rolling upgrade lets the flows in progress reach a queue first (SHUTDOWN_GRACE_MS);
+   * the sessions still going then stop beating and another replica takes them over.
+   */
   async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.beat);
     if (this.running.size === 0) return;
     let timer: unknown;
     const grace = new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, this.config.SHUTDOWN_GRACE_MS)));
@@ -67,7 +84,33 @@ export class SessionsService implements BeforeApplicationShutdown {
     this.clock.clearTimeout(timer);
   }
 
-  private async drive(call: CallRef, started: CallStarted, found: { file: string; flow: Flow } | undefined): Promise<void> {
+  /** Beats for this replica's sessions, then takes over those whose replica went quiet. */
+  private async heartbeat(): Promise<void> {
+    if (this.beating) return;
+    this.beating = true;
+    try {
+      await this.sessions.heartbeat(this.owner);
+      for (const orphan of await this.sessions.takeOver(this.owner, this.config.SESSION_STALE_MS, TAKE_OVER_BATCH)) this.resume(orphan);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'session heartbeat failed; retrying at the next beat');
+    } finally {
+      this.beating = false;
+    }
+  }
+
+  private resume(orphan: OrphanedSession): void {
+    this.logger.warn({ callId: orphan.call.callId, waiting: orphan.queued !== undefined }, 'taking over a session whose replica went quiet');
+    const found = this.flows.find(orphan.caller.dialled, orphan.call.tenant);
+    this.run(this.drive(orphan.call, orphan.caller, found, orphan.queued));
+  }
+
+  private run(session: Promise<void>): void {
+    const tracked = session.finally(() => this.running.delete(tracked));
+    this.running.add(tracked);
+  }
+
+  /** Drives a call through its flow and the wait; `resumed` picks up a caller already waiting in a queue. */
+  private async drive(call: CallRef, caller: CallerOfSession, found: { file: string; flow: Flow } | undefined, resumed: Queued | undefined): Promise<void> {
     const watch = this.tap.watch(call);
     const gateway = new GatewayCall(this.commands, call, watch, { commandTimeoutMs: this.config.COMMAND_TIMEOUT_MS, commandIdPrefix: `ivr:${call.callId}` });
     const port = new GatewayCallPort(gateway, {
@@ -77,23 +120,27 @@ export class SessionsService implements BeforeApplicationShutdown {
       clock: this.clock,
       commandTimeoutMs: this.config.COMMAND_TIMEOUT_MS,
       flow: found?.file ?? '',
-      callerNumber: started.ani,
+      callerNumber: caller.number,
+      // Without it only a takeover loses the wait's music and offers; the caller stays queued either way.
+      onQueued: (queued) => this.sessions.queued(call, queued).catch((error: Error) => this.logger.warn({ callId: call.callId, err: error }, 'queued session not recorded')),
     });
     let outcome: SessionOutcome = 'failed';
     try {
-      await gateway.answer();
-      if (!found) {
-        this.logger.warn({ tenant: call.tenant, dnis: started.dnis, callId: call.callId }, 'no flow answers this number');
-        outcome = 'no_flow';
-        await gateway.play(this.config.NO_FLOW_PROMPT, false);
-        await gateway.hangUp();
-        return;
+      if (resumed) port.resumeWait(resumed);
+      else {
+        await gateway.answer();
+        if (!found) {
+          this.logger.warn({ tenant: call.tenant, dnis: caller.dialled, callId: call.callId }, 'no flow answers this number');
+          outcome = 'no_flow';
+          await gateway.play(this.config.NO_FLOW_PROMPT, false);
+          await gateway.hangUp();
+          return;
+        }
+        const result = await new FlowRunner(found.flow, port, caller, () => new Date(this.clock.now())).run();
+        outcome = result.outcome;
+        if (result.outcome !== 'queued' || !port.queued) return;
       }
-      const caller = { number: started.ani, name: started.aniName, dialled: started.dnis };
-      const result = await new FlowRunner(found.flow, port, caller, () => new Date(this.clock.now())).run();
-      outcome = result.outcome;
-      if (result.outcome !== 'queued' || !port.queued) return;
-      const { request } = port.queued;
+      const { request } = port.queued as Queued;
       const rule = { announceEveryMs: request.announceEveryMs, offerEveryMs: request.offerEveryMs, voicemailKey: request.voicemailKey, callbackKey: request.callbackKey };
       outcome = await new QueueWait(port, rule, this.prompts, this.clock).run();
       if (outcome === 'callback') {

@@ -1,0 +1,75 @@
+// A killed ivr replica loses no caller: the caller waiting in a queue is taken over by
+// another replica, which goes on with the wait and honours the caller's key.
+import 'reflect-metadata';
+import { AcdCommands, type CallRef, QueueChoice, Strategy } from '@lianluo/contracts';
+import { runSipp, shippedDtmfPcap } from '@lianluo/testing';
+import { IvrStack } from './ivr-stack';
+
+jest.setTimeout(120_000);
+
+const FLOW = `
+tenant: demo
+numbers: ["500"]
+start: waiting
+steps:
+  waiting: { type: queue, queue: nobody, announce_every_ms: 60000, offer_every_ms: 60000, callback_key: "2" }
+`;
+
+const TIMING = { SESSION_HEARTBEAT_MS: '300', SESSION_STALE_MS: '1200' };
+
+describe('an ivr replica killed while its caller waits', () => {
+  let stack: IvrStack;
+
+  beforeAll(async () => {
+    stack = await IvrStack.start({ 'wait.yaml': FLOW }, [], { inProcessIvr: false });
+    await stack.acd.ok(AcdCommands.upsertQueue, { queue: { queue: 'nobody', strategy: Strategy.LONGEST_IDLE } });
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('is taken over by another replica, which books the callback the caller then asks for', async () => {
+    const first = await stack.ivrProcess(TIMING);
+    await first.start();
+    const started = stack.observer.nextCall();
+    // The caller keys 2 long after the first replica is gone and the second has taken over.
+    const sipp = runSipp({
+      scenario: 'uac-speaker.xml',
+      target: stack.sites.bj.sipTarget,
+      service: '500',
+      caller: '13700000001',
+      keys: { dtmf_pcap: shippedDtmfPcap('2') },
+      values: { digits_after_ms: 12_000 },
+      timeoutMs: 60_000,
+    });
+    const call: CallRef = await started;
+    const about = (m: object) => (m as { call?: CallRef; contact?: { contactId: string } }).contact?.contactId === call.callId || (m as { call?: CallRef }).call?.callId === call.callId;
+    await stack.acdEvents.next('contact_queued', about);
+    const ownerOf = async () => (await stack.ivrPool.query<{ owner: string; stage: string }>('SELECT owner, stage FROM session WHERE call_id = $1', [call.callId])).rows[0];
+    const firstOwner = (await ownerOf())?.owner;
+    await first.kill();
+
+    const second = await stack.ivrProcess(TIMING);
+    await second.start();
+    const taken = await waitFor(async () => {
+      const session = await ownerOf();
+      return session && session.owner !== firstOwner ? session : undefined;
+    });
+    expect(taken.stage).toBe('waiting');
+
+    expect(await stack.ivrEvents.next<{ choice: QueueChoice }>('queue_choice_made', about)).toMatchObject({ choice: QueueChoice.CALLBACK });
+    await stack.acdEvents.next('callback_requested', (m) => (m as { callback?: { callbackId: string } }).callback?.callbackId === `ivr-${call.callId}`);
+    const result = await sipp;
+    expect({ exitCode: result.exitCode, errors: result.errors }).toEqual({ exitCode: 0, errors: '' });
+  });
+
+  async function waitFor<T>(probe: () => Promise<T | undefined>): Promise<T> {
+    for (let attempt = 0; attempt < 300; attempt++) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error('the session was not taken over');
+  }
+});
