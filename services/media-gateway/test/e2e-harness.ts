@@ -4,9 +4,8 @@ import { type DescMessage, type MessageInitShape, create } from '@bufbuild/proto
 import { loadConfig } from '@lianluo/config';
 import { type CallRef, type CallStarted, type CommandDefinition, type ResultOf } from '@lianluo/contracts';
 import { CommandClient, type CommandOutcome, MessagingConnection, streamNameOf } from '@lianluo/messaging';
-import { type AsteriskInstance, freePort } from '@lianluo/testing';
+import { type AsteriskInstance, ServiceProcess, freePort } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -60,53 +59,9 @@ export async function gatewayFor(site: AsteriskInstance, namespace: string, extr
   return app;
 }
 
-/** A gateway as its own process, as in production: it can be killed without warning. */
-export class GatewayProcess {
-  private child: ChildProcess | undefined;
-  private output = '';
-
-  constructor(private readonly env: Record<string, string>) {}
-
-  /** Starts the process (dist/main.js) and resolves once /health/ready says ARI and NATS are up. */
-  async start(): Promise<void> {
-    // The built service, as it runs in production (the test target builds it first).
-    const child = spawn(process.execPath, [resolve(__dirname, '..', 'dist', 'main.js')], {
-      env: { ...process.env, ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    child.stdout?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000)));
-    child.stderr?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000)));
-    const url = `http://${this.env.HTTP_HOST}:${this.env.HTTP_PORT}/health/ready`;
-    for (let attempt = 0; attempt < 600; attempt++) {
-      if (child.exitCode !== null) throw new Error(`the gateway exited with ${child.exitCode}:\n${this.output}`);
-      const ready = await fetch(url).then((r) => r.ok, () => false);
-      if (ready) return;
-      await sleep(50);
-    }
-    throw new Error(`the gateway did not become ready:\n${this.output}`);
-  }
-
-  /** Ends the process at once (SIGKILL): no shutdown hooks, no goodbyes. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    await Promise.race([exited, sleep(5_000).then(() => child.kill('SIGKILL'))]);
-  }
-
-  get logs(): string {
-    return this.output;
-  }
+/** A gateway as its own process (the built dist/main.js), as in production: it can be killed without warning. */
+export function gatewayProcess(env: Record<string, string>): ServiceProcess {
+  return new ServiceProcess(resolve(__dirname, '..', 'dist', 'main.js'), env);
 }
 
 /** Call commands as a controller (ivr, acd) sends them: each with a new command id. */

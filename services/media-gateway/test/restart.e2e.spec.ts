@@ -3,14 +3,14 @@
 import 'reflect-metadata';
 import { create } from '@bufbuild/protobuf';
 import { CallCommands, CallRefSchema } from '@lianluo/contracts';
-import { type Sites, ensureLocalInfra, freePort, runSipp, shippedDtmfPcap, startSippUas, startSites, uniqueNamespace } from '@lianluo/testing';
+import { type ServiceProcess, type Sites, ensureLocalInfra, freePort, runSipp, shippedDtmfPcap, startSippUas, startSites, uniqueNamespace } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { type CallEventsRecorder } from './call-events.recorder';
-import { type CallControl, CallsObserver, GatewayProcess, gatewayEnv, gatewayFor, invitedCalls } from './e2e-harness';
+import { type CallControl, CallsObserver, gatewayEnv, gatewayProcess, gatewayFor, invitedCalls } from './e2e-harness';
 
 jest.setTimeout(120_000);
 
@@ -21,7 +21,7 @@ const PSTN_ADDRESS = '127.0.0.1';
 
 describe('a media gateway killed during a bridged call', () => {
   let sites: Sites;
-  let bj: GatewayProcess | undefined;
+  let bj: ServiceProcess | undefined;
   let sz: INestApplication | undefined;
   let observer: CallsObserver;
   let control: CallControl;
@@ -42,7 +42,7 @@ describe('a media gateway killed during a bridged call', () => {
     });
     recordingDir = await mkdtemp(join(tmpdir(), 'lianluo-recordings-'));
     const store = { RECORDING_STORE: 'local', RECORDING_DIR: recordingDir };
-    bj = new GatewayProcess(await gatewayEnv(sites.bj, namespace, store));
+    bj = gatewayProcess(await gatewayEnv(sites.bj, namespace, store));
     await bj.start();
     sz = await gatewayFor(sites.sz, namespace, store);
     observer = await CallsObserver.start(namespace);

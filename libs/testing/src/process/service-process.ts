@@ -31,7 +31,7 @@ export class ServiceProcess {
     child.stderr?.on('data', keep);
     const deadline = Date.now() + readyTimeoutMs;
     while (!(await fetch(`${this.url}/health/ready`).then((r) => r.ok, () => false))) {
-      if (child.exitCode !== null) throw new Error(`${this.main} exited with ${child.exitCode}:\n${this.output}`);
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${this.main} exited (${child.exitCode ?? child.signalCode}):\n${this.output}`);
       if (Date.now() > deadline) throw new Error(`${this.main} was not ready within ${readyTimeoutMs} ms:\n${this.output}`);
       await sleep(50);
     }
