@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { readmeWithTable } from '../helm/tools/values-table';
 import { CHART_DIR, ChartCopy, EXAMPLES, helm, type Manifest, podSpecOf, WITH_PROMETHEUS_OPERATOR } from './chart';
 import { schemaViolations, unknownFields } from './kubernetes-schemas';
@@ -27,6 +27,17 @@ afterAll(() => chart.remove());
 
 function manifestsOf(name: CaseName): Manifest[] {
   return rendered.get(name)!;
+}
+
+function findIn(manifests: Manifest[], kind: string, name: string): Manifest {
+  const manifest = manifests.find((m) => m.kind === kind && m.metadata.name === name);
+  if (!manifest) throw new Error(`no ${kind} ${name} was rendered`);
+  return manifest;
+}
+
+/** The first container's environment: name → value, or its valueFrom. */
+function envOf(manifest: Manifest): Record<string, unknown> {
+  return Object.fromEntries((podSpecOf(manifest)?.containers[0]?.env ?? []).map((variable) => [variable.name, variable.value ?? variable.valueFrom]));
 }
 
 function workloads(manifests: Manifest[]) {
@@ -130,9 +141,7 @@ describe('secrets from default values', () => {
 });
 
 describe('the two-site production example', () => {
-  const find = (kind: string, name: string) => manifestsOf('the two-site production example').find((m) => m.kind === kind && m.metadata.name === name);
-  const envOf = (manifest: Manifest | undefined) =>
-    Object.fromEntries((podSpecOf(manifest!)?.containers[0]?.env ?? []).map((variable) => [variable.name, variable.value ?? variable.valueFrom]));
+  const find = (kind: string, name: string) => findIn(manifestsOf('the two-site production example'), kind, name);
 
   it('runs an Asterisk per site on the host network of the site’s nodes, joined by the inter-site trunk', () => {
     for (const [site, other, otherAddress] of [
@@ -185,6 +194,132 @@ describe('the two-site production example', () => {
   });
 });
 
+const SERVICES_DIR = resolve(__dirname, '..', '..', 'services');
+/** The Node services of the repository besides the media gateway (which runs per site). */
+const SHARED_SERVICES = readdirSync(SERVICES_DIR).filter((name) => name !== 'media-gateway' && existsSync(join(SERVICES_DIR, name, 'src', 'main.ts')));
+
+/** What a service's package.json says it connects to, and the variable the chart must give it for that. */
+function requiredVariablesOf(service: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(SERVICES_DIR, service, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const variableOf: Record<string, string> = { '@lianluo/postgres': 'DATABASE_URL', '@lianluo/redis': 'REDIS_MODE', '@lianluo/recording-store': 'RECORDING_STORE', '@lianluo/messaging': 'NATS_URL' };
+  return Object.keys(manifest.dependencies ?? {}).flatMap((dependency) => (variableOf[dependency] ? [variableOf[dependency]] : []));
+}
+
+describe('the shared services', () => {
+  it('deploys every service of the repository by default', () => {
+    expect(SHARED_SERVICES).toEqual(expect.arrayContaining(['acd', 'ivr', 'voicemail', 'reporting']));
+    for (const service of SHARED_SERVICES) expect(() => findIn(manifestsOf('default values'), 'Deployment', `lianluo-${service}`)).not.toThrow();
+  });
+
+  it.each(Object.keys(CASES) as CaseName[])('gives each service the connections its package depends on (%s)', (name) => {
+    const manifests = manifestsOf(name);
+    for (const service of SHARED_SERVICES) {
+      const env = envOf(findIn(manifests, 'Deployment', `lianluo-${service}`));
+      for (const variable of requiredVariablesOf(service)) expect({ service, variable, set: variable in env }).toEqual({ service, variable, set: true });
+    }
+  });
+
+  it('gives a service DATABASE_URL, and its password, exactly when it uses postgresql', () => {
+    const manifests = chart.render(['--set', 'services.reporting.uses={nats}', '--set', 'services.workitems.enabled=true']);
+    expect(envOf(findIn(manifests, 'Deployment', 'lianluo-reporting'))).not.toHaveProperty('DATABASE_URL');
+    expect(envOf(findIn(manifests, 'Deployment', 'lianluo-workitems'))).toMatchObject({
+      DATABASE_URL: 'postgres://lianluo@lianluo-postgresql:5432/lianluo',
+      PGPASSWORD: { secretKeyRef: { name: 'lianluo-postgresql', key: 'password' } },
+    });
+  });
+
+  it.each(['ivr', 'voicemail', 'reporting'])('runs %s with probes on /health/live and /health/ready, a budget, a policy and a monitor', (service) => {
+    const manifests = manifestsOf('the two-site production example');
+    const container = podSpecOf(findIn(manifests, 'Deployment', `lianluo-${service}`))!.containers[0]!;
+    expect(container).toMatchObject({ livenessProbe: { httpGet: { path: '/health/live' } }, readinessProbe: { httpGet: { path: '/health/ready' } } });
+    for (const kind of ['Service', 'PodDisruptionBudget', 'NetworkPolicy', 'ServiceMonitor']) expect(() => findIn(manifests, kind, `lianluo-${service}`)).not.toThrow();
+  });
+});
+
+describe('ivr’s flows', () => {
+  const flowsVolumeOf = (deployment: Manifest) => {
+    const pod = (deployment.spec as { template: { spec: { volumes: { name: string; configMap?: { name: string } }[]; containers: { volumeMounts: { name: string; mountPath: string; subPath?: string; readOnly?: boolean }[] }[] } } }).template.spec;
+    return { volume: pod.volumes.find((volume) => volume.name === 'flows'), mounts: pod.containers[0]!.volumeMounts.filter((mount) => mount.name === 'flows') };
+  };
+
+  it('mounts the flows of values as a whole folder (no subPath) where FLOWS_DIR points', () => {
+    const manifests = manifestsOf('the two-site production example');
+    const ivr = findIn(manifests, 'Deployment', 'lianluo-ivr');
+    expect(flowsVolumeOf(ivr)).toEqual({ volume: { name: 'flows', configMap: { name: 'lianluo-ivr-flows' } }, mounts: [{ name: 'flows', mountPath: '/etc/lianluo/flows', readOnly: true }] });
+    expect(envOf(ivr).FLOWS_DIR).toBe('/etc/lianluo/flows');
+    const flows = findIn(manifests, 'ConfigMap', 'lianluo-ivr-flows').data as Record<string, string>;
+    expect(Object.keys(flows)).toEqual(['hotline.yaml']);
+    expect(flows['hotline.yaml']).toContain('tenant: acme');
+  });
+
+  it('renders an empty flows ConfigMap by default, so the first flow changes nothing but it', () => {
+    expect(findIn(manifestsOf('default values'), 'ConfigMap', 'lianluo-ivr-flows').data).toEqual({});
+  });
+
+  it('mounts ivr.existingConfigMap instead, and renders no ConfigMap of its own', () => {
+    const manifests = manifestsOf('the external-services example');
+    expect(flowsVolumeOf(findIn(manifests, 'Deployment', 'lianluo-ivr')).volume).toEqual({ name: 'flows', configMap: { name: 'lianluo-flows' } });
+    expect(manifests.filter((m) => m.kind === 'ConfigMap' && m.metadata.name.includes('flows'))).toEqual([]);
+  });
+
+  it('leaves ivr’s pod template as it was when a flow changes: the change is applied live, without a rollout', () => {
+    const changed = chart.render(['-f', EXAMPLES.production, ...WITH_PROMETHEUS_OPERATOR, '--set-string', 'ivr.flows.second\\.yaml=tenant: acme']);
+    const templateOf = (manifests: Manifest[]) => (findIn(manifests, 'Deployment', 'lianluo-ivr').spec as { template: unknown }).template;
+    expect(templateOf(changed)).toEqual(templateOf(manifestsOf('the two-site production example')));
+    expect(Object.keys(findIn(changed, 'ConfigMap', 'lianluo-ivr-flows').data as object)).toEqual(['hotline.yaml', 'second.yaml']);
+  });
+
+  it('lets http_lookup steps out only when ivr.httpLookups.egress is on, to its peers and ports', () => {
+    const egressOf = (manifests: Manifest[]) => JSON.stringify((findIn(manifests, 'NetworkPolicy', 'lianluo-ivr').spec as { egress: unknown }).egress);
+    expect(egressOf(manifestsOf('the two-site production example'))).toContain('{"ports":[{"port":443,"protocol":"TCP"}],"to":[{"ipBlock":{"cidr":"10.30.0.0/16"}}]}');
+    expect(egressOf(manifestsOf('default values with one site'))).not.toMatch(/"port":(443|80)\b/);
+  });
+});
+
+describe('voicemail', () => {
+  const RECORDING_VARIABLE = /^(RECORDING_|S3_)/;
+  const recordingEnvOf = (manifest: Manifest) => Object.fromEntries(Object.entries(envOf(manifest)).filter(([name]) => RECORDING_VARIABLE.test(name)));
+
+  it.each([
+    ['the two-site production example', 'lianluo-media-gateway-bj', { RECORDING_STORE: 's3', S3_BUCKET: 'lianluo-recordings' }],
+    ['the external-services example', 'lianluo-media-gateway-bj', { RECORDING_STORE: 's3', S3_ENDPOINT: 'http://rgw.storage:7480' }],
+    ['default values with one site', 'lianluo-media-gateway-bj', { RECORDING_STORE: 'local', RECORDING_DIR: '/var/lib/lianluo/recordings' }],
+  ] as const)('reads the recording store the media gateways write to (%s)', (name, gateway, expected) => {
+    const voicemail = recordingEnvOf(findIn(manifestsOf(name), 'Deployment', 'lianluo-voicemail'));
+    expect(voicemail).toMatchObject(expected);
+    expect(voicemail).toEqual(recordingEnvOf(findIn(manifestsOf(name), 'Deployment', gateway)));
+  });
+
+  it('mounts the gateways’ ReadWriteMany claim as its recordings folder with a local store', () => {
+    const manifests = chart.render([...QUICK_START, '--set', 'mediaGateway.recordings.localClaim=lianluo-recordings']);
+    for (const name of ['lianluo-voicemail', 'lianluo-media-gateway-bj']) {
+      const pod = (findIn(manifests, 'Deployment', name).spec as { template: { spec: { volumes: object[]; containers: { volumeMounts: object[] }[] } } }).template.spec;
+      expect(pod.volumes).toContainEqual({ name: 'recordings', persistentVolumeClaim: { claimName: 'lianluo-recordings' } });
+      expect(pod.containers[0]!.volumeMounts).toContainEqual({ name: 'recordings', mountPath: '/var/lib/lianluo/recordings' });
+    }
+  });
+
+  it('tells Asterisk to fetch takes from its own Service', () => {
+    const manifests = manifestsOf('the two-site production example');
+    const port = (findIn(manifests, 'Service', 'lianluo-voicemail').spec as { ports: { port: number }[] }).ports[0]!.port;
+    expect(envOf(findIn(manifests, 'Deployment', 'lianluo-voicemail')).MEDIA_BASE_URL).toBe(`http://lianluo-voicemail.contact-centre.svc:${port}`);
+  });
+
+  it('is reached by the api and the Asterisk nodes of networkPolicy.asteriskFrom, and reaches S3 on the endpoint’s port', () => {
+    const policy = findIn(manifestsOf('the external-services example'), 'NetworkPolicy', 'lianluo-voicemail').spec as { ingress: { from?: object[] }[]; egress: unknown };
+    expect(policy.ingress).toHaveLength(1);
+    expect(policy.ingress[0]!.from).toEqual(expect.arrayContaining([{ ipBlock: { cidr: '192.0.2.0/25' } }, expect.objectContaining({ podSelector: expect.objectContaining({ matchLabels: expect.objectContaining({ 'app.kubernetes.io/component': 'api' }) }) })]));
+    expect(JSON.stringify(policy.egress)).toContain('{"ports":[{"port":7480,"protocol":"TCP"}]');
+  });
+
+  it('is open on its HTTP port to the host-network Asterisks while networkPolicy.asteriskFrom is empty', () => {
+    const policy = findIn(manifestsOf('default values with one site'), 'NetworkPolicy', 'lianluo-voicemail').spec as { ingress: object[] };
+    expect(policy.ingress).toEqual([{ ports: [{ port: 'http', protocol: 'TCP' }] }]);
+    const withoutSites = findIn(manifestsOf('default values'), 'NetworkPolicy', 'lianluo-voicemail').spec as { ingress: { from?: object[] }[] };
+    expect(withoutSites.ingress[0]!.from).toBeDefined();
+  });
+});
+
 describe('Grafana dashboards', () => {
   const dashboardMaps = (manifests: Manifest[]) =>
     manifests.filter((m) => m.kind === 'ConfigMap' && m.metadata.labels?.grafana_dashboard === '1');
@@ -218,6 +353,11 @@ describe('invalid values', () => {
     ['a misspelt site key', ['--set', 'sites.bj.address=192.0.2.10', '--set', 'sites.bj.sipport=5060'], "at '/sites/bj': additional properties 'sipport' not allowed"],
     ['external NATS without a URL', ['--set', 'nats.enabled=false'], "at '/externalNats/url': minLength: got 0, want 1"],
     ['S3 recordings without a bucket', ['--set', 'mediaGateway.recordings.store=s3'], "at '/mediaGateway/recordings/s3/bucket': minLength: got 0, want 3"],
+    ['a flow file not named *.yaml', ['--set-string', 'ivr.flows.main\\.json=tenant: acme'], "invalid propertyName 'main.json'"],
+    ['a flow that is not YAML text', ['--set', 'ivr.flows.main\\.yaml.tenant=acme'], "at '/ivr/flows/main.yaml': got object, want string"],
+    ['flows besides ivr.existingConfigMap', ['--set-string', 'ivr.flows.main\\.yaml=tenant: acme', '--set', 'ivr.existingConfigMap=flows'], "at '/ivr/flows': maxProperties: got 1, want 0"],
+    ['a service using what the chart cannot give', ['--set', 'services.ivr.uses={nats,s3}'], "at '/services/ivr/uses/1': value must be one of 'nats', 'redis', 'postgresql', 'recordings'"],
+    ['an http_lookup port out of range', ['--set', 'ivr.httpLookups.ports={0}'], "at '/ivr/httpLookups/ports/0': minimum: got 0, want 1"],
   ])('fails helm template on %s with the schema’s message', (_, args, message) => {
     const result = chart.template(args);
     expect(result.status).not.toBe(0);

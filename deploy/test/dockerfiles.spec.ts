@@ -1,9 +1,12 @@
 // What can be known of the images without an engine: the instructions of each Dockerfile's
 // final stage, and what the build context (the repository less .dockerignore) holds.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
 
 const ROOT = resolve(__dirname, '..', '..');
+/** What docker/build-images.sh builds by default: every service with a src/main.ts. */
+const SERVICES = readdirSync(join(ROOT, 'services')).filter((name) => existsSync(join(ROOT, 'services', name, 'src', 'main.ts')));
 
 interface Instruction {
   readonly keyword: string;
@@ -59,9 +62,35 @@ describe('the build context', () => {
     }
   });
 
+  it('holds the migrations every service applies at start-up (docker/bundle-service.ts copies them)', () => {
+    for (const service of SERVICES) {
+      const folder = join('services', service, 'migrations');
+      if (!existsSync(join(ROOT, folder))) continue;
+      for (const file of readdirSync(join(ROOT, folder))) expect({ file, ignored: ignored(join(folder, file)) }).toEqual({ file, ignored: false });
+    }
+  });
+
   it('leaves out what this machine installed or built, and the tests', () => {
     for (const path of ['node_modules/nx/package.json', 'services/acd/node_modules/x', 'services/acd/dist/main.js', 'libs/config/dist/index.js', '.git/HEAD', '.nx/cache', 'services/acd/test/routing-harness.ts', 'libs/config/src/config.spec.ts', 'deploy/helm/lianluo/values.yaml']) {
       expect({ path, ignored: ignored(path) }).toEqual({ path, ignored: true });
+    }
+  });
+});
+
+describe('docker/build-images.sh', () => {
+  const values = parse(readFileSync(join(ROOT, 'deploy', 'helm', 'lianluo', 'values.yaml'), 'utf8')) as {
+    mediaGateway: { httpPort: number };
+    services: Record<string, { httpPort: number }>;
+  };
+
+  it('builds every service, ivr, voicemail and reporting among them, on the HTTP port the chart gives it and its config defaults to', () => {
+    expect(SERVICES).toEqual(expect.arrayContaining(['acd', 'ivr', 'voicemail', 'reporting', 'media-gateway']));
+    for (const service of SERVICES) {
+      // build-images.sh reads the port from values.yaml for the image's HTTP_PORT and EXPOSE.
+      const chartPort = service === 'media-gateway' ? values.mediaGateway.httpPort : values.services[service]?.httpPort;
+      const config = readFileSync(join(ROOT, 'services', service, 'src', `${service}.config.ts`), 'utf8');
+      const defaultPort = Number(/httpConfig\((\d+)\)/.exec(config)?.[1]);
+      expect({ service, chartPort }).toEqual({ service, chartPort: defaultPort });
     }
   });
 });

@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleService } from '../../docker/bundle-service';
-import { ChartCopy, type Container, type Manifest, podSpecOf } from './chart';
+import { ChartCopy, type Container, EXAMPLES, type Manifest, podSpecOf } from './chart';
+import { ConfigMapVolume } from './configmap-volume';
 import { AsteriskImageInstance, RunningProcess } from './image-processes';
 
 const ADDRESS = '127.0.9.1';
@@ -113,12 +114,56 @@ describe('the acd image’s bundle', () => {
   });
 });
 
+describe('the ivr image’s bundle', () => {
+  it('starts ready on its flows mounted as the kubelet mounts a ConfigMap, and reads them again when the kubelet swaps them', async () => {
+    const container = workload('Deployment', 'lianluo-ivr');
+    const flows = chart.render(['-f', EXAMPLES.production]).find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'lianluo-ivr-flows')?.data as Record<string, string>;
+    const volume = new ConfigMapVolume(join(workDir, 'flows'));
+    volume.update(flows);
+    // The pod mounts the volume where the chart's FLOWS_DIR points; here, the folder above.
+    const { process, url } = await startBundle('ivr', container, { FLOWS_DIR: volume.dir });
+    await process.waitFor(`${url}${readinessPath(container)}`, 30_000);
+    expect(await refusedFlowFiles(url)).toEqual({});
+
+    volume.update({ ...flows, 'hotline.yaml': 'tenant: acme\nnumbers: []\nstart: menu\nsteps: {}\n' });
+    await expect(waitUntilAsync(async () => ((await refusedFlowFiles(url))['hotline.yaml'] ?? 0) > 0, 15_000)).resolves.toBe(true);
+    expect(process.exited).toBe(false);
+  });
+});
+
+/** `lianluo_ivr_flow_files_refused_total` by file, from ivr's /metrics. */
+async function refusedFlowFiles(url: string): Promise<Record<string, number>> {
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  return Object.fromEntries([...metrics.matchAll(/^lianluo_ivr_flow_files_refused_total\{[^}]*\bfile="([^"]+)"[^}]*\} (\d+)$/gm)].map(([, file, count]) => [file!, Number(count)]));
+}
+
+describe('the voicemail image’s bundle', () => {
+  it('starts ready with the chart’s environment, its schema migrated, reading the gateways’ recordings folder', async () => {
+    const container = workload('Deployment', 'lianluo-voicemail');
+    const { process, url } = await startBundle('voicemail', container, { RECORDING_DIR: join(workDir, 'recordings') });
+    await process.waitFor(`${url}${readinessPath(container)}`, 30_000);
+    const unknown = await fetch(`${url}/voicemails/demo/00000000-0000-4000-8000-000000000000`);
+    expect(unknown.status).toBe(404);
+  });
+});
+
+describe('the reporting image’s bundle', () => {
+  it('starts ready with the chart’s environment and answers reports from its migrated schema', async () => {
+    const container = workload('Deployment', 'lianluo-reporting');
+    const { process, url } = await startBundle('reporting', container, {});
+    await process.waitFor(`${url}${readinessPath(container)}`, 30_000);
+    const report = await fetch(`${url}/reports/performance?tenant=demo&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z`);
+    expect(report.status).toBe(200);
+  });
+});
+
 describe('the Asterisk image’s configuration', () => {
-  it('loads the modules the test harness’s Asterisk loads, and no others', () => {
+  it('loads the modules the test harness’s Asterisk loads, and those with which voicemail’s review plays a take, and no others', () => {
     const harness = renderAsteriskConfig(defaultSites().bj)['modules.conf'];
     const image = readFileSync(join(__dirname, '..', '..', 'docker', 'asterisk', 'config', 'modules.conf'), 'utf8');
     const loads = (text: string | undefined) => (text ?? '').split('\n').filter((line) => /^(load|autoload)\b/.test(line));
-    expect(loads(image)).toEqual(loads(harness));
+    // The harness loads these two only in the tests that play media over HTTP.
+    expect(loads(image)).toEqual([...loads(harness), 'load = res_curl.so', 'load = res_http_media_cache.so']);
   });
 
   it('refuses to start without a site address or with a value that would add configuration lines', () => {
@@ -148,6 +193,10 @@ describe('the Asterisk image’s configuration', () => {
     });
     const ready = await gateway.waitFor(`${url}${readinessPath(gatewayContainer)}`, 30_000);
     expect(await ready.json()).toMatchObject({ status: 'ok', details: { 'ari-bj': { status: 'up' }, nats: { status: 'up' } } });
+    // Voicemail's review plays a take from its MEDIA_BASE_URL (`sound:http://…`).
+    const ari = `Basic ${Buffer.from(`${asteriskEnv.ASTERISK_ARI_USER}:${asteriskEnv.ASTERISK_ARI_PASSWORD}`).toString('base64')}`;
+    const mediaCache = await fetch(`http://${ADDRESS}:${ariPort}/ari/asterisk/modules/res_http_media_cache.so`, { headers: { authorization: ari } });
+    expect(await mediaCache.json()).toMatchObject({ name: 'res_http_media_cache.so', status: 'Running' });
 
     // The pod's preStop: no new calls, and Asterisk ends once the current ones have.
     expect(asterisk.run('stop-gracefully', asteriskEnv).status).toBe(0);
@@ -169,7 +218,11 @@ async function removeStreamsOf(natsNamespace: string): Promise<void> {
 }
 
 async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  return waitUntilAsync(async () => condition(), timeoutMs);
+}
+
+async function waitUntilAsync(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  while (!(await condition()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   return condition();
 }

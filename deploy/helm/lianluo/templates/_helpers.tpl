@@ -111,7 +111,7 @@ its Deployment, Service, PodDisruptionBudget, NetworkPolicy and ServiceMonitor a
        replacement after the old one stopped loses no call, and two never compete. */}}
 {{- $_ := set $w "replicas" 1 }}
 {{- $_ := set $w "strategy" "Recreate" }}
-{{- $_ := set $w "uses" (list "nats" "asterisk") }}
+{{- $_ := set $w "uses" (list "nats" "asterisk" "recordings") }}
 {{- $_ := set $w "siteConfig" $site }}
 {{- $items = append $items $w }}
 {{- end }}
@@ -142,6 +142,16 @@ its Deployment, Service, PodDisruptionBudget, NetworkPolicy and ServiceMonitor a
 
 {{- define "lianluo.ariSecretName" -}}
 {{- default (printf "%s-ari" (include "lianluo.fullname" .)) .Values.asterisk.ari.existingSecret }}
+{{- end }}
+
+{{/* Where ivr's flows ConfigMap is mounted (a whole folder: the kubelet's `..data` swap must reach it). */}}
+{{- define "lianluo.flowsDir" -}}
+/etc/lianluo/flows
+{{- end }}
+
+{{/* The ConfigMap of ivr's flows: the chart's, or ivr.existingConfigMap. */}}
+{{- define "lianluo.flowsConfigMapName" -}}
+{{- default (printf "%s-ivr-flows" (include "lianluo.fullname" .)) .Values.ivr.existingConfigMap }}
 {{- end }}
 
 {{/* The environment of one workload: ctx = dict "root" $ "w" workload. */}}
@@ -221,7 +231,6 @@ its Deployment, Service, PodDisruptionBudget, NetworkPolicy and ServiceMonitor a
 {{- end }}
 {{- if eq $w.component "media-gateway" }}
 {{- $site := $w.siteConfig }}
-{{- $rec := $root.Values.mediaGateway.recordings }}
 - name: SITE
   value: {{ $site.name | quote }}
 - name: ARI_URL
@@ -234,6 +243,9 @@ its Deployment, Service, PodDisruptionBudget, NetworkPolicy and ServiceMonitor a
   value: {{ $root.Values.asterisk.stasisApp | quote }}
 - name: DEFAULT_TENANT
   value: {{ $root.Values.defaultTenant | quote }}
+{{- end }}
+{{- if has "recordings" $w.uses }}
+{{- $rec := $root.Values.mediaGateway.recordings }}
 - name: RECORDING_STORE
   value: {{ $rec.store | quote }}
 {{- if eq $rec.store "local" }}
@@ -259,6 +271,15 @@ its Deployment, Service, PodDisruptionBudget, NetworkPolicy and ServiceMonitor a
   valueFrom: {secretKeyRef: {name: {{ . | quote }}, key: {{ $rec.s3.secretAccessKeyKey | quote }}}}
 {{- end }}
 {{- end }}
+{{- end }}
+{{- if eq $w.component "ivr" }}
+- name: FLOWS_DIR
+  value: {{ include "lianluo.flowsDir" nil }}
+{{- end }}
+{{- if eq $w.component "voicemail" }}
+{{- /* Asterisk (host network, cluster DNS) fetches a take from here to play it back in review. */}}
+- name: MEDIA_BASE_URL
+  value: {{ printf "http://%s-%s.%s.svc:%v" (include "lianluo.fullname" $root) $w.name $root.Release.Namespace $w.httpPort | quote }}
 {{- end }}
 {{- range $name := keys $w.env | sortAlpha }}
 - name: {{ $name }}
