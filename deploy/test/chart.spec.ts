@@ -252,6 +252,26 @@ describe('ivr’s flows', () => {
     expect(flows['hotline.yaml']).toContain('tenant: acme');
   });
 
+  it('seeds acd from acd.configuration: the file ACD_CONFIG_FILE names, rolled out when it changes', () => {
+    const manifests = manifestsOf('the two-site production example');
+    const acd = findIn(manifests, 'Deployment', 'lianluo-acd');
+    const pod = (acd.spec as { template: { metadata: { annotations?: Record<string, string> }; spec: { volumes: { name: string; configMap?: { name: string } }[]; containers: { volumeMounts: { name: string; mountPath: string }[] }[] } } }).template;
+    expect(envOf(acd).ACD_CONFIG_FILE).toBe('/etc/lianluo/acd/configuration.yaml');
+    expect(pod.spec.volumes.find((volume) => volume.name === 'acd-configuration')).toEqual({ name: 'acd-configuration', configMap: { name: 'lianluo-acd-configuration' } });
+    expect(pod.spec.containers[0]!.volumeMounts.find((mount) => mount.name === 'acd-configuration')?.mountPath).toBe('/etc/lianluo/acd');
+    expect((findIn(manifests, 'ConfigMap', 'lianluo-acd-configuration').data as Record<string, string>)['configuration.yaml']).toContain('acme:');
+    const before = pod.metadata.annotations?.['checksum/acd-configuration'];
+    const changed = chart.render(['-f', EXAMPLES.production, ...WITH_PROMETHEUS_OPERATOR, '--set-string', 'acd.configuration=tenants: {}']);
+    const after = (findIn(changed, 'Deployment', 'lianluo-acd').spec as { template: { metadata: { annotations?: Record<string, string> } } }).template.metadata.annotations?.['checksum/acd-configuration'];
+    expect([typeof before, before === after]).toEqual(['string', false]);
+  });
+
+  it('gives acd no configuration file by default', () => {
+    const manifests = manifestsOf('default values');
+    expect(envOf(findIn(manifests, 'Deployment', 'lianluo-acd')).ACD_CONFIG_FILE).toBeUndefined();
+    expect(manifests.filter((m) => m.kind === 'ConfigMap' && m.metadata.name === 'lianluo-acd-configuration')).toEqual([]);
+  });
+
   it('renders an empty flows ConfigMap by default, so the first flow changes nothing but it', () => {
     expect(findIn(manifestsOf('default values'), 'ConfigMap', 'lianluo-ivr-flows').data).toEqual({});
   });
@@ -357,6 +377,7 @@ describe('invalid values', () => {
     ['a flow that is not YAML text', ['--set', 'ivr.flows.main\\.yaml.tenant=acme'], "at '/ivr/flows/main.yaml': got object, want string"],
     ['flows besides ivr.existingConfigMap', ['--set-string', 'ivr.flows.main\\.yaml=tenant: acme', '--set', 'ivr.existingConfigMap=flows'], "at '/ivr/flows': maxProperties: got 1, want 0"],
     ['a service using what the chart cannot give', ['--set', 'services.ivr.uses={nats,s3}'], "at '/services/ivr/uses/1': value must be one of 'nats', 'redis', 'postgresql', 'recordings'"],
+    ['both acd.configuration and acd.existingConfigMap', ['--set-string', 'acd.configuration=tenants: {}', '--set', 'acd.existingConfigMap=acd'], "at '/acd/configuration': maxLength: got 11, want 0"],
     ['an http_lookup port out of range', ['--set', 'ivr.httpLookups.ports={0}'], "at '/ivr/httpLookups/ports/0': minimum: got 0, want 1"],
   ])('fails helm template on %s with the schema’s message', (_, args, message) => {
     const result = chart.template(args);

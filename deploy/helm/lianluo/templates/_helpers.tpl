@@ -144,6 +144,21 @@ its Deployment, Service, PodDisruptionBudget, NetworkPolicy and ServiceMonitor a
 {{- default (printf "%s-ari" (include "lianluo.fullname" .)) .Values.asterisk.ari.existingSecret }}
 {{- end }}
 
+{{/* Where acd's configuration ConfigMap is mounted; the file is `configuration.yaml` in it. */}}
+{{- define "lianluo.acdConfigurationDir" -}}
+/etc/lianluo/acd
+{{- end }}
+
+{{/* "true" when acd is given a configuration to upsert at start-up (acd.configuration or acd.existingConfigMap). */}}
+{{- define "lianluo.acdConfigured" -}}
+{{- if or .Values.acd.configuration .Values.acd.existingConfigMap }}true{{- end }}
+{{- end }}
+
+{{/* The ConfigMap of acd's configuration: the chart's, or acd.existingConfigMap. */}}
+{{- define "lianluo.acdConfigMapName" -}}
+{{- default (printf "%s-acd-configuration" (include "lianluo.fullname" .)) .Values.acd.existingConfigMap }}
+{{- end }}
+
 {{/* Where ivr's flows ConfigMap is mounted (a whole folder: the kubelet's `..data` swap must reach it). */}}
 {{- define "lianluo.flowsDir" -}}
 /etc/lianluo/flows
@@ -271,6 +286,10 @@ its Deployment, Service, PodDisruptionBudget, NetworkPolicy and ServiceMonitor a
   valueFrom: {secretKeyRef: {name: {{ . | quote }}, key: {{ $rec.s3.secretAccessKeyKey | quote }}}}
 {{- end }}
 {{- end }}
+{{- end }}
+{{- if and (eq $w.component "acd") (include "lianluo.acdConfigured" $root) }}
+- name: ACD_CONFIG_FILE
+  value: {{ printf "%s/configuration.yaml" (include "lianluo.acdConfigurationDir" nil) | quote }}
 {{- end }}
 {{- if eq $w.component "ivr" }}
 - name: FLOWS_DIR
