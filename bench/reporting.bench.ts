@@ -55,7 +55,8 @@ async function main() {
   const admin = new Pool({ connectionString: `${SERVER}/postgres`, max: 1 });
   await admin.query(`CREATE DATABASE ${namespace}`);
   const databaseUrl = `${SERVER}/${namespace}`;
-  const pool = new Pool({ connectionString: databaseUrl, max: 2 });
+  // The service keeps its tables in schema reporting.
+  const pool = new Pool({ connectionString: databaseUrl, max: 2, options: '-c search_path=reporting' });
   const config = loadConfig(reportingConfigSchema, {
     NATS_NAMESPACE: namespace,
     DATABASE_URL: databaseUrl,

@@ -1,13 +1,9 @@
 import { configSchema, envInteger, httpConfig, logConfig, natsConfig, serviceIdentity } from '@lianluo/config';
+import { postgresConfig } from '@lianluo/postgres';
 import { z } from 'zod';
 
 /** Environment of a reporting replica; every variable is checked at start-up. */
-export const reportingConfigSchema = configSchema(serviceIdentity, natsConfig, httpConfig(3005), logConfig, {
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\/.+/, { error: 'must be a postgres:// URL, e.g. postgres://reporting@127.0.0.1:5432/lianluo' })
-    .default('postgres://postgres@127.0.0.1:5432/lianluo'),
-  DATABASE_POOL_SIZE: envInteger({ min: 2, max: 100 }).default(10),
+export const reportingConfigSchema = configSchema(serviceIdentity, natsConfig, httpConfig(3005), logConfig, postgresConfig, {
   /**
    * How long an event may stay unacknowledged before JetStream delivers it again: after a
    * replica dies, the events it held wait this long. Redelivery is harmless (idempotent).

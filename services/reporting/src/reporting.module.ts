@@ -1,12 +1,16 @@
 import { MessagingConnection, MessagingModule } from '@lianluo/messaging';
 import { ObservabilityModule, ReadinessRegistry } from '@lianluo/observability';
+import { PostgresModule } from '@lianluo/postgres';
 import { type DynamicModule, Global, Module, type OnModuleInit } from '@nestjs/common';
+import { resolve } from 'node:path';
 import { CLOCK, type Clock } from './clock';
-import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ReportsModule } from './reports/reports.module';
 import { REPORTING_CONFIG, type ReportingConfig } from './reporting.config';
+
+/** The SQL migrations, beside src/ and dist/ so the built service finds them too. */
+const MIGRATIONS_DIR = resolve(__dirname, '..', 'migrations');
 
 @Global()
 @Module({})
@@ -48,7 +52,9 @@ export class ReportingModule implements OnModuleInit {
           token: config.NATS_TOKEN,
           ackWaitMs: config.EVENT_ACK_WAIT_MS,
         }),
-        DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }),
+        // The event store and its projections live in schema reporting, migrated at start-up;
+        // replicas starting together wait on one lock and find nothing left to do.
+        PostgresModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, migrationsDir: MIGRATIONS_DIR, schema: 'reporting' }),
         EventsModule,
         ReportsModule,
         MetricsModule,

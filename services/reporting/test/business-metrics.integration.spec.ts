@@ -1,13 +1,13 @@
 // The live business gauges on /metrics, read from the projections at scrape time, with a
 // clock fixed at 10:10 so "now" and "the current interval" are known.
 import 'reflect-metadata';
-import { ensureLocalInfra, uniqueNamespace } from '@lianluo/testing';
+import { uniqueNamespace } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { type AgentStateName } from '../src/agents/agent-fact';
 import { type ContactFact } from '../src/contacts/contact-fact';
 import { EventStore } from '../src/events/event-store';
 import { type ReportedEvent } from '../src/events/reported-event';
-import { EventSource, TestDatabase, reportingFor, sampleOf } from './reporting-harness';
+import { ReportingTestBed, sampleOf } from './reporting-harness';
 
 jest.setTimeout(60_000);
 
@@ -21,16 +21,13 @@ function event(atMs: number, about: { contactId: string } | { agentId: string },
 }
 
 describe('business gauges', () => {
-  let database: TestDatabase;
-  let source: EventSource;
+  let bed: ReportingTestBed;
   let app: INestApplication;
   let exposition: string;
 
   beforeAll(async () => {
-    await ensureLocalInfra();
-    database = await TestDatabase.create();
-    source = await EventSource.connect(namespace);
-    app = await reportingFor(namespace, database, { SERVICE_LEVEL_SECONDS: '20' }, () => NOW);
+    bed = await ReportingTestBed.start(namespace, { SERVICE_LEVEL_SECONDS: '20' }, () => NOW);
+    ({ app } = bed);
     const store = app.get(EventStore);
     const contact = async (id: string, queue: string, queuedAt: number, ...rest: [number, ContactFact][]) => {
       await store.record(event(queuedAt, { contactId: id }, { kind: 'queued', queue, channel: 'voice' }));
@@ -53,9 +50,7 @@ describe('business gauges', () => {
   });
 
   afterAll(async () => {
-    await app?.close();
-    await source?.close(['call']);
-    await database?.drop();
+    await bed?.close();
   });
 
   it('counts contacts waiting and the oldest wait per queue, 0 for a queue with none', () => {

@@ -4,21 +4,14 @@
 // deploy/grafana/dashboards must return data and name only metrics something exports.
 import 'reflect-metadata';
 import { create } from '@bufbuild/protobuf';
-import { loadConfig } from '@lianluo/config';
-import { AnswerCallSchema, CallCommands, CallEvents, type CallRef, type EventDefinition } from '@lianluo/contracts';
+import { AgentState, AnswerCallSchema, CallCommands, CallEvents, type CallRef, CancelReason, type EventDefinition } from '@lianluo/contracts';
 import { CommandClient, EventConsumer, subjectOf } from '@lianluo/messaging';
 import { type PrometheusServer, ServiceProcess, type Sites, ensureLocalInfra, freePort, runSipp, startPrometheus, startRedisExporter, startSites, uniqueNamespace } from '@lianluo/testing';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Registry } from 'prom-client';
-import { AgentStateProjection } from '../src/agents/agent-state.projection';
-import { ContactProjection } from '../src/contacts/contact.projection';
-import { EventStore } from '../src/events/event-store';
-import { EventStoreMetrics } from '../src/events/event-store.metrics';
-import { type ReportedEvent } from '../src/events/reported-event';
-import { reportingConfigSchema } from '../src/reporting.config';
 import { type DashboardPanel, panelQueries, unknownMetrics, withVariables } from './promql-metric-names';
 import { EventSource, TestDatabase, reportingEnv, reportingProcess, until } from './reporting-harness';
+import { type AcdContact, acdEvent, agentStateEvent } from './scripted-events';
 
 jest.setTimeout(120_000);
 
@@ -65,24 +58,20 @@ describe('Grafana dashboards against a real Prometheus scraping the stack', () =
       { job: 'redis', targets: [redisExporter.target] },
     ]);
 
-    // acd's part, as it will publish it: queued contacts and agents at both sites, now.
+    // acd's part, published as acd does: queued contacts and agents at both sites, now.
     const now = Date.now();
-    const store = new EventStore(
-      database.pool,
-      new ContactProjection(loadConfig(reportingConfigSchema, { DATABASE_URL: database.url })),
-      new AgentStateProjection(),
-      new EventStoreMetrics(new Registry()),
-    );
-    let sequence = 0;
-    const record = (atMs: number, about: Pick<ReportedEvent, 'contactId' | 'agentId' | 'fact'>) =>
-      store.record({ domain: 'acd', eventId: `d-${++sequence}`, name: 'test', typeName: 'test', tenant: 'demo', occurredAtMs: atMs, streamSequence: 0, payload: {}, ...about });
-    await record(now - 30_000, { contactId: 'q-1', fact: { kind: 'queued', queue: 'sales', channel: 'voice' } });
-    await record(now - 25_000, { contactId: 'q-1', fact: { kind: 'agent-answered', agentId: 'a-1', agentSite: 'bj' } });
-    await record(now - 20_000, { contactId: 'q-2', fact: { kind: 'queued', queue: 'sales', channel: 'voice' } });
-    await record(now - 10_000, { contactId: 'q-2', fact: { kind: 'abandoned' } });
-    await record(now - 5_000, { contactId: 'q-3', fact: { kind: 'queued', queue: 'sales', channel: 'voice' } });
-    await record(now - 60_000, { agentId: 'a-1', fact: { kind: 'agent-state', site: 'bj', state: 'busy' } });
-    await record(now - 60_000, { agentId: 'a-2', fact: { kind: 'agent-state', site: 'sz', state: 'ready' } });
+    const contact = (contactId: string): AcdContact => ({ tenant: 'demo', site: 'bj', contactId, queue: 'sales' });
+    const a1 = { agentId: 'a-1', site: 'bj' };
+    await source.publishAll([
+      agentStateEvent('demo', { id: 'a-1', site: 'bj' }, now - 60_000, AgentState.BUSY, AgentState.RESERVED),
+      agentStateEvent('demo', { id: 'a-2', site: 'sz' }, now - 60_000, AgentState.READY, AgentState.NOT_READY),
+      acdEvent('contactQueued', contact('q-1'), now - 30_000),
+      acdEvent('contactAccepted', contact('q-1'), now - 25_000, { agent: a1, attempt: 1 }),
+      acdEvent('contactQueued', contact('q-2'), now - 20_000),
+      acdEvent('contactAbandoned', contact('q-2'), now - 10_000, { reason: CancelReason.ABANDONED }),
+      acdEvent('contactQueued', contact('q-3'), now - 5_000),
+    ]);
+    await until('acd’s events are projected', async () => (await database.count(`SELECT count(*) FROM contact WHERE contact_id LIKE 'q-%'`)) === 3);
 
     // A real call: SIPp calls site bj, a stand-in IVR answers it, SIPp hangs up.
     const client = new CommandClient(source.connection);
@@ -107,7 +96,7 @@ describe('Grafana dashboards against a real Prometheus scraping the stack', () =
     await ivr?.stop();
     await prometheus?.stop();
     await Promise.all([reporting?.stop(), gateway?.stop(), redisExporter?.stop()]);
-    await source?.close(['call']);
+    await source?.close();
     await database?.drop();
     await sites?.remove();
   });

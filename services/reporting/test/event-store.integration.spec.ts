@@ -3,12 +3,12 @@
 import 'reflect-metadata';
 import { CallEvents } from '@lianluo/contracts';
 import { MESSAGE_TYPE_HEADER, headersWithTrace, streamNameOf, subjectOf } from '@lianluo/messaging';
-import { ensureLocalInfra, uniqueNamespace } from '@lianluo/testing';
+import { uniqueNamespace } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { type AgentStateName } from '../src/agents/agent-fact';
 import { EventStore } from '../src/events/event-store';
-import { callEvent } from './call-events';
-import { EventSource, TestDatabase, consumerDrained, reportingFor, until } from './reporting-harness';
+import { callEvent } from './scripted-events';
+import { EventSource, ReportingTestBed, TestDatabase, consumerDrained, until } from './reporting-harness';
 
 jest.setTimeout(60_000);
 
@@ -16,27 +16,25 @@ const namespace = uniqueNamespace('rep');
 const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
 
 describe('event store', () => {
+  let bed: ReportingTestBed;
   let database: TestDatabase;
   let source: EventSource;
   let app: INestApplication;
   const drained = () => consumerDrained(source.connection, 'call', 'reporting-call');
 
   beforeAll(async () => {
-    await ensureLocalInfra();
-    database = await TestDatabase.create();
-    source = await EventSource.connect(namespace);
-    app = await reportingFor(namespace, database);
+    bed = await ReportingTestBed.start(namespace);
+    ({ database, source, app } = bed);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await source?.close(['call']);
-    await database?.drop();
+    await bed?.close();
   });
 
-  it('creates its schema with node-pg-migrate when it starts', async () => {
-    const { rows } = await database.pool.query<{ name: string }>('SELECT name FROM pgmigrations');
-    expect(rows.map((row) => row.name)).toEqual(['1767225600000_event-store']);
+  it('creates its schema (reporting) with node-pg-migrate when it starts', async () => {
+    const { rows } = await database.pool.query<{ name: string }>('SELECT name FROM reporting.pgmigrations ORDER BY run_on, id');
+    expect(rows.map((row) => row.name)).toEqual(['1767225600000_event-store', '1767398400000_contact-phases']);
+    expect(await database.count(`SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'`)).toBe(0);
   });
 
   it('reads the call stream through a durable consumer with explicit acks', async () => {

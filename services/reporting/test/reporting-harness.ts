@@ -5,13 +5,18 @@ import { loadConfig } from '@lianluo/config';
 import { type EventDefinition } from '@lianluo/contracts';
 import { toBinary } from '@bufbuild/protobuf';
 import { EventPublisher, MessagingConnection, streamNameOf, subjectOf } from '@lianluo/messaging';
-import { ServiceProcess, freePort, uniqueNamespace } from '@lianluo/testing';
+import { ServiceProcess, ensureLocalInfra, freePort, uniqueNamespace } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
+import { REPORTING_CONSUMERS, type ReportedDomain } from '../src/events/reporting-consumers';
 import { startReporting } from '../src/reporting.app';
 import { reportingConfigSchema } from '../src/reporting.config';
+import { type ScriptedEvent } from './scripted-events';
+
+/** Every domain reporting consumes, each with its durable consumer. */
+export const REPORTED_DOMAINS = Object.keys(REPORTING_CONSUMERS) as ReportedDomain[];
 
 const SERVER = 'postgres://postgres@127.0.0.1:5432';
 
@@ -20,7 +25,8 @@ export class TestDatabase {
   readonly pool: Pool;
 
   private constructor(readonly name: string) {
-    this.pool = new Pool({ connectionString: this.url, max: 4 });
+    // Reporting keeps its tables in schema reporting, as the service's own pool does.
+    this.pool = new Pool({ connectionString: this.url, max: 4, options: '-c search_path=reporting' });
   }
 
   static async create(prefix = 'rep'): Promise<TestDatabase> {
@@ -72,6 +78,34 @@ export async function reportingFor(namespace: string, database: TestDatabase, ex
   return startReporting(loadConfig(reportingConfigSchema, await reportingEnv(namespace, database, extra)), clock);
 }
 
+/** What an in-process test file works with: a database, a subject namespace and a replica of its own, all removed by `close()`. */
+export class ReportingTestBed {
+  private constructor(
+    readonly database: TestDatabase,
+    readonly source: EventSource,
+    readonly app: INestApplication,
+  ) {}
+
+  static async start(namespace: string, extra: Record<string, string> = {}, clock?: () => number): Promise<ReportingTestBed> {
+    await ensureLocalInfra();
+    const database = await TestDatabase.create();
+    const source = await EventSource.connect(namespace);
+    try {
+      return new ReportingTestBed(database, source, await reportingFor(namespace, database, extra, clock));
+    } catch (error) {
+      await source.close();
+      await database.drop();
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    await this.source.close();
+    await this.database.drop();
+  }
+}
+
 /** The value of one sample in Prometheus text exposition, undefined when absent. */
 export function sampleOf(exposition: string, name: string, labels: Record<string, string>): number | undefined {
   for (const line of exposition.split('\n')) {
@@ -115,7 +149,15 @@ export class EventSource {
     await this.connection.js.publish(subject, toBinary(definition.schema, message as never), { msgID: `${definition.idOf(message as never)}:${suffix}` });
   }
 
-  async close(domains: readonly string[]): Promise<void> {
+  /** Publishes each event as its service does; every `againEvery`-th one a second time under another id (a retry past the duplicate window). */
+  async publishAll(events: readonly ScriptedEvent[], againEvery = 0): Promise<void> {
+    for (const [i, event] of events.entries()) {
+      await this.publisher.publish(event.definition, event.message as never);
+      if (againEvery > 0 && i % againEvery === 0) await this.republish(event.definition, event.message, 'again');
+    }
+  }
+
+  async close(domains: readonly string[] = REPORTED_DOMAINS): Promise<void> {
     for (const domain of [...domains, 'deadletter']) {
       await this.connection.jsm.streams.delete(streamNameOf(this.connection.namespace, domain)).catch(() => undefined);
     }
@@ -127,4 +169,10 @@ export class EventSource {
 export async function consumerDrained(connection: MessagingConnection, domain: string, durable: string): Promise<boolean> {
   const info = await connection.jsm.consumers.info(streamNameOf(connection.namespace, domain), durable).catch(() => undefined);
   return info !== undefined && info.num_pending === 0 && info.num_ack_pending === 0 && info.num_redelivered >= 0;
+}
+
+/** True once every reporting consumer of `domains` has had every event of its stream acknowledged. */
+export async function consumersDrained(connection: MessagingConnection, domains: readonly ReportedDomain[] = REPORTED_DOMAINS): Promise<boolean> {
+  for (const domain of domains) if (!(await consumerDrained(connection, domain, REPORTING_CONSUMERS[domain]))) return false;
+  return true;
 }

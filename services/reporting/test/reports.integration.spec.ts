@@ -1,12 +1,13 @@
-// The must-show test of the reports: a scripted day of calls (with redeliveries, arrival in
-// any order, abandons, overflows, ring-no-answer) goes through real NATS JetStream into
-// PostgreSQL, and the reports give exactly the figures computed from what happened.
+// The must-show test of the reports: a scripted day of calls told by every domain (call,
+// acd, ivr and voicemail events, with redeliveries and arrival in any order; abandons,
+// overflows and voicemail choices, ring-no-answer, wrap-ups ended early and late) goes
+// through real NATS JetStream into PostgreSQL, and the contact records, agent intervals and
+// reports give exactly the figures computed from what happened.
 import 'reflect-metadata';
-import { ensureLocalInfra, uniqueNamespace } from '@lianluo/testing';
+import { uniqueNamespace } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
-import { EventStore } from '../src/events/event-store';
-import { EventSource, TestDatabase, consumerDrained, reportingFor, until } from './reporting-harness';
-import { type ContactTruth, type ScriptedDay, TENANT, aniOf, expectedFigures, scriptedDay, shuffled } from './scripted-day';
+import { EventSource, ReportingTestBed, TestDatabase, consumersDrained, until } from './reporting-harness';
+import { type ContactTruth, type ScriptedDay, TENANT, aniOf, expectedAgentStates, expectedFigures, scriptedDay, shuffled } from './scripted-day';
 
 jest.setTimeout(90_000);
 
@@ -31,6 +32,7 @@ function groupBy<K>(contacts: readonly ContactTruth[], key: (c: ContactTruth) =>
 }
 
 describe('reports over a scripted day', () => {
+  let bed: ReportingTestBed;
   let database: TestDatabase;
   let source: EventSource;
   let app: INestApplication;
@@ -45,42 +47,73 @@ describe('reports over a scripted day', () => {
   };
 
   beforeAll(async () => {
-    await ensureLocalInfra();
-    database = await TestDatabase.create();
-    source = await EventSource.connect(namespace);
-    app = await reportingFor(namespace, database);
+    bed = await ReportingTestBed.start(namespace);
+    ({ database, source, app } = bed);
     baseUrl = await app.getUrl();
     day = scriptedDay(7, DAY, CONTACTS);
 
-    // Call events arrive in any order, one in ten twice more; acd's arrive in another order,
-    // one in ten twice, while the call consumer is busy with the same contacts.
-    const publishCalls = async () => {
-      for (const [i, event] of shuffled(day.callEvents, 11).entries()) {
-        await source.publisher.publish(event.definition, event.message as never);
-        if (i % 10 === 0) await source.republish(event.definition, event.message, 'redelivered');
-      }
-    };
-    const store = app.get(EventStore);
-    const recordAcd = async () => {
-      for (const [i, event] of shuffled(day.acdEvents, 13).entries()) {
-        await store.record(event);
-        if (i % 10 === 0) await store.record(event);
-      }
-    };
-    await Promise.all([publishCalls(), recordAcd()]);
-    const unique = day.callEvents.length + day.acdEvents.length;
-    await until('every event is stored', async () => (await consumerDrained(source.connection, 'call', 'reporting-call')) && (await database.count('SELECT count(*) FROM event')) === unique, 60_000);
+    // Every domain's events arrive in any order, interleaved, one in ten twice more; each
+    // domain's consumer works on the same contacts and agents at the same time.
+    const all = [...day.callEvents, ...day.acdEvents, ...day.ivrEvents, ...day.voicemailEvents];
+    await source.publishAll(shuffled(all, 11), 10);
+    await until('every event is stored', async () => (await consumersDrained(source.connection)) && (await database.count('SELECT count(*) FROM event')) === all.length, 60_000);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await source?.close(['call']);
-    await database?.drop();
+    await bed?.close();
   });
 
   it('stores each event once and makes one record per contact', async () => {
-    expect(await database.count('SELECT count(*) FROM event')).toBe(day.callEvents.length + day.acdEvents.length);
+    expect(await database.count('SELECT count(*) FROM event')).toBe(day.callEvents.length + day.acdEvents.length + day.ivrEvents.length + day.voicemailEvents.length);
     expect(await database.count('SELECT count(*) FROM contact')).toBe(CONTACTS);
+  });
+
+  it('gives each contact one record with its IVR, queue, agent, talk, wrap-up and voicemail phases', async () => {
+    const { rows } = await database.pool.query(
+      `SELECT contact_id, outcome, queue, agent_id, ivr_flow, ivr_outcome, ivr_menu_path, queued_at, wait_seconds, talk_seconds, wrap_up_seconds,
+              handle_seconds, ring_no_answers, offers, queue_choice, voicemail_message_id
+         FROM contact ORDER BY contact_id`,
+    );
+    const records = new Map(rows.map((row) => [row.contact_id as string, row]));
+    for (const c of day.contacts) {
+      const queued = c.queue !== undefined;
+      const answered = c.fate === 'answered';
+      expect(records.get(c.contactId)).toEqual({
+        contact_id: c.contactId,
+        outcome: queued ? c.fate : 'completed',
+        queue: c.queue ?? null,
+        agent_id: c.agent?.id ?? null,
+        ivr_flow: 'main',
+        ivr_outcome: queued ? 'queued' : 'hung-up',
+        ivr_menu_path: `main_menu:${c.menuKey}`,
+        queued_at: queued ? new Date(c.queuedAtMs as number) : null,
+        wait_seconds: queued ? expect.closeTo((c.waitMs as number) / 1000, 9) : null,
+        talk_seconds: answered ? expect.closeTo((c.talkMs as number) / 1000, 9) : null,
+        wrap_up_seconds: answered ? expect.closeTo((c.wrapUpMs as number) / 1000, 9) : null,
+        handle_seconds: answered ? expect.closeTo((c.handleMs as number) / 1000, 9) : null,
+        ring_no_answers: c.ringNoAnswer ? 1 : 0,
+        offers: answered ? (c.ringNoAnswer ? 2 : 1) : 0,
+        queue_choice: c.fate === 'withdrawn' ? 'voicemail' : null,
+        voicemail_message_id: c.messageId ?? null,
+      });
+    }
+  });
+
+  it('keeps each agent’s state intervals a chain, with the seconds in each state the contacts took', async () => {
+    const { items } = await json(`/reports/agent-states?${period}&pageSize=1000`);
+    const expected = expectedAgentStates(day.contacts);
+    expect(items.map((item) => item.agent)).toEqual(expected.map((agent) => agent.agent));
+    for (const agent of expected) {
+      const item = items.find((i) => i.agent === agent.agent);
+      for (const [field, value] of Object.entries(agent)) expect({ agent: agent.agent, [field]: item?.[field] }).toEqual({ agent: agent.agent, [field]: typeof value === 'number' ? expect.closeTo(value, 6) : value });
+    }
+    // Each interval ends where the agent's next one starts: no gap, no overlap.
+    expect(
+      await database.count(
+        `SELECT count(*) FROM agent_state_interval i WHERE ended_at IS DISTINCT FROM
+           (SELECT min(started_at) FROM agent_state_interval n WHERE n.tenant = i.tenant AND n.agent_id = i.agent_id AND (n.started_at, n.event_id) > (i.started_at, i.event_id))`,
+      ),
+    ).toBe(0);
   });
 
   it.each([20, 45])('reports the SL, ASA, AHT and abandon figures of the day at a %i s threshold', async (threshold) => {
@@ -148,7 +181,7 @@ describe('reports over a scripted day', () => {
     const response = await get(`/reports/performance?${period}&groupBy=queue&format=csv`);
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
     const [header, ...lines] = (await response.text()).trim().split('\r\n');
-    expect(header).toBe('queue,contacts,offered,answered,answeredWithinThreshold,serviceLevel,asaSeconds,ahtSeconds,abandoned,abandonRate,averageAbandonSeconds,overflowed');
+    expect(header).toBe('queue,contacts,offered,answered,answeredWithinThreshold,serviceLevel,asaSeconds,ahtSeconds,abandoned,abandonRate,averageAbandonSeconds,overflowed,withdrawn');
     const sales = lines.map((line) => line.split(',')).find((fields) => fields[0] === 'sales') as string[];
     const expected = expectedFigures(day.contacts.filter((c) => c.queue === 'sales'), 20);
     expect(sales.slice(1, 5).map(Number)).toEqual([expected.contacts, expected.offered, expected.answered, expected.answeredWithinThreshold]);

@@ -26,7 +26,7 @@ describe('reporting killed mid-stream and restarted', () => {
 
   afterAll(async () => {
     await reporting?.stop();
-    await source?.close(['call']);
+    await source?.close();
     await database?.drop();
   });
 

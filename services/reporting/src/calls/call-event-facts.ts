@@ -1,5 +1,6 @@
 import { type CallEvents } from '@lianluo/contracts';
 import { type ContactFact } from '../contacts/contact-fact';
+import { type EventAbout } from '../events/domain-events.handlers';
 
 type CallEventName = (typeof CallEvents)[keyof typeof CallEvents]['name'];
 
@@ -37,4 +38,18 @@ export function contactFactOfCallEvent(name: CallEventName | string, message: Ca
     default:
       return undefined;
   }
+}
+
+/**
+ * An event about a call is about the call's contact: the contact it names (ivr's
+ * queue_choice_made, voicemail's events from a queue), or else the call, which is the
+ * contact of a voice contact.
+ */
+export function aboutCall(message: { readonly call?: { readonly callId: string } | undefined; readonly contactId?: string }, fact: ContactFact | undefined): EventAbout {
+  return { contactId: message.contactId || message.call?.callId || '', ...(fact && { fact }) };
+}
+
+/** A call event is about its call. */
+export function callEventAbout(name: string, message: object): EventAbout {
+  return aboutCall(message, contactFactOfCallEvent(name, message as CallEventFields));
 }

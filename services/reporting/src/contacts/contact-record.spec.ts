@@ -16,7 +16,25 @@ describe('foldContact', () => {
     at(40, { kind: 'agent-answered', agentId: 'a-2', agentSite: 'bj' }),
     at(40.5, { kind: 'agent-answered' }),
     at(160, { kind: 'ended', cause: 16 }),
-    at(190, { kind: 'wrap-up-ended' }),
+    at(160.2, { kind: 'released', agentId: 'a-2', agentSite: 'bj', wrapUpUntilMs: T0 + 190_000 }),
+  ];
+
+  const throughIvrToVoicemail = [
+    at(0, { kind: 'arrived', channel: 'voice', site: 'bj', ani: '13800000009', dnis: '100' }),
+    at(1, { kind: 'answered' }),
+    at(4, { kind: 'menu-chosen', step: 'main_menu', key: '2' }),
+    at(7, { kind: 'menu-chosen', step: 'service_menu', key: '1' }),
+    at(11, { kind: 'input-collected', step: 'account', variable: 'account' }),
+    at(12, { kind: 'ivr-ended', flow: 'main', outcome: 'queued', queue: 'service' }),
+    at(12, { kind: 'queued', queue: 'service', channel: 'voice', site: 'bj' }),
+    at(13, { kind: 'offered', agentId: 'a-1', agentSite: 'sz' }),
+    at(17, { kind: 'ring-no-answer', agentId: 'a-1' }),
+    at(18, { kind: 'offered', agentId: 'a-2', agentSite: 'bj' }),
+    at(19, { kind: 'rejected', agentId: 'a-2' }),
+    at(40, { kind: 'queue-choice', choice: 'voicemail', queue: 'service' }),
+    at(40.1, { kind: 'withdrawn' }),
+    at(75, { kind: 'voicemail-left', messageId: 'm-9', queue: 'service' }),
+    at(76, { kind: 'ended', cause: 16 }),
   ];
 
   it('times every phase of an answered call and measures wait, talk and handle', () => {
@@ -35,8 +53,51 @@ describe('foldContact', () => {
       agentAnsweredAt: T0 + 40_000,
       waitSeconds: 28,
       talkSeconds: 120,
+      releasedAt: T0 + 160_200,
+      wrapUpEndedAt: T0 + 190_000,
+      wrapUpSeconds: 29.8,
       handleSeconds: 150,
       facts: answeredCall.length,
+    });
+  });
+
+  it('ends the wrap-up when the agent left it, sooner than it was due, once the agent’s intervals tell', () => {
+    const record = foldContact('acme', 'call-1', answeredCall, T0 + 170_200);
+    expect(record).toMatchObject({ wrapUpEndedAt: T0 + 170_200, wrapUpSeconds: 10, handleSeconds: 130.2 });
+  });
+
+  it('ends the wrap-up at the release when the queue has none, and talk at the release when the call never says it ended', () => {
+    const workItem = foldContact('acme', 'voicemail-m1', [
+      at(0, { kind: 'queued', queue: 'service', channel: 'workitem', site: 'bj' }),
+      at(5, { kind: 'offered', agentId: 'a-1' }),
+      at(6, { kind: 'agent-answered', agentId: 'a-1' }),
+      at(66, { kind: 'released', agentId: 'a-1' }),
+    ]);
+    expect(workItem).toMatchObject({ channel: 'workitem', outcome: 'answered', talkSeconds: 60, wrapUpEndedAt: T0 + 66_000, wrapUpSeconds: 0, handleSeconds: 60 });
+  });
+
+  it('keeps every phase of a call from the IVR through the queue and agents to voicemail in one record', () => {
+    const record = foldContact('acme', 'call-9', throughIvrToVoicemail);
+    expect(record).toMatchObject({
+      ivrFlow: 'main',
+      ivrOutcome: 'queued',
+      ivrEndedAt: T0 + 12_000,
+      ivrMenuPath: 'main_menu:2 service_menu:1',
+      ivrInputs: 1,
+      queuedAt: T0 + 12_000,
+      offers: 2,
+      ringNoAnswers: 1,
+      rejections: 1,
+      queueChoice: 'voicemail',
+      queueChoiceAt: T0 + 40_000,
+      withdrawnAt: T0 + 40_100,
+      outcome: 'withdrawn',
+      waitSeconds: 28.1,
+      abandonedAt: null,
+      voicemailMessageId: 'm-9',
+      voicemailLeftAt: T0 + 75_000,
+      endedAt: T0 + 76_000,
+      talkSeconds: null,
     });
   });
 
@@ -64,11 +125,14 @@ describe('foldContact', () => {
     expect(foldContact('acme', 'c', [at(0, { kind: 'arrived', channel: 'voice' }), at(30, { kind: 'ended' })]).outcome).toBe('completed');
   });
 
-  it('gives the same record whatever order the facts arrive in', () => {
-    const expected = foldContact('acme', 'call-1', answeredCall);
+  it.each([
+    ['an answered call', answeredCall],
+    ['a call from the IVR to voicemail', throughIvrToVoicemail],
+  ])('gives the same record of %s whatever order the facts arrive in', (_what, facts) => {
+    const expected = foldContact('acme', 'call-1', facts, T0 + 170_200);
     fc.assert(
-      fc.property(fc.shuffledSubarray(answeredCall, { minLength: answeredCall.length, maxLength: answeredCall.length }), (arrival) => {
-        expect(foldContact('acme', 'call-1', arrival)).toEqual(expected);
+      fc.property(fc.shuffledSubarray(facts, { minLength: facts.length, maxLength: facts.length }), (arrival) => {
+        expect(foldContact('acme', 'call-1', arrival, T0 + 170_200)).toEqual(expected);
       }),
     );
   });

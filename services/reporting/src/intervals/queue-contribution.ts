@@ -27,6 +27,9 @@ export interface QueueIntervalFigures {
   abandonWaitMs: number;
 }
 
+/** What of a contact record its queue's interval rows count. */
+export type QueueContributor = Pick<ContactRecord, 'tenant' | 'queue' | 'channel' | 'site' | 'queuedAt' | 'outcome' | 'waitSeconds' | 'handleSeconds'>;
+
 export interface QueueContribution {
   readonly key: QueueIntervalKey;
   readonly figures: QueueIntervalFigures;
@@ -36,7 +39,7 @@ export interface QueueContribution {
  * What one contact adds to the 15-minute and daily rows of the queue it was queued in,
  * counted in the interval it was queued. Nothing for a contact never queued.
  */
-export function queueContributions(record: ContactRecord, timeZone: string): QueueContribution[] {
+export function queueContributions(record: QueueContributor, timeZone: string): QueueContribution[] {
   if (record.queue === null || record.queuedAt === null) return [];
   const answered = record.outcome === 'answered';
   const wait = record.waitSeconds ?? 0;
@@ -102,7 +105,7 @@ const isZero = (f: QueueIntervalFigures) =>
  * for a new contact) to `after`: its old contribution taken back, its new one added, rows
  * that do not change left out, in one fixed order.
  */
-export function queueIntervalDelta(before: ContactRecord | undefined, after: ContactRecord, timeZone: string): QueueContribution[] {
+export function queueIntervalDelta(before: QueueContributor | undefined, after: QueueContributor, timeZone: string): QueueContribution[] {
   const rows = new Map<string, QueueContribution>();
   const apply = (contributions: QueueContribution[], sign: number) => {
     for (const { key, figures } of contributions) {

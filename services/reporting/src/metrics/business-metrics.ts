@@ -1,8 +1,8 @@
+import { POSTGRES } from '@lianluo/postgres';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type Pool } from 'pg';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { CLOCK, type Clock } from '../clock';
-import { DATABASE } from '../database/database';
 import { quarterHourStart } from '../intervals/interval-start';
 import { REPORTING_CONFIG, type ReportingConfig } from '../reporting.config';
 
@@ -21,7 +21,7 @@ export class BusinessMetrics implements OnModuleDestroy {
   readonly queryFailures: Counter<'gauge'>;
 
   constructor(
-    @Inject(DATABASE) private readonly pool: Pool,
+    @Inject(POSTGRES) private readonly pool: Pool,
     @Inject(REPORTING_CONFIG) private readonly config: ReportingConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly registry: Registry,

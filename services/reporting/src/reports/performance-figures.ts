@@ -6,6 +6,8 @@ export interface PerformanceCounts {
   readonly answeredWithinThreshold: number;
   readonly abandoned: number;
   readonly overflowed: number;
+  /** Left the queue by the caller's choice (voicemail or callback key) or its owner's: neither answered nor abandoned. */
+  readonly withdrawn: number;
   readonly asaSeconds: number | null;
   readonly ahtSeconds: number | null;
   readonly averageAbandonSeconds: number | null;

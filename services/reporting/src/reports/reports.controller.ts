@@ -19,7 +19,7 @@ interface ReportResponse {
 
 const PERFORMANCE_FIGURES = [
   'contacts', 'offered', 'answered', 'answeredWithinThreshold', 'serviceLevel', 'asaSeconds', 'ahtSeconds',
-  'abandoned', 'abandonRate', 'averageAbandonSeconds', 'overflowed',
+  'abandoned', 'abandonRate', 'averageAbandonSeconds', 'overflowed', 'withdrawn',
 ];
 
 const PAGE_DESCRIPTION = 'JSON: `{ items, page, pageSize, nextPage }`. CSV (`format=csv`): a header line, then one line per item; `X-Next-Page` names the next page.';
@@ -38,7 +38,8 @@ export class ReportsController {
     description:
       'Contacts count in the period they were queued in (started in, if never queued). offered = queued; serviceLevel = answered within ' +
       'serviceLevelSeconds of being queued / offered; ASA = mean wait of answered contacts; AHT = mean talk plus wrap-up; ' +
-      'abandonRate = abandoned / offered; averageAbandonSeconds = mean wait before abandoning.',
+      'abandonRate = abandoned / offered; averageAbandonSeconds = mean wait before abandoning; withdrawn = left the queue by the ' +
+      "caller's voicemail or callback key (or its owner's withdrawal), counted in offered but neither answered nor abandoned.",
   })
   @ApiQueryFrom(performanceQuerySchema)
   @ApiProduces('application/json', 'text/csv')
@@ -84,8 +85,9 @@ export class ReportsController {
     const query = parseQuery(interactionsQuerySchema, raw);
     const page = await this.reports.interactions(customer, query);
     return respond(response, query.format, page, [
-      'contactId', 'channel', 'outcome', 'site', 'ani', 'dnis', 'customerId', 'queue', 'agent', 'agentSite', 'startedAt', 'queuedAt',
-      'agentAnsweredAt', 'transferredAt', 'overflowedAt', 'abandonedAt', 'endedAt', 'waitSeconds', 'talkSeconds', 'handleSeconds', 'transfers',
+      'contactId', 'channel', 'outcome', 'site', 'ani', 'dnis', 'customerId', 'queue', 'agent', 'agentSite', 'startedAt', 'ivrFlow', 'ivrOutcome',
+      'ivrEndedAt', 'queuedAt', 'agentAnsweredAt', 'transferredAt', 'overflowedAt', 'abandonedAt', 'withdrawnAt', 'queueChoice', 'endedAt',
+      'releasedAt', 'wrapUpEndedAt', 'voicemailMessageId', 'waitSeconds', 'talkSeconds', 'wrapUpSeconds', 'handleSeconds', 'transfers', 'ringNoAnswers',
     ]);
   }
 }

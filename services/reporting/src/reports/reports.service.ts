@@ -1,6 +1,6 @@
+import { POSTGRES } from '@lianluo/postgres';
 import { Inject, Injectable } from '@nestjs/common';
 import { type Pool } from 'pg';
-import { DATABASE } from '../database/database';
 import { REPORTING_CONFIG, type ReportingConfig } from '../reporting.config';
 import { type PerformanceCounts, type PerformanceFigures, performanceFigures } from './performance-figures';
 import {
@@ -47,7 +47,7 @@ const iso = (value: Date | null) => (value === null ? null : value.toISOString()
 @Injectable()
 export class ReportsService {
   constructor(
-    @Inject(DATABASE) private readonly pool: Pool,
+    @Inject(POSTGRES) private readonly pool: Pool,
     @Inject(REPORTING_CONFIG) private readonly config: ReportingConfig,
   ) {}
 
@@ -77,6 +77,7 @@ export class ReportsService {
         `count(*) FILTER (WHERE ${answered} AND wait_seconds <= ${threshold})::int AS answered_within`,
         `count(*) FILTER (WHERE outcome = 'abandoned')::int AS abandoned`,
         `count(*) FILTER (WHERE outcome = 'overflowed')::int AS overflowed`,
+        `count(*) FILTER (WHERE outcome = 'withdrawn')::int AS withdrawn`,
         `avg(wait_seconds) FILTER (WHERE ${answered}) AS asa`,
         `avg(handle_seconds) FILTER (WHERE ${answered} AND handle_seconds IS NOT NULL) AS aht`,
         `avg(wait_seconds) FILTER (WHERE outcome = 'abandoned') AS abandon_wait`,
@@ -93,6 +94,7 @@ export class ReportsService {
         answeredWithinThreshold: row.answered_within,
         abandoned: row.abandoned,
         overflowed: row.overflowed,
+        withdrawn: row.withdrawn,
         asaSeconds: row.asa,
         ahtSeconds: row.aht,
         averageAbandonSeconds: row.abandon_wait,
@@ -199,16 +201,26 @@ export class ReportsService {
       agent: row.agent_id as string | null,
       agentSite: row.agent_site as string | null,
       startedAt: iso(row.started_at),
+      ivrFlow: row.ivr_flow as string | null,
+      ivrOutcome: row.ivr_outcome as string | null,
+      ivrEndedAt: iso(row.ivr_ended_at),
       queuedAt: iso(row.queued_at),
       agentAnsweredAt: iso(row.agent_answered_at),
       transferredAt: iso(row.transferred_at),
       overflowedAt: iso(row.overflowed_at),
       abandonedAt: iso(row.abandoned_at),
+      withdrawnAt: iso(row.withdrawn_at),
+      queueChoice: row.queue_choice as string | null,
       endedAt: iso(row.ended_at),
+      releasedAt: iso(row.released_at),
+      wrapUpEndedAt: iso(row.wrap_up_ended_at),
+      voicemailMessageId: row.voicemail_message_id as string | null,
       waitSeconds: row.wait_seconds as number | null,
       talkSeconds: row.talk_seconds as number | null,
+      wrapUpSeconds: row.wrap_up_seconds as number | null,
       handleSeconds: row.handle_seconds as number | null,
       transfers: row.transfers as number,
+      ringNoAnswers: row.ring_no_answers as number,
     }));
   }
 
