@@ -33,8 +33,9 @@ export default tseslint.config(
   },
   {
     // Benchmarks drive a service from outside, from its build, as the e2e tests do from inside;
-    // the chart and image tests (deploy) do the same with the bundles docker/ builds.
-    files: ['bench/**/*.ts', 'deploy/**/*.ts'],
+    // the chart and image tests (deploy) do the same with the bundles docker/ builds, and the
+    // local stack (scripts) with every service's build.
+    files: ['bench/**/*.ts', 'deploy/**/*.ts', 'scripts/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
 );

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm start`: install what is missing, provision, build, and run both sites locally
-# (Asterisk bj + sz, one media gateway each) in the foreground until Ctrl-C.
+# `npm start`: install what is missing, provision, build, and run the whole stack locally
+# (Asterisk bj + sz, a media gateway each, acd, ivr, voicemail, reporting) in the
+# foreground until Ctrl-C. scripts/local-stack.ts says which variables move it aside.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
