@@ -1,5 +1,5 @@
 import { ErrorKind } from '@lianluo/contracts';
-import { dialFailure } from './dial-failure';
+import { dialFailure, originateFailure } from './dial-failure';
 
 const dial = { destination: 'PJSIP/4008001234@trunk', timeoutMs: 20_000 };
 
@@ -25,5 +25,12 @@ describe('dialFailure', () => {
     expect(dialFailure(dial, 27, 1_000)).toMatchObject({ kind: ErrorKind.UNAVAILABLE, message: 'PJSIP/4008001234@trunk could not be reached: Destination out of order (27)' });
     expect(dialFailure(dial, 16, 1_000)).toMatchObject({ kind: ErrorKind.UNAVAILABLE });
     expect(dialFailure(dial, 99, 1_000).message).toContain('Cause 99 (99)');
+  });
+});
+
+describe('originateFailure', () => {
+  it('takes a phone Asterisk cannot dial at all (not registered) as unreachable, not as the gateway failing', () => {
+    expect(originateFailure(new Error('{"message":"Allocation failed"}'), 'PJSIP/2001', 'c-1')).toMatchObject({ kind: ErrorKind.FAILED_PRECONDITION });
+    expect(originateFailure(new Error('connect ECONNREFUSED 127.0.0.1:8088'), 'PJSIP/2001', 'c-1')).toMatchObject({ kind: ErrorKind.UNAVAILABLE });
   });
 });

@@ -1,5 +1,6 @@
 import { ErrorKind } from '@lianluo/contracts';
 import { CommandFailure } from '@lianluo/messaging';
+import { commandFailureFromAri } from '../calls/calls.errors';
 import {
   CALL_REJECTED,
   INVALID_NUMBER_FORMAT,
@@ -35,4 +36,15 @@ export function dialFailure(dial: { readonly destination: string; readonly timeo
     return new CommandFailure(ErrorKind.FAILED_PRECONDITION, `${dial.destination} refused the call: ${causeText(cause)} (${cause})`);
   }
   return new CommandFailure(ErrorKind.UNAVAILABLE, `${dial.destination} could not be reached: ${causeText(cause)} (${cause})`);
+}
+
+/**
+ * Why a dial could not even start. Asterisk answers "Allocation failed" when the endpoint
+ * cannot be dialled at all (a phone that is not registered, an endpoint without contact):
+ * the called side is unreachable, as a refusal is (FAILED_PRECONDITION), not the gateway.
+ */
+export function originateFailure(error: unknown, destination: string, channelId: string): CommandFailure {
+  const text = String((error as Error)?.message ?? error);
+  if (/Allocation failed/i.test(text)) return new CommandFailure(ErrorKind.FAILED_PRECONDITION, `${destination} cannot be dialled (not registered or no contact): ${text}`);
+  return commandFailureFromAri(error, `originate ${destination} as ${channelId}`);
 }

@@ -2,10 +2,9 @@ import { ErrorKind, type LegDestination } from '@lianluo/contracts';
 import { CommandFailure } from '@lianluo/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { AriConnection } from '../ari/ari-connection';
-import { commandFailureFromAri } from '../calls/calls.errors';
 import { CLOCK, type Clock } from '../calls/clock';
 import { MEDIA_GATEWAY_CONFIG, type MediaGatewayConfig } from '../media-gateway.config';
-import { dialFailure } from './dial-failure';
+import { dialFailure, originateFailure } from './dial-failure';
 
 /** Where a dial goes: an agent phone at a site, or a PSTN number through the trunk. */
 export type DialTarget = { kind: 'agent'; site: string; extension: string } | { kind: 'pstn'; number: string };
@@ -94,7 +93,7 @@ export class Dialler {
       } as never);
     } catch (error) {
       onNotDialled();
-      throw commandFailureFromAri(error, `originate ${dial.destination} as ${channel.channelId}`);
+      throw originateFailure(error, dial.destination, channel.channelId);
     }
     // Asterisk's own ring timer ends the channel; this only guards against a lost event.
     const guard = this.clock.setTimeout(() => {
@@ -133,3 +132,4 @@ export function dialRequestOf(command: { destination?: LegDestination; callerIdN
 export function callerIdOf(callerId: CallerId): string {
   return `"${callerId.name.replace(/"/g, '')}" <${callerId.number}>`;
 }
+
