@@ -12,6 +12,7 @@ import { ErrorCode, type NatsError } from 'nats';
 import { DEADLINE_HEADER } from './command-server';
 import { describeViolations } from './message-codec';
 import { type MessagingConnection } from './messaging-connection';
+import { messagingSpanAttributes } from './messaging-span-attributes';
 import { subjectOf } from './subjects';
 import { headersWithTrace } from './trace-headers';
 
@@ -41,7 +42,8 @@ export class CommandClient {
     }
     const subject = subjectOf(this.connection.namespace, definition.tenantOf(request), definition.domain, 'command', definition.name);
     const tracer = trace.getTracer('@lianluo/messaging');
-    return tracer.startActiveSpan(`request ${definition.domain}.${definition.name}`, { kind: SpanKind.CLIENT }, async (span): Promise<CommandOutcome<ResultOf<Rep>>> => {
+    const attributes = messagingSpanAttributes('send', subject);
+    return tracer.startActiveSpan(`request ${definition.domain}.${definition.name}`, { kind: SpanKind.CLIENT, attributes }, async (span): Promise<CommandOutcome<ResultOf<Rep>>> => {
       try {
         const headers = headersWithTrace(context.active());
         headers.set(DEADLINE_HEADER, String(Date.now() + options.timeoutMs));

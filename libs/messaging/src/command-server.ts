@@ -7,6 +7,7 @@ import { CommandFailure, NotForThisInstance } from './command-failure';
 import { decodeAndValidate, describeViolations } from './message-codec';
 import { type MessagingConnection } from './messaging-connection';
 import { MessagingMetrics } from './messaging.metrics';
+import { messagingSpanAttributes } from './messaging-span-attributes';
 import { commandFilterOf, parseSubject } from './subjects';
 import { traceContextOf } from './trace-headers';
 
@@ -95,9 +96,10 @@ export class CommandServer {
       deadline: Number.isFinite(deadlineHeader) && deadlineHeader > 0 ? deadlineHeader : undefined,
     };
     const tracer = trace.getTracer('@lianluo/messaging');
+    const attributes = messagingSpanAttributes('process', message.subject, { consumerGroup: this.connection.options.queueGroup });
     const started = process.hrtime.bigint();
     await context.with(traceContextOf(message.headers), () =>
-      tracer.startActiveSpan(`command ${definition.domain}.${definition.name}`, { kind: SpanKind.SERVER }, async (span) => {
+      tracer.startActiveSpan(`command ${definition.domain}.${definition.name}`, { kind: SpanKind.SERVER, attributes }, async (span) => {
         try {
           const result = await handler(decoded.message, ctx);
           reply({ case: 'ok', value: result });

@@ -7,6 +7,7 @@ import { MESSAGE_TYPE_HEADER } from './event-publisher';
 import { decodeAndValidate, describeViolations } from './message-codec';
 import { type MessagingConnection } from './messaging-connection';
 import { MessagingMetrics } from './messaging.metrics';
+import { messagingSpanAttributes } from './messaging-span-attributes';
 import { type SubjectParts, deadLetterSubjectOf, eventFilterOf, parseSubject, streamNameOf } from './subjects';
 import { traceContextOf } from './trace-headers';
 
@@ -139,9 +140,10 @@ export class EventConsumer {
 
     const ctx = contextOf(message, parts);
     const tracer = trace.getTracer('@lianluo/messaging');
+    const attributes = messagingSpanAttributes('process', message.subject, { id: ctx.eventId, consumerGroup: this.subscription.durable });
     const started = process.hrtime.bigint();
     await context.with(traceContextOf(message.headers), () =>
-      tracer.startActiveSpan(`consume ${definition.domain}.${definition.name}`, { kind: SpanKind.CONSUMER }, async (span) => {
+      tracer.startActiveSpan(`consume ${definition.domain}.${definition.name}`, { kind: SpanKind.CONSUMER, attributes }, async (span) => {
         try {
           await this.subscription.handler(decoded.message, ctx);
           message.ack();

@@ -1,5 +1,6 @@
 export * from './subjects';
 export * from './trace-headers';
+export * from './messaging-span-attributes';
 export * from './command-failure';
 export * from './messaging.metrics';
 export * from './messaging.options';

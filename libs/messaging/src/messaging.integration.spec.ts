@@ -14,9 +14,9 @@ import {
 } from '@lianluo/contracts';
 import { Injectable, Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { context, trace } from '@opentelemetry/api';
+import { SpanKind, context, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { propagation } from '@opentelemetry/api';
 import { register } from 'prom-client';
@@ -109,13 +109,28 @@ class NewerEventsKeeper {
   }
 }
 
+/** Keeps every finished span and says when one more has ended. */
+class SpansRecorder extends InMemorySpanExporter {
+  private listeners: (() => void)[] = [];
+
+  onChange(listener: () => void) {
+    this.listeners.push(listener);
+  }
+
+  override export(spans: ReadableSpan[], done: Parameters<InMemorySpanExporter['export']>[1]): void {
+    super.export(spans, done);
+    this.listeners.forEach((l) => l());
+  }
+}
+
 describe('messaging over real NATS JetStream', () => {
   let app: Awaited<ReturnType<ReturnType<typeof Test.createTestingModule>['compile']>>;
   let connection: MessagingConnection;
   let publisher: EventPublisher;
   let client: CommandClient;
   let recorder: CallEventsRecorder;
-  const provider = new BasicTracerProvider();
+  const spans = new SpansRecorder();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
 
   beforeAll(async () => {
     // The failures below are on purpose; their error logs would only bury real ones.
@@ -159,6 +174,39 @@ describe('messaging over real NATS JetStream', () => {
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]?.traceId).toBe(span.spanContext().traceId);
     expect(deliveries[0]?.ctx).toMatchObject({ tenant, eventId: 'e-1', deliveryCount: 1 });
+  });
+
+  it('traces a publish as a producer span and its handling as a consumer span under it, with the messaging attributes', async () => {
+    const call = trace.getTracer('spec').startSpan('call');
+    const published = await publisher.publish(CallEvents.answered, answered('e-traced'), { traceContext: trace.setSpan(context.active(), call) });
+    const span = (name: string) => waitUntil((n) => spans.onChange(n), () => spans.getFinishedSpans().find((s) => s.name === name && s.attributes['messaging.message.id'] === 'e-traced'));
+    const [publish, consume] = [await span('publish call.answered'), await span('consume call.answered')];
+    expect(publish.kind).toBe(SpanKind.PRODUCER);
+    expect(publish.parentSpanContext?.spanId).toBe(call.spanContext().spanId);
+    expect(publish.attributes).toMatchObject({ 'messaging.system': 'nats', 'messaging.operation.type': 'publish', 'messaging.destination.name': published.subject });
+    expect(consume.kind).toBe(SpanKind.CONSUMER);
+    expect(consume.spanContext().traceId).toBe(call.spanContext().traceId);
+    expect(consume.parentSpanContext?.spanId).toBe(publish.spanContext().spanId);
+    expect(consume.attributes).toMatchObject({ 'messaging.operation.type': 'process', 'messaging.destination.name': published.subject, 'messaging.consumer.group.name': 'recorder' });
+  });
+
+  it('traces a command as a client span and its handling as a server span under it', async () => {
+    const outcome = await client.request(CallCommands.answer, create(AnswerCallSchema, { commandId: 'traced', call: { tenant, site: 'bj', callId: 'c-traced' } }), { timeoutMs: 2_000 });
+    expect(outcome.ok).toBe(true);
+    const subject = subjectOf(namespace, tenant, 'call', 'command', 'answer');
+    const [request, command] = await waitUntil(
+      (n) => spans.onChange(n),
+      () => {
+        const finished = spans.getFinishedSpans().filter((s) => s.attributes['messaging.destination.name'] === subject);
+        const pair = [finished.find((s) => s.kind === SpanKind.CLIENT), finished.find((s) => s.kind === SpanKind.SERVER)];
+        return pair[0] && pair[1] ? pair : undefined;
+      },
+    );
+    expect(request?.name).toBe('request call.answer');
+    expect(request?.attributes['messaging.operation.type']).toBe('send');
+    expect(command?.name).toBe('command call.answer');
+    expect(command?.parentSpanContext?.spanId).toBe(request?.spanContext().spanId);
+    expect(command?.attributes).toMatchObject({ 'messaging.operation.type': 'process', 'messaging.consumer.group.name': 'test' });
   });
 
   it('refuses to publish an event that breaks its contract', async () => {

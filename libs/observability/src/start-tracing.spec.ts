@@ -4,7 +4,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { context, propagation, trace } from '@opentelemetry/api';
+import { contextOfTraceparent } from './context-of-traceparent';
 import { currentTraceparent } from './current-traceparent';
+import { SpanCollector } from './span-collector';
 import { startTracing } from './start-tracing';
 import { traceIdOf } from './trace-id-of';
 import type { Tracing } from './tracing';
@@ -72,6 +74,45 @@ describe('startTracing', () => {
   it('has no traceparent outside a span', () => {
     tracing = startTracing({ serviceName: 'acd' });
     expect(currentTraceparent()).toBeUndefined();
+  });
+
+  it('hands every span, as it ends, to the span exporter the first call names', () => {
+    const collector = new SpanCollector();
+    tracing = startTracing({ serviceName: 'acd', spanExporter: collector });
+    expect(startTracing({ serviceName: 'ivr', spanExporter: new SpanCollector() })).toBe(tracing);
+    trace.getTracer('spec').startActiveSpan('enqueue contact', (parent) => {
+      trace.getTracer('spec').startSpan('offer contact').end();
+      parent.end();
+    });
+    const spans = collector.spans;
+    expect(spans.map((span) => span.name)).toEqual(['offer contact', 'enqueue contact']);
+    expect(new Set(spans.map((span) => span.spanContext().traceId)).size).toBe(1);
+    expect(spans[0]?.resource.attributes['service.name']).toBe('acd');
+  });
+
+  it('continues the trace of a stored traceparent', () => {
+    const collector = new SpanCollector();
+    tracing = startTracing({ serviceName: 'acd', spanExporter: collector });
+    const stored = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    trace.getTracer('spec').startActiveSpan('timer pass', (unrelated) => {
+      trace.getTracer('spec').startSpan('relay overflow', {}, contextOfTraceparent(stored)).end();
+      unrelated.end();
+    });
+    const relayed = collector.spans.find((span) => span.name === 'relay overflow');
+    expect(relayed?.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(relayed?.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+  });
+
+  it('lets a test wait for the spans it expects, and keeps them after tracing shuts down', async () => {
+    const collector = new SpanCollector();
+    tracing = startTracing({ serviceName: 'acd', spanExporter: collector });
+    const ended = collector.until((spans) => spans.find((span) => span.name === 'bridge legs'), 5_000);
+    setImmediate(() => trace.getTracer('spec').startSpan('bridge legs').end());
+    expect((await ended)?.name).toBe('bridge legs');
+    expect(await collector.until((spans) => spans.find((span) => span.name === 'never'), 10)).toBeUndefined();
+    await tracing.shutdown();
+    tracing = undefined;
+    expect(collector.spans.map((span) => span.name)).toEqual(['bridge legs']);
   });
 
   it('can start again after a shutdown', async () => {
@@ -144,6 +185,14 @@ interface ExportedTraces {
     scopeSpans: { spans: { name: string }[] }[];
   }[];
 }
+
+describe('contextOfTraceparent', () => {
+  it('is undefined for a missing or malformed traceparent, so the active context applies', () => {
+    expect(contextOfTraceparent(undefined)).toBeUndefined();
+    expect(contextOfTraceparent('')).toBeUndefined();
+    expect(contextOfTraceparent('00-xyz-b7ad6b7169203331-01')).toBeUndefined();
+  });
+});
 
 describe('traceIdOf', () => {
   it('returns the trace id of a valid traceparent', () => {

@@ -3,7 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { BatchSpanProcessor, NodeTracerProvider, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { Tracing } from './tracing';
 import type { TracingOptions } from './tracing-options';
@@ -19,12 +19,19 @@ let running: Tracing | undefined;
  * Sets up OpenTelemetry for the process, once: later calls return the running tracing
  * unchanged until it is shut down. Spans always get real trace and span ids, so W3C
  * `traceparent` propagation works without a collector; they are exported over OTLP/HTTP
- * only when `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set.
+ * only when `OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set, and
+ * handed to `options.spanExporter`, when given, as each ends. The first call decides: a later
+ * call's options, exporter included, are ignored while tracing runs.
  */
 export function startTracing(options: TracingOptions): Tracing {
   if (running) return running;
 
   const exporting = isSet(process.env.OTEL_EXPORTER_OTLP_ENDPOINT) || isSet(process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  const spanProcessors: SpanProcessor[] = [
+    // Reads the other OTEL_EXPORTER_OTLP_* variables (headers, timeout, compression, TLS) itself.
+    ...(exporting ? [new BatchSpanProcessor(new OTLPTraceExporter())] : []),
+    ...(options.spanExporter ? [new SimpleSpanProcessor(options.spanExporter)] : []),
+  ];
   const provider = new NodeTracerProvider({
     resource: defaultResource()
       .merge(detectResources({ detectors: [envDetector] }))
@@ -35,7 +42,7 @@ export function startTracing(options: TracingOptions): Tracing {
           ...(options.site !== undefined && { [SITE_ATTRIBUTE]: options.site }),
         }),
       ),
-    spanProcessors: exporting ? [new BatchSpanProcessor(new OTLPTraceExporter())] : [],
+    spanProcessors,
   });
   provider.register({
     contextManager: new AsyncLocalStorageContextManager(),

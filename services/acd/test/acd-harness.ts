@@ -12,6 +12,7 @@ import {
   type ResultOf,
 } from '@lianluo/contracts';
 import { CommandClient, EventConsumer, MessagingConnection, streamNameOf } from '@lianluo/messaging';
+import { currentTraceparent, traceIdOf } from '@lianluo/observability';
 import { ensureLocalInfra, freePort, uniqueNamespace } from '@lianluo/testing';
 import type { INestApplication } from '@nestjs/common';
 import { Pool } from 'pg';
@@ -22,7 +23,9 @@ import { connectRedis, deleteNamespace, ManualClock } from './routing-harness';
 export interface RecordedAcdEvent {
   /** The subject's last token: `contact_offered`. */
   readonly name: string;
-  readonly message: MessageShape<DescMessage> & { contact?: { contactId: string }; agent?: { agentId: string } };
+  readonly message: MessageShape<DescMessage> & { contact?: { contactId: string }; agent?: { agentId: string }; callback?: { callbackId: string } };
+  /** The trace the event was published in. */
+  readonly traceId: string | undefined;
 }
 
 /** Reads every acd event of a namespace from JetStream, as reporting would, and lets a test wait for one. */
@@ -37,7 +40,7 @@ export class AcdEventsRecorder {
       durable,
       definitions: ALL_ACD_EVENTS as readonly EventDefinition[],
       handler: (message, ctx) => {
-        const recorded = { name: ctx.subject.split('.').pop() ?? '', message: message as RecordedAcdEvent['message'] };
+        const recorded = { name: ctx.subject.split('.').pop() ?? '', message: message as RecordedAcdEvent['message'], traceId: traceIdOf(currentTraceparent()) };
         this.events.push(recorded);
         this.reactions.forEach((react) => react(recorded));
         this.waiters = this.waiters.filter((w) => (w.match(recorded) ? (w.resolve(recorded), false) : true));

@@ -259,6 +259,26 @@ describe('callbacks', () => {
     await bed.client.ok(AcdCommands.cancelCallback, { callbackId });
   });
 
+  it('keeps every event of a callback and of its contact in the trace of its request, even when the timers queue it and another request cancels it', async () => {
+    const q = await queue();
+    const callbackId = `${q}-cb`;
+    await bed.client.ok(AcdCommands.requestCallback, { callback: { callbackId, queue: q, number: '4008001234', appointment: timestampFromMs(bed.clock.now() + MINUTE) } });
+    bed.clock.advance(MINUTE);
+    expect((await timers.tick()).callbacksQueued).toBe(1);
+    await bed.client.ok(AcdCommands.cancelCallback, { callbackId });
+    await bed.recorder.next('contact_abandoned', { contactId: `${callbackId}@1` });
+    await callbackEvent('callback_cancelled', callbackId);
+    const traceOf = (name: string) =>
+      bed.recorder.events.find((e) => e.name === name && (e.message.callback?.callbackId === callbackId || e.message.contact?.contactId === `${callbackId}@1`))?.traceId;
+    const requested = traceOf('callback_requested');
+    expect(requested).toMatch(/^[0-9a-f]{32}$/);
+    expect(['contact_queued', 'contact_abandoned', 'callback_cancelled'].map((name) => [name, traceOf(name)])).toEqual([
+      ['contact_queued', requested],
+      ['contact_abandoned', requested],
+      ['callback_cancelled', requested],
+    ]);
+  });
+
   it('settles a callback whose contact is cancelled directly, or overflows to voicemail where no call can be recorded', async () => {
     const q = `cbq${++n}`;
     await bed.client.ok(AcdCommands.upsertQueue, { queue: { queue: q, overflow: { afterMs: MINUTE, target: { case: 'voicemailMailbox', value: 'box' } } } });

@@ -142,6 +142,10 @@ agents:
 
   it('migrates a database once: a second start finds nothing to do', async () => {
     expect(await migrate(database, { dir: MIGRATIONS_DIR, schema: 'acd' })).toEqual([]);
-    expect(await rows(`SELECT name FROM acd.pgmigrations ORDER BY id`)).toEqual([{ name: '1767225600000_acd-configuration' }, { name: '1767312000000_acd-callbacks' }]);
+    expect(await rows(`SELECT name FROM acd.pgmigrations ORDER BY id`)).toEqual([
+      { name: '1767225600000_acd-configuration' },
+      { name: '1767312000000_acd-callbacks' },
+      { name: '1767398400000_acd-callback-traces' },
+    ]);
   });
 });

@@ -87,4 +87,32 @@ describe('RoutingEventsRelay', () => {
     expect(ids(afterDeath)).toEqual(ids(beforeDeath));
     expect(ids(afterDeath)[0]).toMatch(/^acme:\d+-\d+:0$/);
   });
+
+  it('hands on every event about a contact with the traceparent it was queued with, whichever script wrote it, timers too', async () => {
+    const queuedIn = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    await store.defineQueue(T, { queue: 'support', offerTimeoutMs: 5_000 });
+    await relayInto([], 'before').relay(T);
+    await store.enqueue(T, { contactId: 'traced', queue: 'support', channel: 'chat' }, queuedIn);
+    await store.enqueue(T, { contactId: 'untraced', queue: 'support', channel: 'chat' }, undefined);
+    // The agent's own request offers both; the timers ring them out.
+    await store.login(T, { agentId: 'bob', site: 'sz', capacity: { chat: 2 }, queues: ['support'] });
+    await store.setReady(T, 'bob');
+    harness.clock.advance(5_000);
+    await store.expireOffers(T);
+    const published: AcdEvent[] = [];
+    await relayInto(published, 'traces').relay(T);
+    const about = (contactId: string) =>
+      published.filter((e) => (e.message as { contact?: { contactId: string } }).contact?.contactId === contactId).map((e) => [e.definition.name, e.traceparent]);
+    expect(about('traced')).toEqual([
+      ['contact_queued', queuedIn],
+      ['contact_offered', queuedIn],
+      ['contact_ring_no_answer', queuedIn],
+    ]);
+    expect(about('untraced').map(([name, traceparent]) => [name, traceparent ?? 'none'])).toEqual([
+      ['contact_queued', 'none'],
+      ['contact_offered', 'none'],
+      ['contact_ring_no_answer', 'none'],
+    ]);
+    expect(published.filter((e) => e.definition.name === 'agent_state_changed').map((e) => e.traceparent)).not.toContain(queuedIn);
+  });
 });

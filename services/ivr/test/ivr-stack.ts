@@ -3,10 +3,10 @@
 // on one NATS namespace, with databases, Redis keys and recording folder of the run's own.
 import { type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { loadConfig } from '@lianluo/config';
-import { ALL_ACD_EVENTS, ALL_IVR_EVENTS, ALL_VOICEMAIL_EVENTS, type EventDefinition } from '@lianluo/contracts';
+import { ALL_ACD_EVENTS, ALL_IVR_EVENTS, ALL_VOICEMAIL_EVENTS, type CallRef, type EventDefinition } from '@lianluo/contracts';
 import { CommandClient, EventConsumer, MessagingConnection, streamNameOf } from '@lianluo/messaging';
-import { startTracing } from '@lianluo/observability';
-import { ServiceProcess, type Sites, ensureLocalInfra, freePort, startSites, uniqueNamespace } from '@lianluo/testing';
+import { type SpanExporter, startTracing } from '@lianluo/observability';
+import { ServiceProcess, type SippResult, type Sites, ensureLocalInfra, freePort, runSipp, shippedDtmfPcap, startSites, uniqueNamespace } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,6 +23,12 @@ import { ivrConfigSchema } from '../src/ivr.config';
 export const TENANT = 'demo';
 /** The agent phone at sz, reached from bj over the inter-site trunk. */
 export const AGENT_EXTENSION = '2001';
+
+/** Events about a call: call and ivr events name it, acd events its contact (the call id). */
+export const about = (call: CallRef) => (message: object) => {
+  const m = message as { call?: CallRef; contact?: { contactId: string } };
+  return m.call?.callId === call.callId || m.contact?.contactId === call.callId;
+};
 
 /** An agent phone of a site, played by a SIPp UAS on `port` at 127.0.0.1. */
 export interface PhoneSpec {
@@ -108,17 +114,33 @@ export class IvrStack {
 
   private readonly replicas: ServiceProcess[] = [];
 
+  /** A SIPp caller at bj dialling `dnis` from `caller`, keying `dtmfPcap` from `digitsAfterMs` on: the call once it started, and the caller's run. */
+  async call(dnis: string, caller: string, dtmfPcap = shippedDtmfPcap('#'), digitsAfterMs?: number): Promise<{ call: CallRef; sipp: Promise<SippResult> }> {
+    const started = this.observer.nextCall();
+    const sipp = runSipp({
+      scenario: 'uac-speaker.xml',
+      target: this.sites.bj.sipTarget,
+      service: dnis,
+      caller,
+      keys: { dtmf_pcap: dtmfPcap },
+      values: digitsAfterMs === undefined ? {} : { digits_after_ms: digitsAfterMs },
+      timeoutMs: 90_000,
+    });
+    return { call: await started, sipp };
+  }
+
   /**
    * Everything up; `flows` are written into the ivr's FLOWS_DIR (file name → YAML) before it
-   * starts; `phones` are the agent phones each site knows (reached at a static contact).
+   * starts; `phones` are the agent phones each site knows (reached at a static contact);
+   * `spanExporter` gets the spans of every service here as they end.
    */
   static async start(
     flows: Record<string, string>,
     phones: readonly PhoneSpec[] = [{ site: 'sz', extension: AGENT_EXTENSION }],
-    options: { inProcessIvr?: boolean } = {},
+    options: { inProcessIvr?: boolean; spanExporter?: SpanExporter } = {},
   ): Promise<IvrStack> {
     await ensureLocalInfra();
-    startTracing({ serviceName: 'ivr-e2e' });
+    startTracing({ serviceName: 'ivr-e2e', spanExporter: options.spanExporter });
     const namespace = uniqueNamespace('ivre');
     const phonePorts: Record<string, number> = {};
     for (const phone of phones) phonePorts[phone.extension] = await freePort();

@@ -6,9 +6,9 @@ import { CALLBACK_ORIGIN_VALUES, CALLBACK_OUTCOME_VALUES, CALLBACK_STATUS_VALUES
 import type { AfterAttempt } from './retry-schedule';
 
 /**
- * The events of a callback's changes. Each id names the callback and the change
- * (`<tenant>:callback:<id>:attempted:2`), so a change reported twice (a relay repeated
- * after a crash) is one event for JetStream and for every consumer.
+ * The events of a callback's changes, in the callback's trace. Each id names the callback
+ * and the change (`<tenant>:callback:<id>:attempted:2`), so a change reported twice (a
+ * relay repeated after a crash) is one event for JetStream and for every consumer.
  */
 function basics(callback: Callback, change: string, nowMs: number) {
   return {
@@ -36,7 +36,7 @@ export function callbackRequested(callback: Callback, nowMs: number): AcdEvent {
     priority: callback.priority,
     maxAttempts: callback.maxAttempts,
     origin: CALLBACK_ORIGIN_VALUES[callback.origin],
-  });
+  }, callback.traceparent);
 }
 
 /** The events of an attempt that ended (`callback` as it is after it): attempted, then completed or failed when it settled the callback. */
@@ -49,10 +49,10 @@ export function attemptEnded(callback: Callback, dial: CallbackDial, end: Attemp
       counted: end.counted,
       countedAttempts: after.attempts,
       ...(after.nextAttemptAtMs === undefined ? {} : { nextAttemptAt: timestampFromMs(after.nextAttemptAtMs) }),
-    }),
+    }, callback.traceparent),
   ];
   if (after.status === 'completed') {
-    events.push(acdEvent(AcdEvents.callbackCompleted, { ...basics(callback, 'completed', nowMs), ...dialInfo(dial), waitedMs: BigInt(Math.max(0, nowMs - callback.waitingSinceMs)) }));
+    events.push(acdEvent(AcdEvents.callbackCompleted, { ...basics(callback, 'completed', nowMs), ...dialInfo(dial), waitedMs: BigInt(Math.max(0, nowMs - callback.waitingSinceMs)) }, callback.traceparent));
   }
   if (after.status === 'failed') events.push(callbackFailed(callback, 'attempts-exhausted', nowMs));
   return events;
@@ -64,7 +64,7 @@ export function callbackFailed(callback: Callback, reason: CallbackFailure, nowM
     countedAttempts: callback.attempts,
     lastOutcome: callback.lastOutcome === undefined ? CallbackOutcomeValue.UNSPECIFIED : CALLBACK_OUTCOME_VALUES[callback.lastOutcome],
     reasonCode: reason,
-  });
+  }, callback.traceparent);
 }
 
 export function callbackCancelled(callback: Callback, previous: CallbackStatus, reason: 'withdrawn' | 'contact-cancelled', nowMs: number): AcdEvent {
@@ -73,5 +73,5 @@ export function callbackCancelled(callback: Callback, previous: CallbackStatus, 
     previousStatus: CALLBACK_STATUS_VALUES[previous],
     countedAttempts: callback.attempts,
     reasonCode: reason,
-  });
+  }, callback.traceparent);
 }

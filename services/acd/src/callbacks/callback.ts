@@ -46,6 +46,8 @@ export interface Callback {
   readonly callId: string | undefined;
   readonly createdAtMs: number;
   readonly updatedAtMs: number;
+  /** W3C traceparent of the request that made it: its events and its attempts' contacts continue that trace. */
+  readonly traceparent: string | undefined;
 }
 
 /** One attempt of a callback and how it ended. */

@@ -5,6 +5,7 @@ import { inTransaction, POSTGRES, type Queryable } from '@lianluo/postgres';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { AcdEvent } from '../routing/outbox-event';
+import { publishAcdEvent } from '../routing/publish-acd-event';
 
 const DEFINITIONS = new Map(ALL_ACD_EVENTS.map((definition) => [definition.name, definition as EventDefinition]));
 /** Outbox rows one transaction publishes. */
@@ -12,10 +13,10 @@ const BATCH = 100;
 
 /**
  * The callbacks' events: written to acd.event_outbox in the transaction of the change they
- * report, then published to JetStream and deleted. Any replica relays; SKIP LOCKED keeps
- * two from publishing the same rows at once, and one published twice (a crash between
- * publishing and deleting) is dropped by JetStream, whose de-duplication id is the
- * event's own.
+ * report, then published to JetStream in the trace each belongs to, and deleted. Any
+ * replica relays; SKIP LOCKED keeps two from publishing the same rows at once, and one
+ * published twice (a crash between publishing and deleting) is dropped by JetStream, whose
+ * de-duplication id is the event's own.
  */
 @Injectable()
 export class CallbackEventsRelay {
@@ -29,13 +30,14 @@ export class CallbackEventsRelay {
 
   /** Adds events on the transaction's connection; an invalid one fails the transaction rather than block the outbox. */
   async add(tx: Queryable, events: readonly AcdEvent[]): Promise<void> {
-    for (const { definition, message } of events) {
+    for (const { definition, message, traceparent } of events) {
       const violations = definition.validate(message);
       if (violations.length > 0) throw new Error(`invalid acd.${definition.name}: ${violations.map((v) => `${v.field} ${v.reason}`).join('; ')}`);
-      await tx.query('INSERT INTO acd.event_outbox (event_id, name, payload) VALUES ($1, $2, $3) ON CONFLICT (event_id) DO NOTHING', [
+      await tx.query('INSERT INTO acd.event_outbox (event_id, name, payload, traceparent) VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING', [
         definition.idOf(message),
         definition.name,
         Buffer.from(toBinary(definition.schema, message)),
+        traceparent ?? null,
       ]);
     }
   }
@@ -67,15 +69,15 @@ export class CallbackEventsRelay {
 
   private publishBatch(): Promise<number> {
     return inTransaction(this.pool, async (tx) => {
-      const { rows } = await tx.query<{ id: string; name: string; payload: Buffer }>(
-        `SELECT id, name, payload FROM acd.event_outbox ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+      const { rows } = await tx.query<{ id: string; name: string; payload: Buffer; traceparent: string | null }>(
+        `SELECT id, name, payload, traceparent FROM acd.event_outbox ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
       );
       // An event this version does not know (a newer replica's, mid-upgrade) stays for one that does.
       const known = rows.filter((row) => DEFINITIONS.has(row.name));
       await Promise.all(
         known.map((row) => {
           const definition = DEFINITIONS.get(row.name)!;
-          return this.publisher.publish(definition, fromBinary(definition.schema, row.payload));
+          return publishAcdEvent(this.publisher, { definition, message: fromBinary(definition.schema, row.payload), traceparent: row.traceparent ?? undefined });
         }),
       );
       if (known.length > 0) await tx.query('DELETE FROM acd.event_outbox WHERE id = ANY($1::bigint[])', [known.map((row) => row.id)]);

@@ -34,13 +34,14 @@ interface CallbackRow {
   callEndedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
+  traceparent: string | null;
 }
 
 const COLUMNS = `tenant, callback_id AS "callbackId", queue, number, site, customer_id AS "customerId", priority,
   required_skills AS "requiredSkills", preferred_agent AS "preferredAgent", data, origin, waiting_since AS "waitingSince",
   appointment, not_before AS "notBefore", status, attempts, max_attempts AS "maxAttempts", rounds, last_outcome AS "lastOutcome",
   contact_id AS "contactId", agent_id AS "agentId", agent_site AS "agentSite", call_site AS "callSite", call_id AS "callId",
-  call_ended_at AS "callEndedAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  call_ended_at AS "callEndedAt", created_at AS "createdAt", updated_at AS "updatedAt", traceparent`;
 
 const orUndefined = <T>(value: T | null): T | undefined => value ?? undefined;
 
@@ -72,6 +73,7 @@ function callbackOf(row: CallbackRow): Callback {
     callId: orUndefined(row.callId),
     createdAtMs: row.createdAt.getTime(),
     updatedAtMs: row.updatedAt.getTime(),
+    traceparent: orUndefined(row.traceparent),
   };
 }
 
@@ -90,12 +92,12 @@ export interface LockedCallback {
 export class CallbacksRepository {
   constructor(@Inject(POSTGRES) readonly pool: Pool) {}
 
-  /** Stores a new callback (scheduled); undefined when its id is already taken. */
-  async insert(db: Queryable, tenant: string, plan: CallbackPlan, nowMs: number): Promise<Callback | undefined> {
+  /** Stores a new callback (scheduled), in the trace of `traceparent`; undefined when its id is already taken. */
+  async insert(db: Queryable, tenant: string, plan: CallbackPlan, nowMs: number, traceparent: string | undefined): Promise<Callback | undefined> {
     const { rows } = await db.query<CallbackRow>(
       `INSERT INTO acd.callback (tenant, callback_id, queue, number, site, customer_id, priority, required_skills, preferred_agent, data, origin,
-                                 waiting_since, appointment, not_before, status, max_attempts, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'scheduled', $15, $16, $16)
+                                 waiting_since, appointment, not_before, status, max_attempts, created_at, updated_at, traceparent)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'scheduled', $15, $16, $16, $17)
        ON CONFLICT (tenant, callback_id) DO NOTHING
        RETURNING ${COLUMNS}`,
       [
@@ -115,6 +117,7 @@ export class CallbacksRepository {
         new Date(plan.notBeforeMs),
         plan.maxAttempts,
         new Date(nowMs),
+        traceparent ?? null,
       ],
     );
     return rows[0] && callbackOf(rows[0]);

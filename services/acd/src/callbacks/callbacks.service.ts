@@ -1,3 +1,4 @@
+import { currentTraceparent } from '@lianluo/observability';
 import { inTransaction } from '@lianluo/postgres';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { PoolClient } from 'pg';
@@ -61,7 +62,8 @@ export class CallbacksService {
 
   /**
    * Stores a callback and, unless it has an appointment, queues it at once. A callback id
-   * already stored changes nothing (`duplicate`). Throws InvalidInput naming bad fields,
+   * already stored changes nothing (`duplicate`). The callback keeps the active trace, which
+   * its events and attempts continue. Throws InvalidInput naming bad fields,
    * RoutingError for a queue or skill the tenant does not have.
    */
   async request(tenant: string, input: CallbackRequestInput): Promise<{ callback: Callback; duplicate: boolean }> {
@@ -74,7 +76,7 @@ export class CallbacksService {
     const skill = names.skills.size === 0 ? undefined : Object.keys(plan.requiredSkills).find((name) => !names.skills.has(name));
     if (skill !== undefined) throw new RoutingError('unknown-skill', `skill ${skill} is not in the tenant's catalogue`, `requiredSkills.${skill}`);
     const outcome = await this.inTransaction(async (tx) => {
-      const created = await this.repository.insert(tx, tenant, plan, nowMs);
+      const created = await this.repository.insert(tx, tenant, plan, nowMs, currentTraceparent());
       if (created === undefined) return { callback: (await this.repository.find(tx, tenant, plan.callbackId))!, duplicate: true };
       await this.events.add(tx, [callbackRequested(created, nowMs)]);
       return { callback: created.notBeforeMs <= nowMs ? await this.queue(tx, created, nowMs) : created, duplicate: false };
@@ -258,7 +260,7 @@ export class CallbacksService {
     const attempt = callback.rounds + 1;
     const contactId = callbackContactId(callback.callbackId, attempt);
     try {
-      await this.store.enqueue(callback.tenant, contactOf(callback, contactId));
+      await this.store.enqueue(callback.tenant, contactOf(callback, contactId), callback.traceparent);
     } catch (error) {
       if (!(error instanceof RoutingError && (error.kind === 'unknown-queue' || error.kind === 'unknown-skill'))) throw error;
       // Its queue or a skill went since it was requested: it can never be queued.

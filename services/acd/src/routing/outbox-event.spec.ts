@@ -35,14 +35,28 @@ describe('acdEventOf', () => {
   });
 
   it('names the positions of the arrays the scripts write', () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
     const encoded = JSON.stringify([
-      ['offered', 5, 'c1', 'sales', 'chat', '', '', '', '', 'ann', 'bj', '', 2, 25, ''],
+      ['offered', 5, 'c1', 'sales', 'chat', '', '', '', '', 'ann', 'bj', '', 2, 25, '', traceparent],
       ['agent_state', 5, 'ann', 'bj', 'reserved', 'ready', ''],
     ]);
     expect(outboxEventsOf(encoded)).toEqual([
-      { type: 'offered', at: 5, contact: 'c1', queue: 'sales', channel: 'chat', site: '', customer: '', callSite: '', callId: '', agent: 'ann', agentSite: 'bj', endpoint: '', attempt: 2, deadline: 25, data: '' },
+      { type: 'offered', at: 5, contact: 'c1', queue: 'sales', channel: 'chat', site: '', customer: '', callSite: '', callId: '', agent: 'ann', agentSite: 'bj', endpoint: '', attempt: 2, deadline: 25, data: '', traceparent },
       { type: 'agent_state', at: 5, agent: 'ann', site: 'bj', state: 'reserved', previous: 'ready', reason: '' },
     ]);
+  });
+
+  it('publishes a contact event in the trace its contact was queued in; one written before contacts kept a trace, in none of its own', () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const [traced, older] = outboxEventsOf(
+      JSON.stringify([
+        ['queued', 5, 'c1', 'sales', 'chat', '', '', '', '', 1, 'chat|', '', 1, traceparent],
+        ['queued', 5, 'c2', 'sales', 'chat', '', '', '', '', 1, 'chat|', '', 2],
+      ]),
+    );
+    expect(acdEventOf('acme', 'e1', traced!).traceparent).toBe(traceparent);
+    expect(acdEventOf('acme', 'e2', older!)).not.toHaveProperty('traceparent');
+    expect(acdEventOf('acme', 'e2', older!).message).toMatchObject({ contact: { contactId: 'c2' }, position: 2 });
   });
 
   it('refuses an event type it does not know, rather than publish something wrong', () => {

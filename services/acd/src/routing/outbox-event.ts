@@ -25,24 +25,29 @@ export interface OutboxEvent {
 
 /** What every contact event carries after type and time (routing-core.lua `contact_event`). */
 const CONTACT = ['contact', 'queue', 'channel', 'site', 'customer', 'callSite', 'callId'] as const;
-const REFUSAL = [...CONTACT, 'agent', 'agentSite', 'attempt', 'reason', 'returned'] as const;
+/**
+ * A contact event: ContactInfo, the event's own fields, then the contact's traceparent. An
+ * entry written before contacts kept one lacks that last position and reads it as ''.
+ */
+const contactEvent = (...fields: string[]): readonly string[] => [...CONTACT, ...fields, 'traceparent'];
+const REFUSAL = contactEvent('agent', 'agentSite', 'attempt', 'reason', 'returned');
 
 /**
  * The positions of each event type after `[type, at]`, as the scripts write them: an
  * event is an array, which Redis's Lua builds far faster than a keyed table.
  */
 export const OUTBOX_LAYOUT: Readonly<Record<string, readonly string[]>> = {
-  queued: [...CONTACT, 'priority', 'skills', 'preferred', 'position'],
-  offered: [...CONTACT, 'agent', 'agentSite', 'endpoint', 'attempt', 'deadline', 'data'],
-  accepted: [...CONTACT, 'agent', 'agentSite', 'attempt', 'waited'],
+  queued: contactEvent('priority', 'skills', 'preferred', 'position'),
+  offered: contactEvent('agent', 'agentSite', 'endpoint', 'attempt', 'deadline', 'data'),
+  accepted: contactEvent('agent', 'agentSite', 'attempt', 'waited'),
   rejected: REFUSAL,
   ring_no_answer: REFUSAL,
-  abandoned: [...CONTACT, 'reason', 'previous', 'waited'],
-  completed: [...CONTACT, 'agent', 'agentSite', 'wrapUpUntil'],
-  overflowed: [...CONTACT, 'targetKind', 'target', 'waited'],
-  transferred: [...CONTACT, 'fromQueue', 'toAgent', 'byAgent', 'bySupervisor'],
-  escalated: [...CONTACT, 'step', 'stepKind'],
-  position: [...CONTACT, 'position', 'waiting', 'interval'],
+  abandoned: contactEvent('reason', 'previous', 'waited'),
+  completed: contactEvent('agent', 'agentSite', 'wrapUpUntil'),
+  overflowed: contactEvent('targetKind', 'target', 'waited'),
+  transferred: contactEvent('fromQueue', 'toAgent', 'byAgent', 'bySupervisor'),
+  escalated: contactEvent('step', 'stepKind'),
+  position: contactEvent('position', 'waiting', 'interval'),
   agent_state: ['agent', 'site', 'state', 'previous', 'reason'],
 };
 
@@ -55,10 +60,16 @@ export function outboxEventsOf(encoded: string): OutboxEvent[] {
   });
 }
 
-/** An acd event ready to publish: its definition and its message. */
+/** An acd event ready to publish: its definition, its message and the trace it belongs to. */
 export interface AcdEvent<S extends DescMessage = DescMessage> {
   readonly definition: EventDefinition<S>;
   readonly message: MessageShape<S>;
+  /**
+   * W3C traceparent of the request that started what the event is about (its contact's
+   * enqueue, its callback's request): published with it, whoever relays it. Undefined
+   * for events of no such request (agent states): they go in the relay's trace.
+   */
+  readonly traceparent?: string;
 }
 
 const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
@@ -94,9 +105,10 @@ function dataOf(raw: OutboxEvent): Record<string, string> {
   return encoded === '' ? {} : (JSON.parse(encoded) as Record<string, string>);
 }
 
-/** An acd event of `definition` made from `init`. */
-export function acdEvent<S extends DescMessage>(definition: EventDefinition<S>, init: Record<string, unknown>): AcdEvent {
-  return { definition: definition as EventDefinition, message: create(definition.schema, init as MessageInitShape<S>) } as AcdEvent;
+/** An acd event of `definition` made from `init`, in the trace of `traceparent` when given. */
+export function acdEvent<S extends DescMessage>(definition: EventDefinition<S>, init: Record<string, unknown>, traceparent?: string): AcdEvent {
+  const message = create(definition.schema, init as MessageInitShape<S>);
+  return { definition: definition as EventDefinition, message, ...(traceparent ? { traceparent } : {}) } as AcdEvent;
 }
 
 /**
@@ -105,6 +117,13 @@ export function acdEvent<S extends DescMessage>(definition: EventDefinition<S>, 
  * dropped by JetStream's de-duplication and by every idempotent consumer.
  */
 export function acdEventOf(tenant: string, eventId: string, raw: OutboxEvent): AcdEvent {
+  const event = eventOfType(tenant, eventId, raw);
+  const traceparent = text(raw.traceparent);
+  return traceparent === '' ? event : { ...event, traceparent };
+}
+
+/** The acd event of an outbox entry's type, its trace aside. */
+function eventOfType(tenant: string, eventId: string, raw: OutboxEvent): AcdEvent {
   const basics = { eventId, tenant, occurredAt: timestampFromMs(Number(raw.at)) };
   const contact = () => ({ ...basics, contact: contactInfo(tenant, raw) });
   switch (raw.type) {

@@ -1,5 +1,6 @@
 import type { RedisClient } from '@lianluo/redis';
 import { z } from 'zod';
+import { currentTraceparent } from '@lianluo/observability';
 import { tenantKey } from '@lianluo/redis';
 import { decodeAgentPhone, encodeAgentPhone } from '../agents/agent-phone';
 import { type AgentProfile, parseAgentProfile, type AgentProfileInput } from '../agents/agent-profile';
@@ -180,8 +181,12 @@ export class RoutingStore {
     return outcome as 'created' | 'changed';
   }
 
-  /** Queues a contact and offers it at once if an agent is ready. A repeated contact id changes nothing. */
-  async enqueue(tenant: string, request: ContactRequest): Promise<EnqueueResult> {
+  /**
+   * Queues a contact and offers it at once if an agent is ready. A repeated contact id
+   * changes nothing. The contact keeps `traceparent` (the active span's by default), and
+   * every event about it is published in that trace, whatever later causes it.
+   */
+  async enqueue(tenant: string, request: ContactRequest, traceparent = currentTraceparent()): Promise<EnqueueResult> {
     const contact = parseContactRequest(request);
     const reply = await this.run(tenant, 'enqueue-contact', [
       contact.contactId,
@@ -198,6 +203,7 @@ export class RoutingStore {
       contact.call?.site ?? '',
       contact.call?.callId ?? '',
       contact.data === undefined || Object.keys(contact.data).length === 0 ? '' : JSON.stringify(contact.data),
+      traceparent ?? '',
     ]);
     switch (reply[0]) {
       case 'ok': {

@@ -1,7 +1,7 @@
 import type { RedisClient } from '@lianluo/redis';
 import { type AcdEvent, acdEventOf, outboxEventsOf } from './outbox-event';
 
-/** Publishes one event (to JetStream, de-duplicated by its id); rejects when it could not. */
+/** Publishes one event (to JetStream, de-duplicated by its id, in its own trace); rejects when it could not. */
 export type AcdEventSink = (event: AcdEvent) => Promise<unknown>;
 
 export interface RoutingEventsRelayOptions {

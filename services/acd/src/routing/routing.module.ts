@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { EventPublisher } from '@lianluo/messaging';
 import { REDIS, type RedisClient } from '@lianluo/redis';
+import { publishAcdEvent } from './publish-acd-event';
 import { ROUTING_CLOCK, type RoutingClock, systemRoutingClock } from './routing-clock';
 import { RoutingCommandRunner } from './routing-command-runner';
 import { RoutingStore } from './routing-store';
@@ -37,7 +38,7 @@ export class RoutingModule {
         {
           provide: RoutingEventsRelay,
           useFactory: (redis: RedisClient, store: RoutingStore, publisher: EventPublisher) =>
-            new RoutingEventsRelay(redis, (tenant) => store.outboxKey(tenant), (event) => publisher.publish(event.definition, event.message), {
+            new RoutingEventsRelay(redis, (tenant) => store.outboxKey(tenant), (event) => publishAcdEvent(publisher, event), {
               consumer: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
               claimAfterMs: options.outboxClaimMs,
             }),

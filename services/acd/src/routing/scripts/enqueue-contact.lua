@@ -7,6 +7,8 @@
 -- ARGV[11] due at (ms, '' for none)                ARGV[12] site ('' for none)
 -- ARGV[13] customer id ('' for none)              ARGV[14] call site, ARGV[15] call id ('' for none)
 -- ARGV[16] data for the agent's screen (JSON object, '' for none)
+-- ARGV[17] W3C traceparent of the request that queues it ('' for none): kept with the
+--          contact, so every event about it, whoever causes it, continues that trace
 -- Events: queued, then offered when an agent takes it at once.
 -- Returns {'ok', position, offers, pace, 1 when an enrolment goes on (else 0)} | {'duplicate', state, position, offers={}, pace}
 --       | {'unknown-queue', q} | {'unknown-skill', s}; position is 0 once offered; pace is
@@ -43,7 +45,7 @@ local overflow_at = config.overflowAfterMs > 0 and NOW + config.overflowAfterMs 
 -- Empty fields are left out: every reader takes a missing field as empty (or 0).
 local fields = { 'state', 'waiting', 'queue', q, 'channel', channel, 'profile', p, 'score', score, 'priority', priority,
   'businessValue', value, 'enqueuedAt', enqueued_at, 'steps', steps, 'stepAt', NOW }
-for i, name in ipairs({ 'preferredAgent', false, 'dueAt', 'site', 'customer', 'callSite', 'callId', 'data' }) do
+for i, name in ipairs({ 'preferredAgent', false, 'dueAt', 'site', 'customer', 'callSite', 'callId', 'data', 'traceparent' }) do
   local value = ARGV[8 + i]
   if name and value ~= '' then
     table.insert(fields, name)
@@ -58,7 +60,8 @@ redis.call('HSET', ck, unpack(fields))
 if ARGV[15] ~= '' then
   redis.call('SET', key('call', ARGV[14], ARGV[15]), c)
 end
-contact_infos[c] = { queue = q, channel = channel, site = ARGV[12], customer = ARGV[13], callSite = ARGV[14], callId = ARGV[15] }
+contact_infos[c] = { queue = q, channel = channel, site = ARGV[12], customer = ARGV[13], callSite = ARGV[14], callId = ARGV[15],
+  traceparent = ARGV[17] }
 local contact = { queue = q, profile = p, channel = channel, attempt = 0, preferred = ARGV[9], score = score, steps = parse_steps(steps),
   step = 1, stepAt = NOW, overflowAt = overflow_at, state = 'waiting', enqueuedAt = enqueued_at, data = ARGV[16] }
 local position = start_routing(c, contact, function(position)

@@ -22,7 +22,8 @@
 --   queue:<q>:waiting:<profile>   zset   waiting contacts whose skilled step needs the profile
 --   queue:<q>:ready:<profile>     zset   agents able to take one more contact of the profile
 --                                        now, by the queue's strategy score (lowest first)
---   contact:<c>                   hash   contact fields, state, routing steps and the current one
+--   contact:<c>                   hash   contact fields, state, routing steps and the current one,
+--                                        the traceparent of the request that queued it
 --   contact:<c>:offers            set    agents the contact is offered to (ringing)
 --   agent:<a>                     hash   presence, kind, skills, per-channel cap/busy/offered
 --   agent:<a>:config              hash   the agent's configuration (site, kind, endpoint,
@@ -198,22 +199,27 @@ end
 -- tables): {type, at, ...} as OUTBOX_LAYOUT (outbox-event.ts) names the positions. No
 -- position may be nil.
 
--- What every event about a contact carries (ContactInfo), read once per run
--- (contact_infos); move_contact forgets it.
+-- What every event about a contact carries (ContactInfo and its traceparent), read once
+-- per run (contact_infos); move_contact forgets it.
 local function contact_info(c)
   local info = contact_infos[c]
   if info == nil then
-    local f = redis.call('HMGET', key('contact', c), 'queue', 'channel', 'site', 'customer', 'callSite', 'callId')
-    info = { queue = f[1], channel = f[2], site = f[3] or '', customer = f[4] or '', callSite = f[5] or '', callId = f[6] or '' }
+    local f = redis.call('HMGET', key('contact', c), 'queue', 'channel', 'site', 'customer', 'callSite', 'callId', 'traceparent')
+    info = { queue = f[1], channel = f[2], site = f[3] or '', customer = f[4] or '', callSite = f[5] or '', callId = f[6] or '',
+      traceparent = f[7] or '' }
     contact_infos[c] = info
   end
   return info
 end
 
--- An event about contact c: its ContactInfo, then the event's own fields.
+-- An event about contact c: its ContactInfo, the event's own fields, then the contact's
+-- traceparent, which the relay publishes it with. Last, because a replica of the previous
+-- version (a rolling upgrade) reads the entries of this one by position, and this one theirs.
 local function contact_event(kind, c, ...)
   local info = contact_info(c)
-  table.insert(events, { kind, NOW, c, info.queue, info.channel, info.site, info.customer, info.callSite, info.callId, ... })
+  local event = { kind, NOW, c, info.queue, info.channel, info.site, info.customer, info.callSite, info.callId, ... }
+  table.insert(event, info.traceparent)
+  table.insert(events, event)
 end
 
 -- Ends every script that changes state (I5): reports the agents whose state changed, then
