@@ -3,10 +3,10 @@
 import 'reflect-metadata';
 import { AgentKind, type CallRef, CallCommands, Channel, FlowOutcome, ContactState, AcdCommands, QueueChoice, Strategy, TakeReason } from '@lianluo/contracts';
 import { type Timestamp, timestampMs } from '@bufbuild/protobuf/wkt';
-import { runSipp, shippedDtmfPcap, startSipp, writeDtmfPcap } from '@lianluo/testing';
+import { shippedDtmfPcap, startSipp, writeDtmfPcap } from '@lianluo/testing';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AGENT_EXTENSION, IvrStack } from './ivr-stack';
+import { AGENT_EXTENSION, IvrStack, about } from './ivr-stack';
 
 jest.setTimeout(120_000);
 
@@ -112,27 +112,7 @@ describe('a caller through ivr, acd and voicemail on real Asterisk', () => {
     if (!response.ok) throw new Error(`PUT ${path}: ${response.status} ${await response.text()}`);
   }
 
-  /** A SIPp caller at bj dialling `dnis` from `caller`, keying `digits` from `digitsAfterMs` on. */
-  async function call(dnis: string, caller: string, dtmfPcap = shippedDtmfPcap('#'), digitsAfterMs?: number) {
-    const started = stack.observer.nextCall();
-    const sipp = runSipp({
-      scenario: 'uac-speaker.xml',
-      target: stack.sites.bj.sipTarget,
-      service: dnis,
-      caller,
-      keys: { dtmf_pcap: dtmfPcap },
-      values: digitsAfterMs === undefined ? {} : { digits_after_ms: digitsAfterMs },
-      timeoutMs: 90_000,
-    });
-    const ref: CallRef = await started;
-    return { call: ref, sipp };
-  }
-
-  /** Events about the call: call and ivr events name it, acd events its contact (the call id). */
-const about = (call: CallRef) => (message: object) => {
-  const m = message as { call?: CallRef; contact?: { contactId: string } };
-  return m.call?.callId === call.callId || m.contact?.contactId === call.callId;
-};
+  const call = (dnis: string, caller: string, dtmfPcap?: string, digitsAfterMs?: number) => stack.call(dnis, caller, dtmfPcap, digitsAfterMs);
 
   it('2 then 1 and an account number land the call in the skill queue the flow names, with its priority and the account for the agent', async () => {
     const agent = await startSipp({ scenario: 'uas-agent.xml', localPort: stack.phonePorts[AGENT_EXTENSION], values: { answer_after_ms: 300, hangup_after_ms: 1_500 }, timeoutMs: 90_000 });
