@@ -95,7 +95,8 @@ export class AcdEventsRecorder {
   }
 }
 
-const NEXT_DEADLINE_MS = 4_000;
+// Long enough for a loaded 2-core machine; only a test about to fail waits it out.
+const NEXT_DEADLINE_MS = 15_000;
 
 /** A command's outcome: the result, or the typed error. */
 export type Outcome<R> = { ok: true; value: R } | { ok: false; error: CommandError };
