@@ -81,6 +81,9 @@ export class Dialler {
    */
   async ring(dial: Dial, channel: DialledChannel, onNotDialled: () => void = () => undefined): Promise<void> {
     const answered = new Promise<void>((resolve, reject) => (dial.outcome = { resolve, reject }));
+    // The call may end (rejecting this) while originate is still on its way, before anyone
+    // awaits it: an unhandled rejection would take the whole gateway down. It is awaited below.
+    answered.catch(() => undefined);
     try {
       await this.ari.client.channels.originate({
         endpoint: dial.destination,
