@@ -6,6 +6,7 @@ import {
   BridgeLegsResultSchema,
   CallCommands,
   ErrorKind,
+  GetVariableResultSchema,
   type HangUpCall,
   HangUpCallResultSchema,
   type HangUpLeg,
@@ -35,6 +36,8 @@ export class FakeGateway {
   readonly hungUpCalls: HangUpCall[] = [];
   /** By extension or number; 'answer' when not set. */
   readonly answers = new Map<string, Answer>();
+  /** Calls whose bridge fails because the agent's leg has already hung up (GONE). */
+  readonly agentHangsUpBeforeBridge = new Set<string>();
   private readonly waiters: { phone: string; resolve: (request: OriginateLeg) => void }[] = [];
   private readonly server: CommandServer;
 
@@ -53,6 +56,7 @@ export class FakeGateway {
       return create(OriginateLegResultSchema, { legId: `leg-${phone}-${this.originated.length}` });
     });
     this.server.serve(CallCommands.bridgeLegs, (request) => {
+      if (this.agentHangsUpBeforeBridge.has(request.call?.callId ?? '')) throw CommandFailure.gone(`leg ${request.legId} is gone`);
       this.bridged.push(request);
       return create(BridgeLegsResultSchema, { bridgeId: `bridge-${request.legId}` });
     });
@@ -60,6 +64,8 @@ export class FakeGateway {
       this.hungUpLegs.push(request);
       return create(HangUpLegResultSchema);
     });
+    // The caller's call is up unless the test hung it up.
+    this.server.serve(CallCommands.getVariable, () => create(GetVariableResultSchema, { value: 'Up' }));
     this.server.serve(CallCommands.hangUp, (request) => {
       this.hungUpCalls.push(request);
       return create(HangUpCallResultSchema);

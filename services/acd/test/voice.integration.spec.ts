@@ -88,6 +88,19 @@ describe('voice contacts through the media gateway', () => {
     await bed.client.ok(AcdCommands.setAgentNotReady, { agentId: di, reasonCode: 'break' });
   });
 
+  it('puts a caller back at their place when the agent hangs up between answering and the bridge', async () => {
+    gateway.agentHangsUpBeforeBridge.add('call-9');
+    const ed = await agent('ed', 'bj', '2009');
+    await enqueueCall('call-9');
+    await bed.recorder.next('contact_accepted', { contactId: 'call-9', agentId: ed });
+    await bed.recorder.next('contact_transferred', { contactId: 'call-9' });
+    gateway.agentHangsUpBeforeBridge.delete('call-9');
+    const fay = await agent('fay', 'sz', '2010');
+    await bed.recorder.next('contact_accepted', { contactId: 'call-9', agentId: fay });
+    await bed.app.get(VoiceHandlers).idle();
+    expect(gateway.bridged.filter((b) => b.call?.callId === 'call-9').map((b) => b.legId)).toEqual([expect.stringMatching(/^leg-2010-/)]);
+  });
+
   it('releases a connected call when the caller hangs up, and the agent wraps up', async () => {
     const ed = await agent('ed', 'sz', '2005');
     await enqueueCall('call-5');

@@ -8,7 +8,7 @@ import { RoutingError } from '../routing/routing-error';
 import { RoutingStore } from '../routing/routing-store';
 
 /** What became of an offer the voice integration dialled. */
-export type VoiceOfferOutcome = 'not-a-call' | 'answered' | 'ring-no-answer' | 'unreachable' | 'offer-gone' | 'caller-gone' | 'gateway-unavailable';
+export type VoiceOfferOutcome = 'not-a-call' | 'answered' | 'ring-no-answer' | 'unreachable' | 'offer-gone' | 'caller-gone' | 'agent-gone' | 'gateway-unavailable';
 
 const RING = { minMs: 1_000, maxMs: 300_000 } as const;
 /** Dials that ended at the agent's side: no answer in time, busy or refused, a phone that does not exist. */
@@ -79,12 +79,29 @@ export class VoiceService {
       { timeoutMs: BRIDGE_TIMEOUT_MS },
     );
     if (!bridged.ok) {
-      // The caller left between answer and bridge: its call.hungup releases the contact.
       await this.hangUpLeg(call, leg.value.legId, `${id}:hang-up`);
       this.logger.warn({ tenant, offer: id, error: bridged.error.message }, 'answered agent leg could not be bridged');
-      return 'caller-gone';
+      // The caller left between answer and bridge: its call.hungup releases the contact. But
+      // when it is the agent who hung up first, the caller is still there: back to its place.
+      if (!(await this.callerStillThere(call, `${id}:caller-check`))) return 'caller-gone';
+      try {
+        await this.store.transfer(tenant, { contactId: contact.contactId, byAgent: offer.agent.agentId });
+        return 'agent-gone';
+      } catch (error) {
+        // Released meanwhile (the caller hung up after all): nothing to put back.
+        if (error instanceof RoutingError) return 'caller-gone';
+        throw error;
+      }
     }
     return 'answered';
+  }
+
+  /** Whether the caller's call is still up (a harmless read of it that answers GONE when not). */
+  private async callerStillThere(call: NonNullable<NonNullable<ContactOffered['contact']>['call']>, commandId: string): Promise<boolean> {
+    const outcome = await this.commands.request(CallCommands.getVariable, create(CallCommands.getVariable.request, { commandId, call, name: 'CHANNEL(state)' }), {
+      timeoutMs: BRIDGE_TIMEOUT_MS,
+    });
+    return outcome.ok;
   }
 
   /** Ring-no-answer or an unreachable phone: false when the offer had already ended. */
