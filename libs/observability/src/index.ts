@@ -11,3 +11,4 @@ export type { ReadinessCheck } from './readiness-check';
 export type { ReadinessResult } from './readiness-result';
 export { ObservabilityModule } from './observability.module';
 export type { ObservabilityOptions } from './observability-options';
+export { registeredMetric } from './registered-metric';

@@ -1,5 +1,6 @@
+import { registeredMetric } from '@lianluo/observability';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { Counter, register } from 'prom-client';
+import { Counter } from 'prom-client';
 import { IVR_CONFIG, type IvrConfig } from '../ivr.config';
 import { type Flow } from './flow.schema';
 import { FlowLibrary } from './flow-library';
@@ -14,8 +15,7 @@ export class FlowsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(FlowsService.name);
   private readonly library: FlowLibrary;
   private readonly refused =
-    (register.getSingleMetric('lianluo_ivr_flow_files_refused_total') as Counter<'file'> | undefined) ??
-    new Counter({ name: 'lianluo_ivr_flow_files_refused_total', help: 'Flow files refused when loaded, by file.', labelNames: ['file'] });
+    registeredMetric('lianluo_ivr_flow_files_refused_total', () => new Counter({ name: 'lianluo_ivr_flow_files_refused_total', help: 'Flow files refused when loaded, by file.', labelNames: ['file'] }));
 
   constructor(@Inject(IVR_CONFIG) config: IvrConfig) {
     this.library = new FlowLibrary(config.FLOWS_DIR);

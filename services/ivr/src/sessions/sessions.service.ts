@@ -1,9 +1,10 @@
+import { registeredMetric } from '@lianluo/observability';
 import { CLOCK, CallEventsTap, CallFailed, CallerLeft, type Clock, GatewayCall, SHUTTING_DOWN } from '@lianluo/call-client';
 import { type CallRef, type CallStarted } from '@lianluo/contracts';
 import { CommandClient, EventPublisher } from '@lianluo/messaging';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Counter, register } from 'prom-client';
+import { Counter } from 'prom-client';
 import { CallersRepository } from '../callers/callers.repository';
 import { type Flow } from '../flows/flow.schema';
 import { FlowsService } from '../flows/flows.service';
@@ -35,8 +36,7 @@ export class SessionsService implements OnApplicationBootstrap, BeforeApplicatio
   private beating = false;
   private readonly prompts: WaitPrompts;
   private readonly ended =
-    (register.getSingleMetric('lianluo_ivr_sessions_ended_total') as Counter<'outcome'> | undefined) ??
-    new Counter({ name: 'lianluo_ivr_sessions_ended_total', help: 'Calls the ivr drove, by how they left it.', labelNames: ['outcome'] });
+    registeredMetric('lianluo_ivr_sessions_ended_total', () => new Counter({ name: 'lianluo_ivr_sessions_ended_total', help: 'Calls the ivr drove, by how they left it.', labelNames: ['outcome'] }));
 
   constructor(
     private readonly flows: FlowsService,

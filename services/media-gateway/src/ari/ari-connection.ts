@@ -1,15 +1,12 @@
+import { registeredMetric } from '@lianluo/observability';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import ari, { type Client } from 'ari-client';
 import { EventEmitter } from 'node:events';
-import { Counter, Gauge, register } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { MEDIA_GATEWAY_CONFIG, type MediaGatewayConfig } from '../media-gateway.config';
 
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 5_000;
-
-function metric<T>(name: string, make: () => T): T {
-  return (register.getSingleMetric(name) as T | undefined) ?? make();
-}
 
 /**
  * The one ARI connection of this site. Keeps trying until Asterisk answers, follows
@@ -25,8 +22,8 @@ export class AriConnection extends EventEmitter implements OnApplicationShutdown
   private everConnected = false;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private readonly ariListeners: [string, (...args: any[]) => void][] = [];
-  private readonly reconnects = metric('lianluo_ari_reconnects_total', () => new Counter({ name: 'lianluo_ari_reconnects_total', help: 'ARI WebSocket reconnections.', labelNames: ['site'] }));
-  private readonly up = metric('lianluo_ari_connected', () => new Gauge({ name: 'lianluo_ari_connected', help: '1 while the ARI WebSocket is open.', labelNames: ['site'] }));
+  private readonly reconnects = registeredMetric('lianluo_ari_reconnects_total', () => new Counter({ name: 'lianluo_ari_reconnects_total', help: 'ARI WebSocket reconnections.', labelNames: ['site'] }));
+  private readonly up = registeredMetric('lianluo_ari_connected', () => new Gauge({ name: 'lianluo_ari_connected', help: '1 while the ARI WebSocket is open.', labelNames: ['site'] }));
 
   constructor(@Inject(MEDIA_GATEWAY_CONFIG) private readonly config: MediaGatewayConfig) {
     super();

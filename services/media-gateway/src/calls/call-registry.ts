@@ -1,13 +1,14 @@
+import { registeredMetric } from '@lianluo/observability';
 import { type CallRef } from '@lianluo/contracts';
 import { CommandFailure } from '@lianluo/messaging';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Gauge, register } from 'prom-client';
+import { Gauge } from 'prom-client';
 import { MEDIA_GATEWAY_CONFIG, type MediaGatewayConfig } from '../media-gateway.config';
 import { CallGone } from './calls.errors';
 import { type Leg, type LiveCall } from './live-call';
 
 function gauge(name: string, help: string): Gauge<'site'> {
-  return (register.getSingleMetric(name) as Gauge<'site'> | undefined) ?? new Gauge({ name, help, labelNames: ['site'] });
+  return registeredMetric(name, () => new Gauge({ name, help, labelNames: ['site'] }));
 }
 
 /**

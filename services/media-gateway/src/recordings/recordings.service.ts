@@ -1,3 +1,4 @@
+import { registeredMetric } from '@lianluo/observability';
 import { type CallRef, CallEvents, ErrorKind, RecordTarget } from '@lianluo/contracts';
 import { CommandFailure } from '@lianluo/messaging';
 import { type RecordingStore } from '@lianluo/recording-store';
@@ -5,7 +6,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Context, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { LiveRecording, RecordingFailed, RecordingFinished } from 'ari-client';
 import { randomUUID } from 'node:crypto';
-import { Counter, register } from 'prom-client';
+import { Counter } from 'prom-client';
 import { AriConnection } from '../ari/ari-connection';
 import { CallRegistry } from '../calls/call-registry';
 import { CallEventsNotifier, timestampOf } from '../calls/calls.events';
@@ -46,8 +47,7 @@ export class RecordingsService {
   private readonly logger = new Logger(RecordingsService.name);
   private readonly pending = new Map<string, PendingRecording>();
   private readonly failures =
-    (register.getSingleMetric('lianluo_recordings_failed_total') as Counter<'site' | 'stage'> | undefined) ??
-    new Counter({ name: 'lianluo_recordings_failed_total', help: 'Recordings that could not be made or stored.', labelNames: ['site', 'stage'] });
+    registeredMetric('lianluo_recordings_failed_total', () => new Counter({ name: 'lianluo_recordings_failed_total', help: 'Recordings that could not be made or stored.', labelNames: ['site', 'stage'] }));
 
   constructor(
     private readonly ari: AriConnection,

@@ -1,3 +1,4 @@
+import { registeredMetric } from '@lianluo/observability';
 import { CLOCK, type Clock } from '@lianluo/call-client';
 import { fromBinary } from '@bufbuild/protobuf';
 import { AcdCommands, ALL_VOICEMAIL_EVENTS, type CommandDefinition, ErrorKind, type EventDefinition } from '@lianluo/contracts';
@@ -6,7 +7,7 @@ import { POSTGRES, inTransaction } from '@lianluo/postgres';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type Context, ROOT_CONTEXT, context, propagation } from '@opentelemetry/api';
 import { type Pool, type PoolClient } from 'pg';
-import { Counter, Gauge, register } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { VOICEMAIL_CONFIG, type VoicemailConfig } from '../voicemail.config';
 import { type OutboxEntry } from './outbox';
 
@@ -24,10 +25,6 @@ const REFUSALS = new Set([ErrorKind.INVALID_ARGUMENT, ErrorKind.NOT_FOUND, Error
 
 class Refused extends Error {}
 
-function metric<T>(name: string, create: () => T): T {
-  return (register.getSingleMetric(name) as T | undefined) ?? create();
-}
-
 /**
  * Sends what the outbox holds: events to JetStream, commands (the work item for acd) by
  * request/reply, then marks each row sent. Kicked right after every commit that adds to
@@ -43,11 +40,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private again = false;
   private timer: unknown;
   private stopped = false;
-  private readonly sentTotal = metric(
+  private readonly sentTotal = registeredMetric(
     'lianluo_voicemail_outbox_sent_total',
     () => new Counter({ name: 'lianluo_voicemail_outbox_sent_total', help: 'Outbox events and commands sent, by outcome (sent, retry, refused).', labelNames: ['name', 'outcome'] }),
   );
-  private readonly pending = metric(
+  private readonly pending = registeredMetric(
     'lianluo_voicemail_outbox_pending',
     () => new Gauge({ name: 'lianluo_voicemail_outbox_pending', help: 'Outbox events and commands not yet sent, as of the last relay pass.' }),
   );

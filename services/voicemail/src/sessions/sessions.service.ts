@@ -1,13 +1,13 @@
 import { CLOCK, CallEventsTap, CallFailed, type Clock, SHUTTING_DOWN } from '@lianluo/call-client';
 import { type AbandonStage, AcdCommands, type CallRef, type TakeCall, TakeReason, VoicemailEvents } from '@lianluo/contracts';
 import { CommandClient } from '@lianluo/messaging';
-import { currentTraceparent } from '@lianluo/observability';
+import { currentTraceparent, registeredMetric } from '@lianluo/observability';
 import { POSTGRES, inTransaction } from '@lianluo/postgres';
 import { type RecordingStore } from '@lianluo/recording-store';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { type Pool, type PoolClient } from 'pg';
-import { Counter, register } from 'prom-client';
+import { Counter } from 'prom-client';
 import { chooseGreeting } from '../greetings/greeting-choice';
 import { GreetingsRepository } from '../greetings/greetings.repository';
 import { MessagesRepository } from '../messages/messages.repository';
@@ -36,8 +36,7 @@ export class SessionsService implements BeforeApplicationShutdown, OnApplication
   private readonly logger = new Logger(SessionsService.name);
   private readonly flows = new Set<Promise<void>>();
   private readonly flowsEnded =
-    (register.getSingleMetric('lianluo_voicemail_flows_ended_total') as Counter<'outcome'> | undefined) ??
-    new Counter({ name: 'lianluo_voicemail_flows_ended_total', help: 'Voicemail flows this replica drove, by how they ended.', labelNames: ['outcome'] });
+    registeredMetric('lianluo_voicemail_flows_ended_total', () => new Counter({ name: 'lianluo_voicemail_flows_ended_total', help: 'Voicemail flows this replica drove, by how they ended.', labelNames: ['outcome'] }));
 
   constructor(
     @Inject(POSTGRES) private readonly pool: Pool,
