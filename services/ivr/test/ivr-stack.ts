@@ -3,7 +3,7 @@
 // on one NATS namespace, with databases, Redis keys and recording folder of the run's own.
 import { type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { loadConfig } from '@lianluo/config';
-import { ALL_ACD_EVENTS, ALL_IVR_EVENTS, ALL_VOICEMAIL_EVENTS, type CallRef, type EventDefinition } from '@lianluo/contracts';
+import { ALL_ACD_EVENTS, ALL_IVR_EVENTS, ALL_VOICEMAIL_EVENTS, AcdCommands, AgentKind, type CallRef, type EventDefinition } from '@lianluo/contracts';
 import { CommandClient, EventConsumer, MessagingConnection, streamNameOf } from '@lianluo/messaging';
 import { type SpanExporter, startTracing } from '@lianluo/observability';
 import { ServiceProcess, type SippResult, type Sites, ensureLocalInfra, freePort, runSipp, shippedDtmfPcap, startSites, uniqueNamespace } from '@lianluo/testing';
@@ -104,6 +104,22 @@ export class IvrStack {
     readonly pstnPort: number,
     private readonly ivrEnv: Record<string, string>,
   ) {}
+
+  /**
+   * Configures each agent (its phone at its site, one call at a time, in `queues`), logs it
+   * in and makes it ready, one after the other: the first has been idle longest. `then`
+   * runs after each (e.g. to start its phone).
+   */
+  async readyAgents(agents: readonly (PhoneSpec & { id: string })[], queues: readonly string[], then: (agent: PhoneSpec & { id: string }) => Promise<void> = async () => undefined): Promise<void> {
+    for (const agent of agents) {
+      await this.acd.ok(AcdCommands.upsertAgent, {
+        agent: { agentId: agent.id, site: agent.site, kind: AgentKind.AGENT, phone: { case: 'extension', value: agent.extension }, capacity: { voice: 1 }, queues: [...queues] },
+      });
+      await this.acd.ok(AcdCommands.loginAgent, { agentId: agent.id });
+      await this.acd.ok(AcdCommands.setAgentReady, { agentId: agent.id });
+      await then(agent);
+    }
+  }
 
   /** An ivr replica as its own process (the built dist/main.js), to kill without warning. */
   async ivrProcess(extra: Record<string, string> = {}): Promise<ServiceProcess> {

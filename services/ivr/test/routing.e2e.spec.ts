@@ -1,7 +1,7 @@
 // acd's routing end to end (ACD-1..ACD-5): callers to one number, agent phones at both
 // sites played by SIPp, on real Asterisk with the media gateways, acd and ivr on one NATS.
 import 'reflect-metadata';
-import { AcdCommands, AgentKind, type CallRef, RoutingStepKind, Strategy } from '@lianluo/contracts';
+import { AcdCommands, type CallRef, RoutingStepKind, Strategy } from '@lianluo/contracts';
 import { type SippRun, runSipp, shippedDtmfPcap, startSipp } from '@lianluo/testing';
 import { IvrStack, type PhoneSpec } from './ivr-stack';
 
@@ -39,15 +39,8 @@ describe('acd routing calls to agent phones at both sites', () => {
         steps: [{ kind: RoutingStepKind.PREFERRED_AGENT, timeoutMs: 20_000 }, { kind: RoutingStepKind.SKILLED }],
       },
     });
-    for (const agent of AGENTS) {
-      await acd.ok(AcdCommands.upsertAgent, {
-        agent: { agentId: agent.id, site: agent.site, kind: AgentKind.AGENT, phone: { case: 'extension', value: agent.extension }, capacity: { voice: 1 }, queues: ['hotline'] },
-      });
-      await acd.ok(AcdCommands.loginAgent, { agentId: agent.id });
-      // Ready one after the other: b1 has been idle longest, then s1, then s2.
-      await acd.ok(AcdCommands.setAgentReady, { agentId: agent.id });
-      await answering(agent.extension);
-    }
+    // Ready one after the other: b1 has been idle longest, then s1, then s2.
+    await stack.readyAgents(AGENTS, ['hotline'], (agent) => answering(agent.extension));
   });
 
   afterAll(async () => {

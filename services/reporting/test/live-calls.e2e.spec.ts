@@ -5,7 +5,7 @@
 // Times are compared with the events' own times, never with the wall clock.
 import 'reflect-metadata';
 import { type Timestamp, timestampMs } from '@bufbuild/protobuf/wkt';
-import { AcdCommands, AgentKind, AgentState, CallCommands, type CallRef, Channel, Strategy } from '@lianluo/contracts';
+import { AcdCommands, AgentState, CallCommands, type CallRef, Channel, Strategy } from '@lianluo/contracts';
 import { type ServiceProcess, type SippRun, runSipp, shippedDtmfPcap, startSipp } from '@lianluo/testing';
 import { IvrStack, type PhoneSpec, type RecordedEvent } from '../../ivr/test/ivr-stack';
 import { AGENT_STATE_NAMES } from '../src/acd/acd-event-facts';
@@ -69,15 +69,8 @@ describe('reporting on live calls through ivr, acd and voicemail', () => {
     await acd.ok(AcdCommands.upsertQueue, {
       queue: { queue: 'overflowq', strategy: Strategy.LONGEST_IDLE, overflow: { afterMs: 2_000, target: { case: 'voicemailMailbox', value: 'overflowq' } } },
     });
-    for (const agent of AGENTS) {
-      await acd.ok(AcdCommands.upsertAgent, {
-        agent: { agentId: agent.id, site: agent.site, kind: AgentKind.AGENT, phone: { case: 'extension', value: agent.extension }, capacity: { voice: 1 }, queues: ['hotline'] },
-      });
-      await acd.ok(AcdCommands.loginAgent, { agentId: agent.id });
-      // Ready one after the other: b1 has been idle longest.
-      await acd.ok(AcdCommands.setAgentReady, { agentId: agent.id });
-      await answering(agent.extension);
-    }
+    // Ready one after the other: b1 has been idle longest.
+    await stack.readyAgents(AGENTS, ['hotline'], (agent) => answering(agent.extension));
 
     // 1. Key 1 in the menu; b1, idle longest, answers; 2 s of wrap-up.
     calls.answered = await callHotline('13900000001');
