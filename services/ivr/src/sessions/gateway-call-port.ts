@@ -118,7 +118,7 @@ export class GatewayCallPort implements CallPort, QueueWaitPort {
   async enqueue(request: QueueRequest): Promise<void> {
     const since = this.context.clock.now();
     this.waitFrom = this.gateway.watch.mark();
-    await this.acd(AcdCommands.enqueueContact, {
+    await this.request(AcdCommands.enqueueContact, {
       tenant: this.call.tenant,
       contact: {
         contactId: this.call.callId,
@@ -213,7 +213,7 @@ export class GatewayCallPort implements CallPort, QueueWaitPort {
   }
 
   async standing(): Promise<QueueStanding> {
-    const result = await this.acd(AcdCommands.getContactPosition, { tenant: this.call.tenant, contactId: this.call.callId });
+    const result = await this.request(AcdCommands.getContactPosition, { tenant: this.call.tenant, contactId: this.call.callId });
     return { state: STANDINGS[result.state] ?? 'done', position: result.position, expectedWaitMs: result.expectedWaitMs };
   }
 
@@ -248,7 +248,7 @@ export class GatewayCallPort implements CallPort, QueueWaitPort {
       await this.choiceMade(QueueChoice.CALLBACK);
       return true;
     }
-    await this.acd(AcdCommands.cancelCallback, { tenant: this.call.tenant, callbackId });
+    await this.request(AcdCommands.cancelCallback, { tenant: this.call.tenant, callbackId });
     return false;
   }
 
@@ -273,7 +273,7 @@ export class GatewayCallPort implements CallPort, QueueWaitPort {
   ): Promise<string> {
     if (!/^\+?[0-9]{3,20}$/.test(what.number)) throw new CallFailed('request_callback', `the caller's number "${what.number}" cannot be called back`);
     const callbackId = `ivr-${this.call.callId}`;
-    await this.acd(AcdCommands.requestCallback, {
+    await this.request(AcdCommands.requestCallback, {
       tenant: this.call.tenant,
       callback: {
         callbackId,
@@ -305,15 +305,11 @@ export class GatewayCallPort implements CallPort, QueueWaitPort {
   }
 
   private async takeCall(fields: Omit<MessageInitShape<typeof VoicemailCommands.takeCall.request>, 'commandId' | 'call' | 'callerNumber' | '$typeName'>): Promise<void> {
-    const outcome = await this.context.commands.request(
-      VoicemailCommands.takeCall,
-      create(VoicemailCommands.takeCall.request, { ...fields, commandId: this.commandId('take_call'), call: this.call, callerNumber: this.context.callerNumber }),
-      { timeoutMs: this.context.commandTimeoutMs },
-    );
-    if (!outcome.ok) throw new CallFailed('take_call', outcome.error.message);
+    await this.request(VoicemailCommands.takeCall, { ...fields, call: this.call, callerNumber: this.context.callerNumber });
   }
 
-  private async acd<Req extends DescMessage, Rep extends DescMessage>(
+  /** An acd or voicemail command about this call; its result, or CallFailed naming it. */
+  private async request<Req extends DescMessage, Rep extends DescMessage>(
     definition: CommandDefinition<Req, Rep>,
     fields: Omit<MessageInitShape<Req>, 'commandId' | '$typeName'>,
   ): Promise<ResultOf<Rep>> {
