@@ -56,7 +56,8 @@ export function outboxEventsOf(encoded: string): OutboxEvent[] {
   return (JSON.parse(encoded) as (string | number | boolean)[][]).map(([type, at, ...values]) => {
     const names = OUTBOX_LAYOUT[String(type)];
     if (names === undefined) throw new Error(`outbox event of unknown type "${String(type)}"`);
-    return Object.fromEntries([['type', type], ['at', at], ...names.map((name, i) => [name, values[i] ?? ''])]) as OutboxEvent;
+    // `at` comes as the scripts' clock text (a number in entries of earlier versions).
+    return Object.fromEntries([['type', type], ['at', Number(at)], ...names.map((name, i) => [name, values[i] ?? ''])]) as OutboxEvent;
   });
 }
 

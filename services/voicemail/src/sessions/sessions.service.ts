@@ -165,7 +165,13 @@ export class SessionsService implements BeforeApplicationShutdown, OnApplication
   private storeFor(tenant: string, messageId: string): SessionStore {
     return {
       takeStarted: (recordingId) => this.sessions.setCurrentTake(messageId, recordingId),
-      takeFinished: (take) => this.sessions.saveTake(this.pool, messageId, take),
+      // With the session's row locked, as call.recording_finished saves the same take: an
+      // INSERT alone takes its row, then (the foreign key) waits on the session's, while
+      // that consumer holds the session's and waits on the row, a deadlock.
+      takeFinished: (take) =>
+        inTransaction(this.pool, async (tx) => {
+          if (await this.sessions.lock(tx, { messageId })) await this.sessions.saveTake(tx, messageId, take);
+        }),
       keep: (take) => this.keep(messageId, take),
       discard: async (take) => {
         await this.sessions.dropCurrentTake(messageId, take.recordingId);

@@ -29,8 +29,8 @@ for _, timers in ipairs({ 'offer-deadlines', 'step-deadlines', 'overflow-deadlin
   redis.call('ZREM', key(timers), c)
 end
 local ak = key('agent', a)
-redis.call('HINCRBY', ak, 'busy:' .. channel, 1)
-redis.call('HINCRBY', ak, 'handled:' .. q, 1)
+agent_incr(a, 'busy:' .. channel, 1)
+agent_incr(a, 'handled:' .. q, 1)
 redis.call('SADD', key('agent', a, 'contacts'), c)
 reindex_agent(a)
 contact_event('accepted', c, a, redis.call('HGET', ak, 'site') or '', tonumber(attempt), NOW - (tonumber(fields[6]) or NOW))

@@ -11,4 +11,5 @@ if redis.call('DEL', key('agent', a, 'config')) == 0 and not presence then
   return { 'unknown-agent', a }
 end
 redis.call('DEL', key('agent', a), key('agent', a, 'eligible'), key('agent', a, 'offers'), key('agent', a, 'contacts'))
+agent_forget(a)
 return { 'ok' }

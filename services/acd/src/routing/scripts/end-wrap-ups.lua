@@ -7,7 +7,7 @@ local ended = redis.call('ZRANGEBYSCORE', key('wrap-ups'), '-inf', NOW, 'LIMIT',
 for _, a in ipairs(ended) do
   touch(a)
   redis.call('ZREM', key('wrap-ups'), a)
-  redis.call('HSET', key('agent', a), 'wrapping', '0', 'idleSince', NOW)
+  agent_set(a, 'wrapping', '0', 'idleSince', NOW)
 end
 free_agents(ended)
 return finish({ 'ok', ended, flat_offers() })

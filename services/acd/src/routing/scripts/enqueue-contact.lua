@@ -43,8 +43,8 @@ local score = service_score(q, enqueued_at, ARGV[11], priority, value)
 local steps = queue_steps(config)
 local overflow_at = config.overflowAfterMs > 0 and NOW + config.overflowAfterMs or 0
 -- Empty fields are left out: every reader takes a missing field as empty (or 0).
-local fields = { 'state', 'waiting', 'queue', q, 'channel', channel, 'profile', p, 'score', score, 'priority', priority,
-  'businessValue', value, 'enqueuedAt', enqueued_at, 'steps', steps, 'stepAt', NOW }
+local fields = { 'state', 'waiting', 'queue', q, 'channel', channel, 'profile', p, 'score', score, 'priority', ARGV[7],
+  'businessValue', ARGV[8], 'enqueuedAt', ARGV[10], 'steps', steps, 'stepAt', NOW_TEXT }
 for i, name in ipairs({ 'preferredAgent', false, 'dueAt', 'site', 'customer', 'callSite', 'callId', 'data', 'traceparent' }) do
   local value = ARGV[8 + i]
   if name and value ~= '' then

@@ -22,9 +22,9 @@ touch(a)
 -- A fresh login starts from zero: no counters of an earlier session linger.
 for _, field in ipairs(redis.call('HKEYS', ak)) do
   if string.find(field, '^busy:') or string.find(field, '^offered:') then
-    redis.call('HDEL', ak, field)
+    agent_hdel(a, field)
   end
 end
-redis.call('HSET', ak, 'presence', 'not-ready', 'reason', 'login', 'wrapping', '0', 'idleSince', NOW)
+agent_set(a, 'presence', 'not-ready', 'reason', 'login', 'wrapping', '0', 'idleSince', NOW)
 apply_agent_profile(a, ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], queues)
 return finish({ 'ok', 'logged-in' })

@@ -20,7 +20,7 @@ for _, field in ipairs(redis.call('HKEYS', ak)) do
   end
 end
 touch(a)
-redis.call('HSET', ak, 'presence', 'logged-out', 'reason', '', 'wrapping', '0')
+agent_set(a, 'presence', 'logged-out', 'reason', '', 'wrapping', '0')
 redis.call('ZREM', key('wrap-ups'), a)
 for _, pair in ipairs(redis.call('SMEMBERS', key('agent', a, 'eligible'))) do
   local q, p = split_pair(pair)

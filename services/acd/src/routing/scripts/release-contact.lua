@@ -24,6 +24,6 @@ if fields[1] ~= 'assigned' or fields[2] ~= a then
 end
 if not_ready ~= '' then
   touch(a)
-  redis.call('HSET', key('agent', a), 'presence', 'not-ready', 'reason', not_ready)
+  agent_set(a, 'presence', 'not-ready', 'reason', not_ready)
 end
 return finish({ 'ok', release_assignment(c, a, ttl, skip_wrap_up), flat_offers() })

@@ -67,19 +67,32 @@
 
 -- Per-call state. The library stays loaded between calls, so begin() resets all of it;
 -- nothing may carry over from one call to the next.
-local KEYS, ARGV, BASE, NOW
-local queue_cache, touched, touched_order, events, contact_infos, offers_made, enrolled_ready, enrolments_started
+-- True in the acd's tests (routing-scripts.ts turns it on): finish() checks every agent
+-- hash read in this run (agent_cache) against Redis and fails the script if they differ.
+local SELF_CHECK = false
+
+local KEYS, ARGV, BASE, NOW, NOW_TEXT
+local queue_cache, agent_cache, touched, touched_order, events, contact_infos, offers_made, enrolled_ready, enrolments_started
 
 local function begin(keys, args)
   KEYS, ARGV = keys, args
-  BASE, NOW = keys[1], tonumber(args[1])
+  -- NOW_TEXT is ARGV[1] as given: what goes to Redis and into events, unformatted.
+  BASE, NOW, NOW_TEXT = keys[1], tonumber(args[1]), args[1]
   math.randomseed(tonumber(args[2]))
-  queue_cache, touched, touched_order, events, contact_infos, offers_made, enrolled_ready = {}, {}, {}, {}, {}, {}, {}
+  queue_cache, agent_cache, touched, touched_order, events, contact_infos, offers_made, enrolled_ready = {}, {}, {}, {}, {}, {}, {}, {}
   enrolments_started = false
 end
 
-local function key(...)
-  return BASE .. ':' .. table.concat({ ... }, ':')
+-- Up to four parts; no table for them: this runs a few dozen times per call.
+local function key(a, b, c, d)
+  if d ~= nil then
+    return BASE .. ':' .. a .. ':' .. b .. ':' .. c .. ':' .. d
+  elseif c ~= nil then
+    return BASE .. ':' .. a .. ':' .. b .. ':' .. c
+  elseif b ~= nil then
+    return BASE .. ':' .. a .. ':' .. b
+  end
+  return BASE .. ':' .. a
 end
 
 -- Scores go to Redis as strings; tostring keeps only 14 significant digits.
@@ -87,23 +100,64 @@ local function num(x)
   return string.format('%.17g', x)
 end
 
-local function parse_levels(encoded)
+-- A whole number (a time in ms, a count) as a string: far cheaper than the %.17g that
+-- Redis formats a Lua number argument with (and cjson its own way).
+local function int(x)
+  return string.format('%d', x)
+end
+
+-- The parsers below are pure functions of short strings drawn from a small set (skill
+-- profiles, `<q>/<profile>` pairs, field names), so their results are kept across calls
+-- in the library's state; the tables they return are shared and never changed. A memo
+-- that grows past MEMO_LIMIT entries starts again, so odd inputs cannot grow it for ever.
+local MEMO_LIMIT = 4096
+local function memo(parse)
+  local results, size = {}, 0
+  return function(input)
+    local hit = results[input]
+    if hit == nil then
+      if size >= MEMO_LIMIT then
+        results, size = {}, 0
+      end
+      hit = { parse(input) }
+      results[input], size = hit, size + 1
+    end
+    return hit[1], hit[2]
+  end
+end
+
+local parse_levels = memo(function(encoded)
   local levels = {}
-  for name, level in string.gmatch(encoded or '', '([^,=]+)=(%d+)') do
+  for name, level in string.gmatch(encoded, '([^,=]+)=(%d+)') do
     levels[name] = tonumber(level)
   end
   return levels
+end)
+local parse_levels_of = parse_levels
+parse_levels = function(encoded)
+  return (parse_levels_of(encoded or ''))
 end
 
-local function parse_profile(profile)
+local parse_profile = memo(function(profile)
   local bar = string.find(profile, '|', 1, true)
   return string.sub(profile, 1, bar - 1), parse_levels(string.sub(profile, bar + 1))
-end
+end)
 
-local function split_pair(pair)
+local split_pair = memo(function(pair)
   local slash = string.find(pair, '/', 1, true)
   return string.sub(pair, 1, slash - 1), string.sub(pair, slash + 1)
-end
+end)
+
+-- 'offered' or 'busy' for an agent hash field counting a channel's contacts
+-- (`offered:<channel>`, `busy:<channel>`), false for any other field.
+local counter_kind = memo(function(field)
+  return string.match(field, '^(offered):') or string.match(field, '^(busy):') or false
+end)
+
+-- The channel of an agent hash field `cap:<channel>`, or false for any other field.
+local capacity_channel = memo(function(field)
+  return string.sub(field, 1, 4) == 'cap:' and string.sub(field, 5) or false
+end)
 
 local function meets(agent_skills, required)
   for skill, minimum in pairs(required) do
@@ -146,14 +200,55 @@ local function logged_in_presence(a)
   return presence, nil
 end
 
--- The agent's whole hash as a table: one call instead of several HMGETs.
+-- The agent's whole hash as a table: one call instead of several HMGETs, and once per run:
+-- every write to an agent's hash goes through agent_set, agent_incr, agent_hdel or
+-- agent_forget below, which keep this copy equal to the hash.
 local function agent_fields(a)
-  local raw = redis.call('HGETALL', key('agent', a))
-  local fields = {}
-  for i = 1, #raw, 2 do
-    fields[raw[i]] = raw[i + 1]
+  local fields = agent_cache[a]
+  if fields == nil then
+    local raw = redis.call('HGETALL', key('agent', a))
+    fields = {}
+    for i = 1, #raw, 2 do
+      fields[raw[i]] = raw[i + 1]
+    end
+    agent_cache[a] = fields
   end
   return fields
+end
+
+-- HSET of field/value pairs into agent a's hash.
+local function agent_set(a, ...)
+  redis.call('HSET', key('agent', a), ...)
+  local fields = agent_cache[a]
+  if fields ~= nil then
+    local pairs_ = { ... }
+    for i = 1, #pairs_, 2 do
+      local value = pairs_[i + 1]
+      -- As Redis stores a number: %.17g (num), not tostring's %.14g.
+      fields[pairs_[i]] = type(value) == 'number' and num(value) or value
+    end
+  end
+end
+
+-- HINCRBY of one field of agent a's hash; returns the new value.
+local function agent_incr(a, field, by)
+  local value = redis.call('HINCRBY', key('agent', a), field, by)
+  if agent_cache[a] ~= nil then
+    agent_cache[a][field] = tostring(value)
+  end
+  return value
+end
+
+local function agent_hdel(a, field)
+  redis.call('HDEL', key('agent', a), field)
+  if agent_cache[a] ~= nil then
+    agent_cache[a][field] = nil
+  end
+end
+
+-- Agent a's hash was deleted or rewritten wholesale: read it again when next needed.
+local function agent_forget(a)
+  agent_cache[a] = nil
 end
 
 -- The agent's state as boards and reports name it; mirrors agentStateOf (agent-state.ts):
@@ -164,10 +259,11 @@ local function agent_state(fields)
   end
   local offered, busy = false, false
   for field, value in pairs(fields) do
-    if (tonumber(value) or 0) > 0 then
-      if string.sub(field, 1, 8) == 'offered:' then
+    local kind = counter_kind(field)
+    if kind and value ~= '0' and (tonumber(value) or 0) > 0 then
+      if kind == 'offered' then
         offered = true
-      elseif string.sub(field, 1, 5) == 'busy:' then
+      else
         busy = true
       end
     end
@@ -217,22 +313,43 @@ end
 -- version (a rolling upgrade) reads the entries of this one by position, and this one theirs.
 local function contact_event(kind, c, ...)
   local info = contact_info(c)
-  local event = { kind, NOW, c, info.queue, info.channel, info.site, info.customer, info.callSite, info.callId, ... }
+  local event = { kind, NOW_TEXT, c, info.queue, info.channel, info.site, info.customer, info.callSite, info.callId, ... }
   table.insert(event, info.traceparent)
   table.insert(events, event)
 end
 
 -- Ends every script that changes state (I5): reports the agents whose state changed, then
 -- appends the run's events to the outbox, atomically with the change. Returns `reply`.
+local function check_agent_cache()
+  for a, cached in pairs(agent_cache) do
+    local raw = redis.call('HGETALL', key('agent', a))
+    local stored = {}
+    for i = 1, #raw, 2 do
+      stored[raw[i]] = raw[i + 1]
+      if cached[raw[i]] ~= raw[i + 1] then
+        error('agent cache of ' .. a .. ': ' .. raw[i] .. ' is ' .. tostring(cached[raw[i]]) .. ', Redis has ' .. raw[i + 1])
+      end
+    end
+    for field, value in pairs(cached) do
+      if stored[field] == nil then
+        error('agent cache of ' .. a .. ': ' .. field .. ' is ' .. value .. ', Redis has none')
+      end
+    end
+  end
+end
+
 local function finish(reply)
+  if SELF_CHECK then
+    check_agent_cache()
+  end
   for _, a in ipairs(touched_order) do
     local fields = agent_fields(a)
     local state = agent_state(fields)
     local reason = reason_of(state, fields)
     local previous = fields.state or 'logged-out'
     if state ~= previous or reason ~= (fields.stateReason or '') then
-      redis.call('HSET', key('agent', a), 'state', state, 'stateReason', reason)
-      table.insert(events, { 'agent_state', NOW, a, fields.site or '', state, previous, reason })
+      agent_set(a, 'state', state, 'stateReason', reason)
+      table.insert(events, { 'agent_state', NOW_TEXT, a, fields.site or '', state, previous, reason })
     end
   end
   if #events > 0 then
@@ -295,10 +412,10 @@ local function reindex_agent(a)
       redis.call('ZREM', key('queue', q, 'ready', p), a)
     end
   end
-  local idle = num(tonumber(fields.idleSince) or 0)
+  local idle = fields.idleSince or '0'
   for field in pairs(fields) do
-    if string.sub(field, 1, 4) == 'cap:' then
-      local channel = string.sub(field, 5)
+    local channel = capacity_channel(field)
+    if channel then
       if room_in(fields, channel) then
         redis.call('ZADD', key('centre', 'ready', channel), idle, a)
         if fields.kind == 'supervisor' then
@@ -406,12 +523,12 @@ local function apply_agent_profile(a, site, kind, endpoint, skills, capacity, qu
   end
   for _, field in ipairs(redis.call('HKEYS', ak)) do
     if string.find(field, '^cap:') then
-      redis.call('HDEL', ak, field)
+      agent_hdel(a, field)
     end
   end
-  redis.call('HSET', ak, 'site', site, 'kind', kind, 'endpoint', endpoint, 'skills', skills, 'queues', table.concat(queues, ','))
+  agent_set(a, 'site', site, 'kind', kind, 'endpoint', endpoint, 'skills', skills, 'queues', table.concat(queues, ','))
   for channel, slots in pairs(parse_levels(capacity)) do
-    redis.call('HSET', ak, 'cap:' .. channel, slots)
+    agent_set(a, 'cap:' .. channel, slots)
   end
   redis.call('DEL', key('agent', a, 'eligible'))
   for _, q in ipairs(queues) do
@@ -561,8 +678,8 @@ end
 local function offer(c, agents, contact, waiting)
   local q, channel = contact.queue, contact.channel
   contact.attempt = contact.attempt + 1
-  local deadline = NOW + queue_config(q).offerTimeoutMs
-  redis.call('HSET', key('contact', c), 'state', 'offered', 'attempt', contact.attempt, 'deadline', deadline)
+  local deadline = int(NOW + queue_config(q).offerTimeoutMs)
+  redis.call('HSET', key('contact', c), 'state', 'offered', 'attempt', int(contact.attempt), 'deadline', deadline)
   if waiting then
     leave_waiting(c, contact)
   end
@@ -580,18 +697,18 @@ local function offer(c, agents, contact, waiting)
     turn = turn + 1
     redis.call('SADD', key('contact', c, 'offers'), a)
     redis.call('SADD', key('agent', a, 'offers'), c)
-    redis.call('HINCRBY', key('agent', a), 'offered:' .. channel, 1)
-    redis.call('HSET', key('agent', a), 'idleSince', NOW, 'turn:' .. q, turn)
+    local offered = (tonumber(agent_fields(a)['offered:' .. channel]) or 0) + 1
+    agent_set(a, 'offered:' .. channel, int(offered), 'idleSince', NOW_TEXT, 'turn:' .. q, int(turn))
     local fields = reindex_agent(a)
-    table.insert(offers_made, { c, a, tostring(contact.attempt), tostring(deadline) })
+    table.insert(offers_made, { c, a, int(contact.attempt), deadline })
     contact_event('offered', c, a, fields.site or '', fields.endpoint or '', contact.attempt, deadline, contact.data)
   end
   config.lastOfferAt, config.turn = NOW, turn
   if interval ~= nil then
     config.offerIntervalMs = num(interval)
-    redis.call('HSET', key('queue', q), 'lastOfferAt', NOW, 'turn', turn, 'offerIntervalMs', config.offerIntervalMs)
+    redis.call('HSET', key('queue', q), 'lastOfferAt', NOW_TEXT, 'turn', int(turn), 'offerIntervalMs', config.offerIntervalMs)
   else
-    redis.call('HSET', key('queue', q), 'lastOfferAt', NOW, 'turn', turn)
+    redis.call('HSET', key('queue', q), 'lastOfferAt', NOW_TEXT, 'turn', int(turn))
   end
 end
 
@@ -716,7 +833,7 @@ local function withdraw_offer(c, a)
   touch(a)
   local channel = redis.call('HGET', key('contact', c), 'channel')
   redis.call('SREM', key('agent', a, 'offers'), c)
-  redis.call('HINCRBY', key('agent', a), 'offered:' .. channel, -1)
+  agent_incr(a, 'offered:' .. channel, -1)
   redis.call('SREM', key('contact', c, 'offers'), a)
   return redis.call('SCARD', key('contact', c, 'offers')) == 0
 end
@@ -725,7 +842,7 @@ end
 -- when nobody else is still being offered it.
 local function decline_offer(c, a, reason)
   local nobody_left = withdraw_offer(c, a)
-  redis.call('HSET', key('agent', a), 'presence', 'not-ready', 'reason', reason)
+  agent_set(a, 'presence', 'not-ready', 'reason', reason)
   reindex_agent(a)
   contact_event(reason == 'ring-no-answer' and 'ring_no_answer' or 'rejected', c, a, redis.call('HGET', key('agent', a), 'site') or '',
     tonumber(redis.call('HGET', key('contact', c), 'attempt')), reason, nobody_left)
@@ -864,13 +981,13 @@ local function end_assignment(c, a, skip_wrap_up)
   local ak = key('agent', a)
   local fields = redis.call('HMGET', key('contact', c), 'queue', 'channel')
   touch(a)
-  redis.call('HINCRBY', ak, 'busy:' .. fields[2], -1)
+  agent_incr(a, 'busy:' .. fields[2], -1)
   redis.call('SREM', key('agent', a, 'contacts'), c)
   local config = queue_config(fields[1])
   local wrap_up_ms = (config and not skip_wrap_up) and config.wrapUpMs or 0
   if wrap_up_ms > 0 and redis.call('HGET', ak, 'presence') ~= 'logged-out' then
     local until_ms = NOW + wrap_up_ms
-    redis.call('HSET', ak, 'wrapping', '1')
+    agent_set(a, 'wrapping', '1')
     redis.call('ZADD', key('wrap-ups'), math.max(until_ms, tonumber(redis.call('ZSCORE', key('wrap-ups'), a)) or 0), a)
     reindex_agent(a)
     return until_ms

@@ -11,6 +11,6 @@ if refusal then
   return refusal
 end
 touch(a)
-redis.call('HSET', ak, 'presence', 'not-ready', 'reason', ARGV[4])
+agent_set(a, 'presence', 'not-ready', 'reason', ARGV[4])
 reindex_agent(a)
 return finish({ 'ok', presence })

@@ -13,9 +13,9 @@ end
 touch(a)
 local wrapping = redis.call('HGET', ak, 'wrapping') == '1'
 if presence ~= 'ready' or wrapping then
-  redis.call('HSET', ak, 'idleSince', NOW)
+  agent_set(a, 'idleSince', NOW)
 end
-redis.call('HSET', ak, 'presence', 'ready', 'reason', '', 'wrapping', '0')
+agent_set(a, 'presence', 'ready', 'reason', '', 'wrapping', '0')
 redis.call('ZREM', key('wrap-ups'), a)
 free_agent(a)
 return finish({ 'ok', presence, flat_offers() })

@@ -1,0 +1,1 @@
+process.env.ACD_LUA_SELF_CHECK = '1';
