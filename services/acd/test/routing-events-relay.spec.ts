@@ -88,6 +88,28 @@ describe('RoutingEventsRelay', () => {
     expect(ids(afterDeath)[0]).toMatch(/^acme:\d+-\d+:0$/);
   });
 
+  it('relays everything over several batches, and goes on when Redis lost the outbox and its group', async () => {
+    const relay = new RoutingEventsRelay(
+      harness.client,
+      (tenant) => store.outboxKey(tenant),
+      async (event) => void published.push(event),
+      { consumer: 'small-batches', claimAfterMs: 60_000, batch: 2 },
+    );
+    const published: AcdEvent[] = [];
+    await relay.relay(T);
+    published.length = 0;
+    for (const contactId of ['b1', 'b2', 'b3', 'b4', 'b5']) await store.enqueue(T, { contactId, queue: 'sales', channel: 'email' });
+    expect(await relay.relay(T)).toBe(5);
+    expect(eventNames(published)).toEqual(['b1', 'b2', 'b3', 'b4', 'b5'].map((c) => `contact_queued:${c}`));
+
+    // A Redis restarted empty: the stream the next script writes has no consumer group.
+    await harness.client.del(store.outboxKey(T));
+    await store.enqueue(T, { contactId: 'b6', queue: 'sales', channel: 'email' });
+    expect(await relay.relay(T)).toBe(1);
+    expect(eventNames(published).at(-1)).toBe('contact_queued:b6');
+    expect(await harness.client.xlen(store.outboxKey(T))).toBe(0);
+  });
+
   it('hands on every event about a contact with the traceparent it was queued with, whichever script wrote it, timers too', async () => {
     const queuedIn = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
     await store.defineQueue(T, { queue: 'support', offerTimeoutMs: 5_000 });

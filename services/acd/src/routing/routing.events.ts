@@ -69,6 +69,7 @@ export class RoutingEventsRelay {
 
   /** Takes over and publishes entries read more than `claimAfterMs` ago and never acknowledged. */
   async reclaim(tenant: string): Promise<number> {
+    this.groups.delete(tenant); // a timer's pass: check the group is still there
     await this.ensureGroup(tenant);
     let published = 0;
     let cursor = '0-0';
@@ -88,23 +89,35 @@ export class RoutingEventsRelay {
     return published;
   }
 
+  /**
+   * Two Redis round trips when there is something to publish (read, then acknowledge), one
+   * when there is not: a read that returns less than a batch has emptied the outbox of
+   * what was written before this relay was asked for, and whatever a script writes after
+   * that, its caller relays.
+   */
   private async relayUnread(tenant: string): Promise<number> {
-    await this.ensureGroup(tenant);
     let published = 0;
     for (;;) {
-      const reply = (await this.client.xreadgroup(
-        'GROUP',
-        GROUP,
-        this.options.consumer,
-        'COUNT',
-        this.batch,
-        'STREAMS',
-        this.outboxKeyOf(tenant),
-        '>',
-      )) as [string, StreamEntry[]][] | null;
-      const entries = reply?.[0]?.[1] ?? [];
-      if (entries.length === 0) return published;
+      const entries = await this.readUnread(tenant);
       published += await this.publish(tenant, entries);
+      if (entries.length < this.batch) return published;
+    }
+  }
+
+  private async readUnread(tenant: string): Promise<StreamEntry[]> {
+    const read = async () =>
+      (await this.client.xreadgroup('GROUP', GROUP, this.options.consumer, 'COUNT', this.batch, 'STREAMS', this.outboxKeyOf(tenant), '>')) as
+        | [string, StreamEntry[]][]
+        | null;
+    if (!this.groups.has(tenant)) await this.ensureGroup(tenant);
+    try {
+      return (await read())?.[0]?.[1] ?? [];
+    } catch (error) {
+      // A Redis that lost its data (restarted empty, failed over) lost the group too.
+      if (!String((error as Error).message).includes('NOGROUP')) throw error;
+      this.groups.delete(tenant);
+      await this.ensureGroup(tenant);
+      return (await read())?.[0]?.[1] ?? [];
     }
   }
 
@@ -120,11 +133,7 @@ export class RoutingEventsRelay {
   }
 
   private async ensureGroup(tenant: string): Promise<void> {
-    if (this.groups.has(tenant)) {
-      // A Redis that lost its data lost the group too: create it again.
-      if ((await this.client.exists(this.outboxKeyOf(tenant))) === 1) return;
-      this.groups.delete(tenant);
-    }
+    if (this.groups.has(tenant)) return;
     try {
       await this.client.xgroup('CREATE', this.outboxKeyOf(tenant), GROUP, '0', 'MKSTREAM');
     } catch (error) {

@@ -4,6 +4,7 @@ import ari, { type Client } from 'ari-client';
 import { EventEmitter } from 'node:events';
 import { Counter, Gauge } from 'prom-client';
 import { MEDIA_GATEWAY_CONFIG, type MediaGatewayConfig } from '../media-gateway.config';
+import { AriHttp, type AriOperations, loadAriOperations } from './ari-operations';
 
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 5_000;
@@ -11,12 +12,16 @@ const RETRY_MAX_MS = 5_000;
 /**
  * The one ARI connection of this site. Keeps trying until Asterisk answers, follows
  * ari-client's WebSocket reconnects, and starts over with a new client when those give up.
- * Emits `connected` after every (re)connection so callers can resync live calls.
+ * Emits `connected` after every (re)connection so callers can resync live calls. Events
+ * come through ari-client; requests go through AriOperations (ari-operations.ts), which
+ * skips swagger-client's per-request work.
  */
 @Injectable()
 export class AriConnection extends EventEmitter implements OnApplicationShutdown {
   private readonly logger = new Logger(AriConnection.name);
   private current: Client | undefined;
+  private operations: AriOperations | undefined;
+  private readonly http: AriHttp;
   private connected = false;
   private stopping = false;
   private everConnected = false;
@@ -27,6 +32,7 @@ export class AriConnection extends EventEmitter implements OnApplicationShutdown
 
   constructor(@Inject(MEDIA_GATEWAY_CONFIG) private readonly config: MediaGatewayConfig) {
     super();
+    this.http = new AriHttp({ url: config.ARI_URL, user: config.ARI_USER, password: config.ARI_PASSWORD });
   }
 
   /** Registers an ARI event listener that survives client replacement. */
@@ -40,10 +46,10 @@ export class AriConnection extends EventEmitter implements OnApplicationShutdown
     return this.connected;
   }
 
-  /** The live client; throws when Asterisk is not reachable right now. */
-  get client(): Client {
-    if (!this.current || !this.connected) throw new AriUnavailable(`ARI of site ${this.config.SITE} is not connected`);
-    return this.current;
+  /** ARI's operations; throws when Asterisk is not reachable right now. */
+  get client(): AriOperations {
+    if (!this.operations || !this.connected) throw new AriUnavailable(`ARI of site ${this.config.SITE} is not connected`);
+    return this.operations;
   }
 
   /** Connects in the background; resolves once the first connection is up. */
@@ -69,10 +75,13 @@ export class AriConnection extends EventEmitter implements OnApplicationShutdown
     } catch {
       // already closed
     }
+    this.http.close();
   }
 
   private async connectOnce(): Promise<void> {
     const client = await withoutSwaggerNotice(() => ari.connect(this.config.ARI_URL, this.config.ARI_USER, this.config.ARI_PASSWORD));
+    // Read again with every new client: an Asterisk upgraded meanwhile may describe more.
+    this.operations = await loadAriOperations(this.http);
     for (const [event, listener] of this.ariListeners) (client as unknown as EventEmitter).on(event, listener);
     client.on('WebSocketConnected', () => {
       if (this.current !== client) return;
