@@ -38,6 +38,25 @@ describe('startTracing', () => {
     });
   });
 
+  it('records nothing without an exporter, yet continues the trace it is in and keeps the sampled flag', () => {
+    tracing = startTracing({ serviceName: 'acd' });
+    const stored = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    trace.getTracer('spec').startActiveSpan('relay', {}, contextOfTraceparent(stored), (span) => {
+      expect(span.isRecording()).toBe(false);
+      expect(traceIdOf(currentTraceparent())).toBe('0af7651916cd43dd8448eb211c80319c');
+      expect(span.spanContext().spanId).not.toBe('b7ad6b7169203331');
+      const child = trace.getTracer('spec').startSpan('publish');
+      expect(child.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+      expect(trace.getTracer('spec').startSpan('new trace', { root: true }).spanContext().traceId).not.toBe('0af7651916cd43dd8448eb211c80319c');
+      span.end();
+    });
+    const unsampled = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
+    trace.getTracer('spec').startActiveSpan('not sampled upstream', {}, contextOfTraceparent(unsampled), (span) => {
+      expect(currentTraceparent()).toMatch(/-00$/);
+      span.end();
+    });
+  });
+
   it('is harmless when called twice', () => {
     tracing = startTracing({ serviceName: 'acd' });
     expect(startTracing({ serviceName: 'ivr' })).toBe(tracing);
