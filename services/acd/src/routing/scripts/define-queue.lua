@@ -12,7 +12,10 @@
 local q = ARGV[3]
 local qk = key('queue', q)
 local existed = redis.call('EXISTS', qk) == 1
-local fields = {}
+-- A token for this definition: a copy of the queue read by an earlier call is used only
+-- while the hash holds the token it was read with (queue_config). The tenant's counter
+-- makes it unique even for two definitions in the same ms with the same seed.
+local fields = { 'definition', ARGV[1] .. '-' .. ARGV[2] .. '-' .. redis.call('INCR', key('definitions')) }
 for i = 4, #ARGV do
   table.insert(fields, ARGV[i])
 end

@@ -13,6 +13,7 @@
 --
 -- Key layout under the base:
 --   queues                        set    defined queues
+--   definitions                   string counter of queue definitions (define-queue's tokens)
 --   skills                        hash   the tenant's skill catalogue (name → description);
 --                                        when it exists, contacts and agents name only its skills
 --   queue:<q>                     hash   queue definition + offer turn counter + pace
@@ -168,10 +169,26 @@ local function meets(agent_skills, required)
   return true
 end
 
+-- Queue definitions already read, across calls, by their queue key: each holds the
+-- `definition` token define-queue writes with every change, and is used only while the
+-- hash still holds that token. (A queue defined before tokens existed is read whole every
+-- time.) The pace fields, which every offer changes, are read fresh in every call.
+local QUEUE_NUMBERS = { 'wIdle', 'wHandled', 'wRoundRobin', 'wRandom', 'wSkill', 'offerTimeoutMs', 'wrapUpMs', 'priorityPointMs',
+  'businessValuePointMs', 'dueWindowMs', 'ringAllLimit', 'overflowAfterMs' }
+local definitions, definitions_size = {}, 0
+
 local function queue_config(q)
   local config = queue_cache[q]
-  if config == nil then
-    local raw = redis.call('HGETALL', key('queue', q))
+  if config ~= nil then
+    return config
+  end
+  local qk = key('queue', q)
+  local now = redis.call('HMGET', qk, 'definition', 'turn', 'lastOfferAt', 'offerIntervalMs')
+  local known = now[1] and definitions[qk]
+  if known and known.definition == now[1] then
+    config = known
+  else
+    local raw = redis.call('HGETALL', qk)
     if #raw == 0 then
       return nil
     end
@@ -179,12 +196,19 @@ local function queue_config(q)
     for i = 1, #raw, 2 do
       config[raw[i]] = raw[i + 1]
     end
-    for _, field in ipairs({ 'wIdle', 'wHandled', 'wRoundRobin', 'wRandom', 'wSkill', 'offerTimeoutMs', 'wrapUpMs',
-      'priorityPointMs', 'businessValuePointMs', 'dueWindowMs', 'ringAllLimit', 'overflowAfterMs' }) do
+    for _, field in ipairs(QUEUE_NUMBERS) do
       config[field] = tonumber(config[field]) or 0
     end
-    queue_cache[q] = config
+    if config.definition then
+      if definitions_size >= MEMO_LIMIT then
+        definitions, definitions_size = {}, 0
+      end
+      definitions[qk], definitions_size = config, definitions_size + 1
+    end
   end
+  -- HMGET gives false for a missing field; readers take nil for "not yet".
+  config.turn, config.lastOfferAt, config.offerIntervalMs = now[2] or nil, now[3] or nil, now[4] or nil
+  queue_cache[q] = config
   return config
 end
 
