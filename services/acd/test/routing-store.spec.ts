@@ -79,6 +79,31 @@ describe('RoutingStore against Redis', () => {
     });
   });
 
+  describe('queue definitions', () => {
+    it('routes by the definition as it is now: a change, or a deletion and a new definition, applies to the next contact at once', async () => {
+      await defineQueue({ offerTimeoutMs: 1_000 });
+      await readyAgent('a1', { capacity: { chat: 5 } });
+      const deadlines: number[] = [];
+      const offerOf = async (contact: string) => {
+        const { offers } = await store.enqueue(T, { contactId: c(contact), queue, channel: 'chat' });
+        deadlines.push((offers[0]?.deadlineMs ?? 0) - harness.clock.now());
+      };
+      await offerOf('c1');
+      await store.defineQueue(T, { queue, offerTimeoutMs: 2_000 });
+      await offerOf('c2');
+      // The same change again within the same ms: still a new definition.
+      await store.defineQueue(T, { queue, offerTimeoutMs: 3_000 });
+      await offerOf('c3');
+      for (const contact of ['c1', 'c2', 'c3']) await store.cancel(T, c(contact));
+      await store.logout(T, a('a1'));
+      await store.deleteQueue(T, queue);
+      await store.defineQueue(T, { queue, offerTimeoutMs: 4_000 });
+      await readyAgent('a1', { capacity: { chat: 5 } });
+      await offerOf('c4');
+      expect(deadlines).toEqual([1_000, 2_000, 3_000, 4_000]);
+    });
+  });
+
   describe('order of waiting contacts', () => {
     it('serves priority, then business value, then enqueue time', async () => {
       await defineQueue({ priorityPointMs: 1e9, businessValuePointMs: 1_000 });
