@@ -88,6 +88,22 @@ describe('call control with real Asterisk and SIPp', () => {
   const finished = async (...runs: Promise<{ exitCode: number | null; errors: string }>[]) =>
     (await Promise.all(runs)).map((r) => ({ exitCode: r.exitCode, errors: r.errors }));
 
+  it('has Asterisk send the gateway only the event types it listens to', async () => {
+    for (const site of [sites.bj, sites.sz]) {
+      const auth = 'Basic ' + Buffer.from(`${site.ariUser}:${site.ariPassword}`).toString('base64');
+      const allowedNow = async () =>
+        ((await (await fetch(`${site.ariUrl}/ari/applications/lianluo`, { headers: { authorization: auth } })).json()) as { events_allowed: { type: string }[] }).events_allowed.map(
+          (event) => event.type,
+        );
+      // The gateway sets the filter just after it connects.
+      let allowed = await allowedNow();
+      for (let i = 0; i < 50 && allowed.length === 0; i++) allowed = await new Promise((resolve) => setTimeout(resolve, 100)).then(allowedNow);
+      expect(allowed).toEqual(expect.arrayContaining(['StasisStart', 'StasisEnd', 'ChannelStateChange', 'ChannelDtmfReceived', 'ChannelDestroyed']));
+      expect(allowed).not.toContain('ChannelVarset');
+      expect(allowed).not.toContain('ChannelDialplan');
+    }
+  });
+
   it('stops an interruptible menu prompt at the first key and returns the keys collected when the caller pauses', async () => {
     const pcap = join(recordingDir, 'keys-12.pcap');
     await writeDtmfPcap('12', pcap);

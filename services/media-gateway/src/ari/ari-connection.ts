@@ -89,6 +89,7 @@ export class AriConnection extends EventEmitter implements OnApplicationShutdown
       this.everConnected = true;
       this.setConnected(true);
       this.logger.log({ url: this.config.ARI_URL, app: this.config.ARI_APP }, 'ARI connected');
+      void this.filterEvents();
       this.emit('connected');
     });
     client.on('WebSocketReconnecting', (err: Error) => {
@@ -104,6 +105,22 @@ export class AriConnection extends EventEmitter implements OnApplicationShutdown
     });
     this.current = client;
     await client.start(this.config.ARI_APP);
+  }
+
+  /**
+   * Asks Asterisk for the event types this gateway listens to (onAri) and no others: a
+   * call's channel variables, dialplan steps, caller-id and bridge bookkeeping would each
+   * be a JSON snapshot Asterisk builds and sends and ari-client turns into objects, for
+   * nobody. The filter lives with the application, so it is set on every (re)connection.
+   */
+  private async filterEvents(): Promise<void> {
+    const allowed = [...new Set(this.ariListeners.map(([event]) => event))].filter((event) => /^[A-Z]/.test(event) && !event.startsWith('WebSocket'));
+    try {
+      await this.client.applications.filter({ applicationName: this.config.ARI_APP, filter: { allowed: allowed.map((type) => ({ type })) } } as never);
+    } catch (error) {
+      // Every event still comes: slower, not wrong.
+      this.logger.warn({ app: this.config.ARI_APP, err: (error as Error).message }, 'ARI event filter not set; every event of the application comes');
+    }
   }
 
   private setConnected(value: boolean): void {
