@@ -7,7 +7,6 @@ import {
   Channel,
   type ContactAbandoned,
   type ContactOverflowed,
-  ContactOverflowedSchema,
   type RequestCallback,
   RequestCallbackResultSchema,
 } from '@lianluo/contracts';
@@ -41,13 +40,21 @@ export class CallbacksHandlers {
     });
   }
 
-  /** A callback's contact withdrawn by cancel_contact, or overflowed to voicemail, settles its callback. */
-  @EventHandler([AcdEvents.contactAbandoned, AcdEvents.contactOverflowed], { durable: 'acd-callback-contacts' })
-  async onContactEnded(event: ContactAbandoned | ContactOverflowed, ctx: EventContext): Promise<void> {
-    const contact = event.contact;
-    if (contact?.channel !== Channel.CALLBACK) return;
-    const overflowed = event.$typeName === ContactOverflowedSchema.typeName;
-    if (overflowed && event.target.case !== 'voicemailMailbox') return; // still queued, in another queue
-    await this.callbacks.onContactEnded(ctx.tenant, contact.contactId, overflowed ? 'overflowed' : 'contact-cancelled');
+  // A callback's contact withdrawn by cancel_contact, or overflowed to voicemail, settles
+  // its callback. One consumer per event type: a consumer of two types would be sent every
+  // acd event (one filter subject per consumer before NATS 2.10) and acknowledge nearly all
+  // of them unread, a dozen messages per call for nothing.
+
+  @EventHandler(AcdEvents.contactAbandoned, { durable: 'acd-callback-abandoned' })
+  async onContactAbandoned(event: ContactAbandoned, ctx: EventContext): Promise<void> {
+    if (event.contact?.channel !== Channel.CALLBACK) return;
+    await this.callbacks.onContactEnded(ctx.tenant, event.contact.contactId, 'contact-cancelled');
+  }
+
+  @EventHandler(AcdEvents.contactOverflowed, { durable: 'acd-callback-overflowed' })
+  async onContactOverflowed(event: ContactOverflowed, ctx: EventContext): Promise<void> {
+    if (event.contact?.channel !== Channel.CALLBACK) return;
+    if (event.target.case !== 'voicemailMailbox') return; // still queued, in another queue
+    await this.callbacks.onContactEnded(ctx.tenant, event.contact.contactId, 'overflowed');
   }
 }
