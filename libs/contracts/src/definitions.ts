@@ -39,6 +39,12 @@ export interface CommandDefinition<Req extends DescMessage = DescMessage, Rep ex
   readonly reply: Rep;
   readonly idOf: (request: MessageShape<Req>) => string;
   readonly tenantOf: (request: MessageShape<Req>) => string;
+  /**
+   * For a command only one site's instance can carry out (a call's media gateway): that
+   * site. Requests carry it in a header, so the other sites' instances drop the request
+   * unread instead of decoding it to find it is not theirs.
+   */
+  readonly siteOf?: (request: MessageShape<Req>) => string;
   readonly validate: (request: MessageShape<Req>) => FieldViolation[];
 }
 

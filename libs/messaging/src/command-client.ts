@@ -15,6 +15,7 @@ import { type MessagingConnection } from './messaging-connection';
 import { messagingSpanAttributes } from './messaging-span-attributes';
 import { subjectOf } from './subjects';
 import { headersWithTrace } from './trace-headers';
+import { SITE_HEADER } from './command-server';
 
 export type CommandOutcome<R> = { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: CommandError };
 
@@ -47,6 +48,8 @@ export class CommandClient {
       try {
         const headers = headersWithTrace(context.active());
         headers.set(DEADLINE_HEADER, String(Date.now() + options.timeoutMs));
+        const site = definition.siteOf?.(request);
+        if (site) headers.set(SITE_HEADER, site);
         let data: Uint8Array;
         try {
           const reply = await this.connection.nc.request(subject, toBinary(definition.request, request), {

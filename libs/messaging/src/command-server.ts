@@ -14,6 +14,9 @@ import { traceContextOf } from './trace-headers';
 /** Header with the caller's deadline (epoch milliseconds), so long commands can bound themselves. */
 export const DEADLINE_HEADER = 'Lianluo-Deadline';
 
+/** Header with the site whose instance a command is for (CommandDefinition.siteOf). */
+export const SITE_HEADER = 'Lianluo-Site';
+
 export interface CommandContext {
   readonly subject: string;
   readonly tenant: string;
@@ -77,6 +80,14 @@ export class CommandServer {
       reply({ case: 'error', value: create(CommandErrorSchema, { kind: ErrorKind.INVALID_ARGUMENT, field, message: text }) });
     };
 
+    // Another site's command: its own site's instance answers it. Nothing to decode here.
+    const addressedTo = message.headers?.get(SITE_HEADER) || undefined;
+    const ownSite = this.connection.options.site;
+    if (addressedTo !== undefined && ownSite !== undefined && addressedTo !== ownSite) {
+      this.metrics.handled.inc({ ...labels, outcome: 'not_mine' });
+      return;
+    }
+
     const parts = parseSubject(message.subject);
     const decoded = decodeAndValidate(definition.request, message.data, definition.validate);
     if (!decoded.ok) {
@@ -86,6 +97,12 @@ export class CommandServer {
     const tenant = definition.tenantOf(decoded.message);
     if (parts?.tenant !== tenant) {
       refuse('invalid', 'call.tenant', `tenant "${tenant}" does not match subject tenant "${parts?.tenant}"`);
+      return;
+    }
+    const site = definition.siteOf?.(decoded.message);
+    if (addressedTo !== undefined && site !== undefined && site !== addressedTo) {
+      // Answered by the instance the header named, so the sender hears of its mistake.
+      refuse('invalid', 'call.site', `site "${site}" does not match the ${SITE_HEADER} header "${addressedTo}"`);
       return;
     }
 

@@ -21,6 +21,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { propagation } from '@opentelemetry/api';
 import { register } from 'prom-client';
 import { CommandClient } from './command-client';
+import { CommandServer, SITE_HEADER } from './command-server';
 import { CommandFailure, NotForThisInstance } from './command-failure';
 import { DEAD_LETTER_HEADERS, type EventContext, type UnknownEvent } from './event-consumer';
 import { EventPublisher, MESSAGE_TYPE_HEADER } from './event-publisher';
@@ -295,6 +296,43 @@ describe('messaging over real NATS JetStream', () => {
     expect(notMine).toMatchObject({ ok: false, error: { kind: ErrorKind.DEADLINE_EXCEEDED } });
     const nobody = await client.request(CallCommands.hangUp, create(CallCommands.hangUp.request, { commandId: 'k8', call: { tenant, site: 'bj', callId: 'c' } }), { timeoutMs: 500 });
     expect(nobody).toMatchObject({ ok: false, error: { kind: ErrorKind.UNAVAILABLE } });
+  });
+
+  it("drops another site's command unread, and answers a command whose site header and payload disagree", async () => {
+    // A namespace of its own: the module's handler above would answer these too.
+    const sitesNamespace = `${namespace}sites`;
+    const connectionOf = (site: string) => MessagingConnection.connect({ ...options(`sites-${site}`), namespace: sitesNamespace, site });
+    const [bj, sz] = await Promise.all([connectionOf('bj'), connectionOf('sz')]);
+    const handled: string[] = [];
+    for (const [site, connection] of [['bj', bj], ['sz', sz]] as const) {
+      new CommandServer(connection).serve(CallCommands.answer, (request) => {
+        handled.push(`${site}:${request.call?.callId}`);
+        if (request.call?.site !== site) throw new NotForThisInstance(`owned by ${request.call?.site}`);
+        return create(AnswerCallResultSchema);
+      });
+    }
+    await Promise.all([bj.nc.flush(), sz.nc.flush()]); // both subscriptions are on the server
+    try {
+      const sitesClient = new CommandClient(bj);
+      const answer = (callId: string, site: string) =>
+        sitesClient.request(CallCommands.answer, create(AnswerCallSchema, { commandId: callId, call: { tenant, site, callId } }), { timeoutMs: 2_000 });
+      expect((await answer('at-sz', 'sz')).ok).toBe(true);
+      expect((await answer('at-bj', 'bj')).ok).toBe(true);
+      // Each handler saw only its own site's command: the other dropped it before decoding.
+      expect(handled.sort()).toEqual(['bj:at-bj', 'sz:at-sz']);
+
+      const headers = natsHeaders();
+      headers.set(SITE_HEADER, 'sz');
+      const request = create(AnswerCallSchema, { commandId: 'lying', call: { tenant, site: 'bj', callId: 'lying' } });
+      const reply = await bj.nc.request(subjectOf(sitesNamespace, tenant, 'call', 'command', 'answer'), toBinary(AnswerCallSchema, request), { timeout: 2_000, headers });
+      expect((await import('@bufbuild/protobuf')).fromBinary(CallCommands.answer.reply, reply.data).outcome).toMatchObject({
+        case: 'error',
+        value: { kind: ErrorKind.INVALID_ARGUMENT, field: 'call.site' },
+      });
+      expect(handled).toHaveLength(2);
+    } finally {
+      await Promise.all([bj.close(), sz.close()]);
+    }
   });
 
   /** The first `count` entries of a stream, read with an ordered consumer (waits for them). */

@@ -7,6 +7,11 @@ export interface MessagingOptions {
   readonly connectionName: string;
   /** Queue group for command subscriptions: one member of the group answers each command. */
   readonly queueGroup: string;
+  /**
+   * The site this instance serves, for a service with one instance group per site (media
+   * gateways): commands addressed to another site (SITE_HEADER) are dropped unread.
+   */
+  readonly site?: string | undefined;
   readonly user?: string | undefined;
   readonly pass?: string | undefined;
   readonly token?: string | undefined;

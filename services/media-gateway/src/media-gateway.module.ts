@@ -42,6 +42,7 @@ export class MediaGatewayModule implements OnModuleInit {
           connectionName: name,
           // One member per site answers a command; the owning site's answers count.
           queueGroup: name,
+          site: config.SITE,
           user: config.NATS_USER,
           pass: config.NATS_PASSWORD,
           token: config.NATS_TOKEN,

@@ -100,6 +100,7 @@ const commandBasics = {
   domain: DOMAIN,
   idOf: (m: CallCommandMessage) => m.commandId,
   tenantOf: (m: CallCommandMessage) => m.call?.tenant ?? '',
+  siteOf: (m: CallCommandMessage) => m.call?.site ?? '',
 };
 
 function validateCommand(m: CallCommandMessage): FieldViolation[] {
