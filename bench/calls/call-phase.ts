@@ -107,8 +107,8 @@ export async function runPhase(context: PhaseContext, plan: PhasePlan): Promise<
   await settle(sites);
   const before = await quietMachine(settings.quietBusyPercent, settings.quietWaitMs);
 
-  const phones = await Promise.all(
-    (['bj', 'sz'] as const).map((site) =>
+  // Both phones, or neither: one that started is stopped when the other cannot.
+  const starting = (['bj', 'sz'] as const).map((site) =>
       SippProcess.start({
         scenario: 'agent-phones.xml',
         workDir: join(workDir, `phones-${site}`),
@@ -118,8 +118,14 @@ export async function runPhase(context: PhaseContext, plan: PhasePlan): Promise<
         maxConcurrentCalls: 10_000,
         timeoutMs: 3_600_000,
       }),
-    ),
   );
+  const started = await Promise.allSettled(starting);
+  const failed = started.find((outcome) => outcome.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.stop() : undefined)));
+    throw failed.reason;
+  }
+  const phones = started.map((outcome) => (outcome as PromiseFulfilledResult<SippProcess>).value);
   const callerPids: number[] = [];
   const groups: ProcessGroups = {
     asterisk: { bj: () => pidList(sites.bj.pid), sz: () => pidList(sites.sz.pid) },

@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -125,7 +125,9 @@ export class SippProcess {
     let ended = false;
     void this.done.then(() => (ended = true));
     for (let attempt = 0; attempt < 250 && !ended; attempt++) {
-      if (!(await udpFree(this.options.localAddress, this.options.localPort))) return;
+      // Read, not probed by binding: a probe holding the port for a moment is what made
+      // SIPp fail to bind it ("Address already in use") in one run.
+      if (await udpBound(this.options.localAddress, this.options.localPort)) return;
       await sleep(20);
     }
     const exit = await this.stop();
@@ -139,6 +141,20 @@ function udpFree(address: string, port: number): Promise<boolean> {
     socket.once('error', () => resolveFree(false));
     socket.bind(port, address, () => socket.close(() => resolveFree(true)));
   });
+}
+
+/** Whether some process has a UDP socket bound to address:port (IPv4), from /proc/net/udp. */
+async function udpBound(address: string, port: number): Promise<boolean> {
+  // /proc/net/udp writes the address as the hex of its bytes in host (little-endian) order.
+  const hexAddress = address
+    .split('.')
+    .map((octet) => Number(octet).toString(16).padStart(2, '0'))
+    .reverse()
+    .join('')
+    .toUpperCase();
+  const local = `${hexAddress}:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const table = await readFile('/proc/net/udp', 'utf8');
+  return table.split('\n').some((line) => line.trim().split(/\s+/)[1] === local);
 }
 
 /** The first of four free UDP ports from an even one (SIPp's audio and video, RTP and RTCP), above the sites' RTP. */
