@@ -49,6 +49,20 @@ export class MessagingConnection {
     return this.ensureStream(DEAD_LETTER_DOMAIN);
   }
 
+  /**
+   * Deletes a durable consumer of the domain's stream that no handler uses any more (after
+   * a rename or a split); nothing when it is not there. Without this a retired durable stays
+   * on the server, behind by every event since.
+   */
+  async retireConsumer(domain: string, durable: string): Promise<boolean> {
+    try {
+      return await this.jsm.consumers.delete(await this.ensureStream(domain), durable);
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
   isConnected(): boolean {
     return !this.nc.isClosed() && !this.nc.isDraining() && this.nc.info !== undefined;
   }
@@ -85,7 +99,8 @@ export class MessagingConnection {
 
 function isNotFound(error: unknown): boolean {
   const e = error as { api_error?: { err_code?: number }; message?: string };
-  return e.api_error?.err_code === 10059 || /stream not found/i.test(e.message ?? '');
+  // 10059: stream not found; 10014: consumer not found.
+  return e.api_error?.err_code === 10059 || e.api_error?.err_code === 10014 || /(stream|consumer) not found/i.test(e.message ?? '');
 }
 
 function stripUndefined<T extends object>(value: T): T {

@@ -28,7 +28,7 @@ import { EventPublisher, MESSAGE_TYPE_HEADER } from './event-publisher';
 import { MessagingConnection } from './messaging-connection';
 import { CommandHandler, EventHandler, UnknownEventHandler } from './messaging.decorators';
 import { MessagingModule } from './messaging.module';
-import { headers as natsHeaders } from 'nats';
+import { AckPolicy, headers as natsHeaders } from 'nats';
 import { streamNameOf, subjectOf } from './subjects';
 
 const namespace = `t${Math.random().toString(36).slice(2, 10)}`;
@@ -333,6 +333,14 @@ describe('messaging over real NATS JetStream', () => {
     } finally {
       await Promise.all([bj.close(), sz.close()]);
     }
+  });
+
+  it('retires a durable consumer no handler uses any more, and a second retirement changes nothing', async () => {
+    const stream = await connection.ensureStream('call');
+    await connection.jsm.consumers.add(stream, { durable_name: 'retired-one', ack_policy: AckPolicy.Explicit });
+    expect(await connection.retireConsumer('call', 'retired-one')).toBe(true);
+    await expect(connection.jsm.consumers.info(stream, 'retired-one')).rejects.toThrow(/consumer not found/i);
+    expect(await connection.retireConsumer('call', 'retired-one')).toBe(false);
   });
 
   /** The first `count` entries of a stream, read with an ordered consumer (waits for them). */

@@ -99,7 +99,12 @@ export class AcdModule implements OnModuleInit {
     };
   }
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     this.readiness.register('nats', () => this.nats.isConnected());
+    // Durables of earlier versions no handler reads any more: `acd-callback-contacts`
+    // (all acd events, before callbacks took abandoned and overflowed from one each).
+    for (const [domain, durable] of RETIRED_CONSUMERS) await this.nats.retireConsumer(domain, durable);
   }
 }
+
+const RETIRED_CONSUMERS: readonly (readonly [domain: string, durable: string])[] = [['acd', 'acd-callback-contacts']];

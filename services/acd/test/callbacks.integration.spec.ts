@@ -25,6 +25,7 @@ import {
   ErrorKind,
 } from '@lianluo/contracts';
 import { EventPublisher, MessagingConnection } from '@lianluo/messaging';
+import { AckPolicy } from 'nats';
 import { callbackCallId } from '../src/callbacks/callback';
 import { RoutingTimers } from '../src/timers/routing-timers';
 import { VoiceHandlers } from '../src/voice/voice.handlers';
@@ -355,5 +356,14 @@ describe('callbacks', () => {
     const queued = bed.recorder.events.filter((e) => e.name === 'contact_queued' && e.message.contact?.contactId.startsWith(`${q}-cb`));
     expect(queued.map((e) => e.message.contact!.contactId).sort()).toEqual(ids.map((id) => `${id}@1`).sort());
     expect((await bed.client.ok(AcdCommands.getContactPosition, { contactId: `${ids[0]}@1` })).waiting).toBe(ids.length);
+  });
+
+  it('removes the durable consumer earlier versions settled callbacks with, when a replica starts', async () => {
+    const stream = await gatewayConnection.ensureStream('acd');
+    await gatewayConnection.jsm.consumers.add(stream, { durable_name: 'acd-callback-contacts', ack_policy: AckPolicy.Explicit });
+    // A replica of its own (bed.close stops it); the last test, so none before it shares the work.
+    await bed.startReplica();
+    await expect(gatewayConnection.jsm.consumers.info(stream, 'acd-callback-contacts')).rejects.toThrow(/consumer not found/i);
+    expect((await gatewayConnection.jsm.consumers.info(stream, 'acd-callback-abandoned')).config.filter_subject).toMatch(/\.acd\.event\.contact_abandoned$/);
   });
 });
