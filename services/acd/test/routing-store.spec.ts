@@ -161,6 +161,19 @@ describe('RoutingStore against Redis', () => {
       expect(await store.agentState(T, a('a1'))).toEqual({ kind: 'reserved' });
     });
 
+    it('rings the phone for one call at a time: no callback during a call, and no call during a callback', async () => {
+      await defineQueue();
+      await readyAgent('a1', { capacity: { voice: 1, callback: 1, chat: 1 } });
+      const [call] = (await store.enqueue(T, { contactId: c('call'), queue, channel: 'voice' })).offers;
+      // Chat still fits beside a call; a callback, which rings the same phone, does not.
+      expect((await store.enqueue(T, { contactId: c('chat'), queue, channel: 'chat' })).state).toBe('offered');
+      expect((await store.enqueue(T, { contactId: c('callback'), queue, channel: 'callback' })).state).toBe('waiting');
+      await store.accept(T, call!);
+      const released = await store.release(T, c('call'), a('a1'));
+      expect(released.offers.map((offer) => offer.contactId)).toEqual([c('callback')]);
+      expect((await store.enqueue(T, { contactId: c('call2'), queue, channel: 'voice' })).state).toBe('waiting');
+    });
+
     it('does not offer a channel the agent has no capacity for', async () => {
       await defineQueue();
       await readyAgent('a1', { capacity: { chat: 2 } });

@@ -383,8 +383,17 @@ local function finish(reply)
 end
 
 -- Whether an agent (its fields) may be offered one more contact on channel, now.
+-- Channels that ring the agent's phone. Whatever each one's capacity, the phone takes
+-- contacts of one of them at a time: an agent on a customer's call is not rung for a
+-- callback, nor during a callback for a call.
+local SHARES_PHONE_WITH = { voice = 'callback', callback = 'voice' }
+
 local function room_in(fields, channel)
   if fields.presence ~= 'ready' or fields.wrapping == '1' then
+    return false
+  end
+  local other = SHARES_PHONE_WITH[channel]
+  if other and (tonumber(fields['busy:' .. other]) or 0) + (tonumber(fields['offered:' .. other]) or 0) > 0 then
     return false
   end
   return (tonumber(fields['busy:' .. channel]) or 0) + (tonumber(fields['offered:' .. channel]) or 0)
