@@ -15,11 +15,18 @@
 // throughput ≥ 25 % of the no-op rate, p99 ≤ 4× the no-op p99, and the rate at the largest
 // agent count within 20 % of the rate at the smallest (cost must not grow with agents).
 import { Redis } from 'ioredis';
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
 import { RoutingStore } from '../services/acd/src/routing/routing-store';
+import type { ReplicaResult, ReplicaRound } from './acd/replica';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
 const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 8_000);
 const ROUND = Number(process.env.BENCH_ROUND ?? 500);
+// 1: each client is a process of its own (bench/acd/replica.ts), as four replicas are;
+// otherwise four connections share this process's event loop.
+const REPLICA_PROCESSES = process.env.BENCH_REPLICA_PROCESSES === '1';
 const AGENT_COUNTS = (process.env.BENCH_AGENTS ?? '100,1000,10000,100000').split(',').map(Number);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TENANT = 'bench';
@@ -135,6 +142,8 @@ async function benchAgents(agents: number, clients: Redis[], admin: Redis): Prom
     });
     const base = stores[0].baseKey(TENANT);
 
+    const onReplicas = (kind: ReplicaRound['kind'], count: number, first: number) =>
+      roundOnReplicas({ prefix, tenant: TENANT, queue: QUEUE, kind, count: 0, contactIds: [] }, count, first);
     // Short no-op and decision rounds alternate, so both see the same machine: a stall of
     // the machine (another process, a GC) falls on either with the same odds.
     const decisions: Round[] = [];
@@ -151,13 +160,19 @@ async function benchAgents(agents: number, clients: Redis[], admin: Redis): Prom
         }
         offered = 0;
       }
-      noops.push(await measure(clients.length, count, (client) => noopClients[client].benchNoop(base)));
-      decisions.push(
-        await measure(clients.length, count, async (client) => {
-          const { offers } = await stores[client].enqueue(TENANT, { contactId: `c${contact++}`, queue: QUEUE, channel: 'chat' });
-          if (offers.length !== 1) throw new Error(`expected one offer, got ${offers.length}: agents ran out`);
-        }),
-      );
+      if (REPLICA_PROCESSES) {
+        noops.push(await onReplicas('noop', count, contact));
+        decisions.push(await onReplicas('decision', count, contact));
+        contact += count;
+      } else {
+        noops.push(await measure(clients.length, count, (client) => noopClients[client].benchNoop(base)));
+        decisions.push(
+          await measure(clients.length, count, async (client) => {
+            const { offers } = await stores[client].enqueue(TENANT, { contactId: `c${contact++}`, queue: QUEUE, channel: 'chat' });
+            if (offers.length !== 1) throw new Error(`expected one offer, got ${offers.length}: agents ran out`);
+          }),
+        );
+      }
       offered += count;
       done += count;
     }
@@ -167,7 +182,27 @@ async function benchAgents(agents: number, clients: Redis[], admin: Redis): Prom
   }
 }
 
+let replicas: ChildProcess[] = [];
+
+/** One round split over the replica processes; its time is the slowest replica's. */
+async function roundOnReplicas(template: ReplicaRound, count: number, firstContact: number): Promise<Round> {
+  const results = await Promise.all(
+    replicas.map(async (replica, r) => {
+      const mine = Array.from({ length: count }, (_, i) => i).filter((i) => i % replicas.length === r);
+      const round: ReplicaRound =
+        template.kind === 'noop' ? { ...template, count: mine.length } : { ...template, contactIds: mine.map((i) => `c${firstContact + i}`) };
+      const reply = once(replica, 'message') as Promise<[ReplicaResult]>;
+      replica.send(round);
+      const [result] = await reply;
+      if (result.error) throw new Error(`replica ${r}: ${result.error}`);
+      return result;
+    }),
+  );
+  return { latenciesUs: results.flatMap((result) => result.latenciesUs), elapsedS: Math.max(...results.map((result) => result.elapsedS)) };
+}
+
 async function main() {
+  if (REPLICA_PROCESSES) replicas = Array.from({ length: CLIENTS }, () => fork(join(__dirname, 'acd', 'replica.ts')));
   const admin = await connect('acd-bench-admin');
   const clients = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => connect(`acd-bench-${i}`)));
   try {
@@ -203,6 +238,7 @@ async function main() {
     }
     console.log(`  ${verdict(Math.abs(growth - 1) <= 0.2)}  rate at ${largest.agents} agents within 20 % of the rate at ${smallest.agents} (${growth.toFixed(2)}×)`);
   } finally {
+    for (const replica of replicas) replica.send('stop');
     await Promise.all([admin, ...clients].map((client) => client.quit()));
   }
 }
