@@ -14,6 +14,8 @@ import { type CallerId, type DialRequest, type DialTarget, Dialler, callerIdOf }
 import { MEDIA_GATEWAY_CONFIG, type MediaGatewayConfig } from '../media-gateway.config';
 
 const NO_CALLER_ID: CallerId = { number: '', name: '' };
+/** How long joinSupervisor waits for its snoop channel to enter Stasis. */
+const SNOOP_STASIS_TIMEOUT_MS = 5_000;
 
 /**
  * The second and further channels of a call (TEL-2, TEL-4): agent legs, transfers,
@@ -23,6 +25,8 @@ const NO_CALLER_ID: CallerId = { number: '', name: '' };
 @Injectable()
 export class LegsService {
   private readonly logger = new Logger(LegsService.name);
+  /** Snoop channels asked for and not yet in Stasis, by channel id: resolved by their StasisStart. */
+  private readonly snoopsStarting = new Map<string, () => void>();
 
   constructor(
     private readonly ari: AriConnection,
@@ -165,6 +169,9 @@ export class LegsService {
     const snoopId = `${leg.legId}-snoop`;
     const bridgeId = `${leg.legId}-supervise`;
     const client = this.ari.client;
+    // The snoop enters Stasis a moment after ARI answers for it, and a bridge takes only
+    // channels already there ("Channel not in Stasis application"): wait for its StasisStart.
+    const snoopInStasis = new Promise<void>((resolve) => this.snoopsStarting.set(snoopId, resolve));
     try {
       await client.channels.snoopChannelWithId({
         channelId: agentLegId,
@@ -175,13 +182,26 @@ export class LegsService {
         whisper: mode === SupervisorMode.WHISPER ? 'out' : 'none',
       });
       await client.bridges.create({ type: 'mixing', bridgeId, name: bridgeName(call.channelId, 'supervise', leg.legId) });
+      await this.within(snoopInStasis, SNOOP_STASIS_TIMEOUT_MS, `snoop ${snoopId} did not enter Stasis within ${SNOOP_STASIS_TIMEOUT_MS} ms`);
       await client.bridges.addChannel({ bridgeId, channel: `${snoopId},${leg.legId}` });
     } catch (error) {
       await this.hangUpChannel(leg.legId, NORMAL_CLEARING, 'supervisor').catch(() => undefined);
       throw commandFailureFromAri(error, `supervise ${agentLegId}`);
+    } finally {
+      this.snoopsStarting.delete(snoopId);
     }
     leg.supervision = { snoopId, bridgeId };
     return leg.legId;
+  }
+
+  private async within(promise: Promise<void>, ms: number, failure: string): Promise<void> {
+    let timer: unknown;
+    const timeout = new Promise<never>((_, reject) => (timer = this.clock.setTimeout(() => reject(new Error(failure)), ms)));
+    try {
+      await Promise.race([promise, timeout]);
+    } finally {
+      this.clock.clearTimeout(timer);
+    }
   }
 
   // ---- ARI events -------------------------------------------------------------------
@@ -189,7 +209,11 @@ export class LegsService {
   /** A channel we dialled entered Stasis: for a leg that means it answered. */
   onStasisStart(event: StasisStart, channel: Channel): void {
     const [role, owner = ''] = event.args ?? [];
-    if (role === STASIS_ROLES.snoop) return; // a snoop is plumbing of its supervisor leg
+    if (role === STASIS_ROLES.snoop) {
+      // A snoop is plumbing of its supervisor leg; joinSupervisor may be waiting for it.
+      this.snoopsStarting.get(channel.id)?.();
+      return;
+    }
     this.registry.handleInLane(owner, async () => {
       const call = this.registry.get(owner);
       const leg = call?.legs.get(channel.id);
