@@ -5,18 +5,17 @@
 import { type DescMessage, create } from '@bufbuild/protobuf';
 import { AcdCommands, AgentKind, type CommandDefinition, ErrorKind, Strategy } from '@lianluo/contracts';
 import { CommandClient, MessagingConnection } from '@lianluo/messaging';
-import { type Sites, ServiceProcess, freePort } from '@lianluo/testing';
+import { type Sites, ServiceProcess, TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, freePort } from '@lianluo/testing';
 import { Redis } from 'ioredis';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Pool } from 'pg';
 import { type SiteName } from './app-queue-baseline';
 import { childPidServing } from './process-usage';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const POSTGRES = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const POSTGRES = process.env.BENCH_POSTGRES_URL ?? TEST_POSTGRES_SERVER;
 const TENANT = 'demo'; // the tenant both sites give their calls (LIANLUO_TENANT)
 const SERVICES_DIR = resolve(__dirname, '..', '..', 'services');
 
@@ -68,7 +67,7 @@ export class LianluoServices {
     const flowsDir = join(scratchDir, 'flows');
     await mkdir(flowsDir);
     for (const site of ['bj', 'sz'] as const) await writeFile(join(flowsDir, `${lianluoQueueName(site)}.yaml`), renderFlow(site));
-    await Promise.all([asAdmin(`CREATE DATABASE ${namespace}_acd`), asAdmin(`CREATE DATABASE ${namespace}_ivr`)]);
+    await Promise.all([createTestDatabase(`${namespace}_acd`, POSTGRES), createTestDatabase(`${namespace}_ivr`, POSTGRES)]);
 
     const common = async () => ({ NATS_URL, NATS_NAMESPACE: namespace, HTTP_HOST: '127.0.0.1', HTTP_PORT: String(await freePort()), LOG_LEVEL: logLevel });
     const profiling = (name: string): Record<string, string> =>
@@ -156,7 +155,7 @@ export class LianluoServices {
     } finally {
       redis.disconnect();
     }
-    for (const name of ['acd', 'ivr']) await asAdmin(`DROP DATABASE IF EXISTS ${this.namespace}_${name} WITH (FORCE)`);
+    for (const name of ['acd', 'ivr']) await dropTestDatabase(`${this.namespace}_${name}`, POSTGRES);
     await rm(this.scratchDir, { recursive: true, force: true });
   }
 
@@ -203,15 +202,5 @@ function isAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** One statement as the server's admin, outside any bench database (CREATE/DROP DATABASE). */
-async function asAdmin(sql: string): Promise<void> {
-  const admin = new Pool({ connectionString: `${POSTGRES}/postgres`, max: 1 });
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
   }
 }

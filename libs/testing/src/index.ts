@@ -10,6 +10,7 @@ export * from './sipp/shipped-dtmf-pcap';
 export * from './dtmf/write-dtmf-pcap';
 export * from './infra/ensure-local-infra';
 export * from './infra/unique-namespace';
+export * from './infra/test-database';
 export { freePort } from './infra/free-port';
 export * from './prometheus/start-prometheus';
 export * from './process/service-process';

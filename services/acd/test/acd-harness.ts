@@ -13,9 +13,8 @@ import {
 } from '@lianluo/contracts';
 import { CommandClient, EventConsumer, MessagingConnection, streamNameOf } from '@lianluo/messaging';
 import { currentTraceparent, traceIdOf } from '@lianluo/observability';
-import { ensureLocalInfra, freePort, uniqueNamespace } from '@lianluo/testing';
+import { TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, ensureLocalInfra, freePort, uniqueNamespace } from '@lianluo/testing';
 import type { INestApplication } from '@nestjs/common';
-import { Pool } from 'pg';
 import { startAcd } from '../src/acd.app';
 import { acdConfigSchema } from '../src/acd.config';
 import { connectRedis, deleteNamespace, ManualClock } from './routing-harness';
@@ -141,34 +140,12 @@ export interface AcdTestBed {
   close(): Promise<void>;
 }
 
-const POSTGRES = 'postgres://postgres@127.0.0.1:5432';
-
-/** Runs one statement as the server's admin, outside any test database (CREATE/DROP DATABASE). */
-async function asAdmin(sql: string): Promise<void> {
-  const admin = new Pool({ connectionString: `${POSTGRES}/postgres`, max: 1 });
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
-
-/** A database of the test run's own, named after its namespace; dropDatabase removes it. */
-export async function createDatabase(namespace: string): Promise<string> {
-  await asAdmin(`CREATE DATABASE ${namespace}`);
-  return `${POSTGRES}/${namespace}`;
-}
-
-export function dropDatabase(namespace: string): Promise<void> {
-  return asAdmin(`DROP DATABASE IF EXISTS ${namespace} WITH (FORCE)`);
-}
-
 /** The environment of a replica of this test bed: its namespace for subjects, keys and database. */
 export async function acdEnv(namespace: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
   return {
     NATS_NAMESPACE: namespace,
     REDIS_KEY_PREFIX: namespace,
-    DATABASE_URL: `${POSTGRES}/${namespace}`,
+    DATABASE_URL: `${TEST_POSTGRES_SERVER}/${namespace}`,
     DATABASE_POOL_SIZE: '2',
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(await freePort()),
@@ -181,7 +158,7 @@ export async function acdEnv(namespace: string, extra: Record<string, string> = 
 export async function openAcdTestBed(tenant = 'acme', extra: Record<string, string> = {}): Promise<AcdTestBed> {
   await ensureLocalInfra();
   const namespace = uniqueNamespace('acd');
-  await createDatabase(namespace);
+  await createTestDatabase(namespace);
   const clock = new ManualClock();
   const replicas: INestApplication[] = [];
   const startReplica = async () => {
@@ -215,5 +192,5 @@ export async function removeNamespace(namespace: string, connection: MessagingCo
   const redis = await connectRedis('acd-test-cleanup');
   await deleteNamespace(redis, namespace);
   await redis.quit();
-  await dropDatabase(namespace);
+  await dropTestDatabase(namespace);
 }

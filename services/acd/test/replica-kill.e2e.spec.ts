@@ -20,8 +20,8 @@ import {
 } from '@lianluo/contracts';
 import type { DescMessage, MessageInitShape } from '@bufbuild/protobuf';
 import { CommandClient, EventConsumer, MessagingConnection } from '@lianluo/messaging';
-import { ServiceProcess, ensureLocalInfra, uniqueNamespace } from '@lianluo/testing';
-import { acdEnv, createDatabase, removeNamespace } from './acd-harness';
+import { ServiceProcess, createTestDatabase, ensureLocalInfra, uniqueNamespace } from '@lianluo/testing';
+import { acdEnv, removeNamespace } from './acd-harness';
 import { connectRedis } from './routing-harness';
 
 const CONTACTS = Number(process.env.ACD_KILL_CONTACTS ?? 600);
@@ -73,7 +73,7 @@ describe('replicas killed while they route', () => {
 
   beforeAll(async () => {
     await ensureLocalInfra();
-    await createDatabase(namespace);
+    await createTestDatabase(namespace);
     connection = await MessagingConnection.connect({ servers: 'nats://127.0.0.1:4222', namespace, connectionName: 'acd-kill-test', queueGroup: 'acd-kill-test' });
     client = new CommandClient(connection);
     await Promise.all(Array.from({ length: REPLICAS }, () => startReplica()));

@@ -6,13 +6,26 @@ import { loadConfig } from '@lianluo/config';
 import { ALL_ACD_EVENTS, ALL_IVR_EVENTS, ALL_VOICEMAIL_EVENTS, AcdCommands, AgentKind, type CallRef, type EventDefinition } from '@lianluo/contracts';
 import { CommandClient, EventConsumer, MessagingConnection, streamNameOf } from '@lianluo/messaging';
 import { type SpanExporter, startTracing } from '@lianluo/observability';
-import { ServiceProcess, type SippResult, type Sites, ensureLocalInfra, freePort, runSipp, shippedDtmfPcap, startSites, uniqueNamespace } from '@lianluo/testing';
+import {
+  ServiceProcess,
+  type SippResult,
+  TEST_POSTGRES_SERVER,
+  type Sites,
+  createTestDatabase,
+  dropTestDatabase,
+  ensureLocalInfra,
+  freePort,
+  runSipp,
+  shippedDtmfPcap,
+  startSites,
+  uniqueNamespace,
+} from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Pool } from 'pg';
-import { AcdTestClient, acdEnv, createDatabase, dropDatabase, removeNamespace } from '../../acd/test/acd-harness';
+import { AcdTestClient, acdEnv, removeNamespace } from '../../acd/test/acd-harness';
 import { startAcd } from '../../acd/src/acd.app';
 import { acdConfigSchema } from '../../acd/src/acd.config';
 import { CallsObserver, gatewayFor } from '../../media-gateway/test/e2e-harness';
@@ -174,11 +187,11 @@ export class IvrStack {
       }),
       VoicemailTestbed.create(),
       mkdtemp(join(tmpdir(), 'lianluo-ivr-flows-')),
-      createDatabase(namespace),
-      createDatabase(`${namespace}_ivr`),
+      createTestDatabase(namespace),
+      createTestDatabase(`${namespace}_ivr`),
     ]);
     for (const [file, yaml] of Object.entries(flows)) await writeFile(join(flowsDir, file), yaml);
-    const ivrDatabase = `postgres://postgres@127.0.0.1:5432/${namespace}_ivr`;
+    const ivrDatabase = `${TEST_POSTGRES_SERVER}/${namespace}_ivr`;
     const [vmPort, ivrPort] = [await freePort(), await freePort()];
     const recordings = { RECORDING_STORE: 'local', RECORDING_DIR: voicemail.recordingDir };
     const ivrEnv = {
@@ -231,7 +244,7 @@ export class IvrStack {
     await this.observer.close();
     const connection = await MessagingConnection.connect({ servers: 'nats://127.0.0.1:4222', namespace: this.namespace, connectionName: 'ivr-e2e-cleanup', queueGroup: 'x' });
     await removeNamespace(this.namespace, connection);
-    await dropDatabase(`${this.namespace}_ivr`);
+    await dropTestDatabase(`${this.namespace}_ivr`);
     await this.voicemail.remove();
     await this.sites.remove();
     await rm(this.flowsDir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { loadConfig } from '@lianluo/config';
 import { type EventDefinition } from '@lianluo/contracts';
 import { toBinary } from '@bufbuild/protobuf';
 import { EventPublisher, MessagingConnection, streamNameOf, subjectOf } from '@lianluo/messaging';
-import { ServiceProcess, ensureLocalInfra, freePort, uniqueNamespace } from '@lianluo/testing';
+import { ServiceProcess, TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, ensureLocalInfra, freePort, uniqueNamespace } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,7 +18,7 @@ import { type ScriptedEvent } from './scripted-events';
 /** Every domain reporting consumes, each with its durable consumer. */
 export const REPORTED_DOMAINS = Object.keys(REPORTING_CONSUMERS) as ReportedDomain[];
 
-const SERVER = 'postgres://postgres@127.0.0.1:5432';
+const SERVER = TEST_POSTGRES_SERVER;
 
 /** A database made for one test file, dropped by `drop()`. */
 export class TestDatabase {
@@ -31,12 +31,7 @@ export class TestDatabase {
 
   static async create(prefix = 'rep'): Promise<TestDatabase> {
     const name = uniqueNamespace(prefix);
-    const admin = new Pool({ connectionString: `${SERVER}/postgres`, max: 1 });
-    try {
-      await admin.query(`CREATE DATABASE ${name}`);
-    } finally {
-      await admin.end();
-    }
+    await createTestDatabase(name);
     return new TestDatabase(name);
   }
 
@@ -51,12 +46,7 @@ export class TestDatabase {
 
   async drop(): Promise<void> {
     await this.pool.end();
-    const admin = new Pool({ connectionString: `${SERVER}/postgres`, max: 1 });
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${this.name} WITH (FORCE)`);
-    } finally {
-      await admin.end();
-    }
+    await dropTestDatabase(this.name);
   }
 }
 

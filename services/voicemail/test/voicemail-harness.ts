@@ -5,7 +5,7 @@ import { type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { loadConfig } from '@lianluo/config';
 import { ALL_VOICEMAIL_EVENTS, type EventDefinition } from '@lianluo/contracts';
 import { EventConsumer, MessagingConnection, streamNameOf } from '@lianluo/messaging';
-import { ServiceProcess, freePort, uniqueNamespace } from '@lianluo/testing';
+import { ServiceProcess, TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, freePort, uniqueNamespace } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ import { type Clock } from '@lianluo/call-client';
 import { startVoicemail } from '../src/voicemail.app';
 import { voicemailConfigSchema } from '../src/voicemail.config';
 
-const SERVER = 'postgres://postgres@127.0.0.1:5432';
+const SERVER = TEST_POSTGRES_SERVER;
 
 /** A database and a recording folder made for one test file; `remove()` deletes both. */
 export class VoicemailTestbed {
@@ -30,8 +30,7 @@ export class VoicemailTestbed {
 
   static async create(): Promise<VoicemailTestbed> {
     const database = uniqueNamespace('vm');
-    const admin = new Pool({ connectionString: `${SERVER}/postgres`, max: 1 });
-    await admin.query(`CREATE DATABASE ${database}`).finally(() => admin.end());
+    await createTestDatabase(database);
     return new VoicemailTestbed(database, await mkdtemp(join(tmpdir(), 'lianluo-vm-recordings-')));
   }
 
@@ -67,8 +66,7 @@ export class VoicemailTestbed {
 
   async remove(): Promise<void> {
     await this.pool.end();
-    const admin = new Pool({ connectionString: `${SERVER}/postgres`, max: 1 });
-    await admin.query(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`).finally(() => admin.end());
+    await dropTestDatabase(this.database);
     await rm(this.recordingDir, { recursive: true, force: true });
   }
 }
