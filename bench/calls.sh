@@ -4,8 +4,5 @@
 # the whole machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-deps.sh
-bash scripts/provision.sh
-export NX_DAEMON=false NX_TUI=false NX_NO_CLOUD=true
-npx nx run-many -t build --output-style=static >/dev/null
+bash scripts/prepare-bench.sh
 exec node_modules/.bin/tsx bench/calls-vs-app-queue.ts
