@@ -127,16 +127,17 @@ local function memo(parse)
   end
 end
 
-local parse_levels = memo(function(encoded)
+local levels_of = memo(function(encoded)
   local levels = {}
   for name, level in string.gmatch(encoded, '([^,=]+)=(%d+)') do
     levels[name] = tonumber(level)
   end
   return levels
 end)
-local parse_levels_of = parse_levels
-parse_levels = function(encoded)
-  return (parse_levels_of(encoded or ''))
+
+-- `skill=level,...` (nil as empty) as a table name → level.
+local function parse_levels(encoded)
+  return (levels_of(encoded or ''))
 end
 
 local parse_profile = memo(function(profile)
