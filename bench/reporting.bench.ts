@@ -11,7 +11,7 @@ import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { loadConfig } from '@lianluo/config';
 import { CallEvents, type EventDefinition } from '@lianluo/contracts';
 import { MessagingConnection, type EventContext, streamNameOf, subjectOf } from '@lianluo/messaging';
-import { ensureLocalInfra, freePort, uniqueNamespace } from '@lianluo/testing';
+import { TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, ensureLocalInfra, freePort, uniqueNamespace } from '@lianluo/testing';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,7 +24,6 @@ import { startReporting } from '../services/reporting/dist/reporting.app';
 import { reportingConfigSchema } from '../services/reporting/dist/reporting.config';
 
 const EVENTS = Math.max(400, Number(process.env.BENCH_EVENTS ?? 8_000));
-const SERVER = 'postgres://postgres@127.0.0.1:5432';
 const CALL_PHASES = ['started', 'answered', 'legAnswered', 'hungUp'] as const;
 
 /** EVENTS call events, four per call, calls spread over a day. */
@@ -52,9 +51,8 @@ function callEvents(prefix: string): { definition: EventDefinition; message: nev
 async function main() {
   await ensureLocalInfra();
   const namespace = uniqueNamespace('bench');
-  const admin = new Pool({ connectionString: `${SERVER}/postgres`, max: 1 });
-  await admin.query(`CREATE DATABASE ${namespace}`);
-  const databaseUrl = `${SERVER}/${namespace}`;
+  await createTestDatabase(namespace);
+  const databaseUrl = `${TEST_POSTGRES_SERVER}/${namespace}`;
   // The service keeps its tables in schema reporting.
   const pool = new Pool({ connectionString: databaseUrl, max: 2, options: '-c search_path=reporting' });
   const config = loadConfig(reportingConfigSchema, {
@@ -118,8 +116,7 @@ async function main() {
     await connection.jsm.streams.delete(streamNameOf(namespace, 'deadletter')).catch(() => undefined);
     await connection.close();
     await pool.end();
-    await admin.query(`DROP DATABASE IF EXISTS ${namespace} WITH (FORCE)`);
-    await admin.end();
+    await dropTestDatabase(namespace);
   }
 }
 

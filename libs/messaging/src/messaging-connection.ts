@@ -22,6 +22,10 @@ export class MessagingConnection {
       token: options.token,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
+      // Otherwise every request captures a stack trace (an Error) up front, only to decorate
+      // a timeout that almost never comes. Our command client names the subject and the
+      // timeout in its own errors.
+      noAsyncTraces: true,
     });
     const jsm = await nc.jetstreamManager();
     return new MessagingConnection(nc, nc.jetstream(), jsm, { ...MESSAGING_DEFAULTS, ...stripUndefined(options) });

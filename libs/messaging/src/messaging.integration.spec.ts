@@ -1,7 +1,7 @@
 // Against the real NATS server with JetStream (scripts/provision.sh starts it). Each run
 // speaks in its own namespace and deletes its streams afterwards.
 import 'reflect-metadata';
-import { create, toBinary } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { timestampNow } from '@bufbuild/protobuf/wkt';
 import {
   AnswerCallResultSchema,
@@ -267,18 +267,18 @@ describe('messaging over real NATS JetStream', () => {
     const before = await metricValue('lianluo_messages_rejected_total', { kind: 'command', name: 'answer' });
     const subject = subjectOf(namespace, tenant, 'call', 'command', 'answer');
     const reply = await connection.nc.request(subject, new TextEncoder().encode('garbage'), { timeout: 2_000 });
-    const decoded = (await import('@bufbuild/protobuf')).fromBinary(CallCommands.answer.reply, reply.data);
+    const decoded = fromBinary(CallCommands.answer.reply, reply.data);
     expect(decoded.outcome).toMatchObject({ case: 'error', value: { kind: ErrorKind.INVALID_ARGUMENT } });
 
     const missing = await connection.nc.request(subject, toBinary(AnswerCallSchema, create(AnswerCallSchema, { commandId: 'k4' })), { timeout: 2_000 });
-    expect((await import('@bufbuild/protobuf')).fromBinary(CallCommands.answer.reply, missing.data).outcome).toMatchObject({
+    expect(fromBinary(CallCommands.answer.reply, missing.data).outcome).toMatchObject({
       case: 'error',
       value: { kind: ErrorKind.INVALID_ARGUMENT, field: 'call' },
     });
 
     const otherTenant = subjectOf(namespace, 'other', 'call', 'command', 'answer');
     const mismatch = await connection.nc.request(otherTenant, toBinary(AnswerCallSchema, create(AnswerCallSchema, { commandId: 'k5', call: { tenant, site: 'bj', callId: 'c' } })), { timeout: 2_000 });
-    expect((await import('@bufbuild/protobuf')).fromBinary(CallCommands.answer.reply, mismatch.data).outcome).toMatchObject({
+    expect(fromBinary(CallCommands.answer.reply, mismatch.data).outcome).toMatchObject({
       case: 'error',
       value: { kind: ErrorKind.INVALID_ARGUMENT, field: 'call.tenant' },
     });
@@ -325,7 +325,7 @@ describe('messaging over real NATS JetStream', () => {
       headers.set(SITE_HEADER, 'sz');
       const request = create(AnswerCallSchema, { commandId: 'lying', call: { tenant, site: 'bj', callId: 'lying' } });
       const reply = await bj.nc.request(subjectOf(sitesNamespace, tenant, 'call', 'command', 'answer'), toBinary(AnswerCallSchema, request), { timeout: 2_000, headers });
-      expect((await import('@bufbuild/protobuf')).fromBinary(CallCommands.answer.reply, reply.data).outcome).toMatchObject({
+      expect(fromBinary(CallCommands.answer.reply, reply.data).outcome).toMatchObject({
         case: 'error',
         value: { kind: ErrorKind.INVALID_ARGUMENT, field: 'call.site' },
       });

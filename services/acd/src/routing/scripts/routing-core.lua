@@ -343,8 +343,8 @@ local function contact_event(kind, c, ...)
   table.insert(events, event)
 end
 
--- Ends every script that changes state (I5): reports the agents whose state changed, then
--- appends the run's events to the outbox, atomically with the change. Returns `reply`.
+-- SELF_CHECK: fails the script when an agent hash read in this run (agent_cache) differs
+-- from what Redis holds.
 local function check_agent_cache()
   for a, cached in pairs(agent_cache) do
     local raw = redis.call('HGETALL', key('agent', a))
@@ -363,6 +363,8 @@ local function check_agent_cache()
   end
 end
 
+-- Ends every script that changes state (I5): reports the agents whose state changed, then
+-- appends the run's events to the outbox, atomically with the change. Returns `reply`.
 local function finish(reply)
   if SELF_CHECK then
     check_agent_cache()
@@ -383,12 +385,12 @@ local function finish(reply)
   return reply
 end
 
--- Whether an agent (its fields) may be offered one more contact on channel, now.
 -- Channels that ring the agent's phone. Whatever each one's capacity, the phone takes
 -- contacts of one of them at a time: an agent on a customer's call is not rung for a
 -- callback, nor during a callback for a call.
 local SHARES_PHONE_WITH = { voice = 'callback', callback = 'voice' }
 
+-- Whether an agent (its fields) may be offered one more contact on channel, now.
 local function room_in(fields, channel)
   if fields.presence ~= 'ready' or fields.wrapping == '1' then
     return false
