@@ -11,7 +11,7 @@ import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { loadConfig } from '@lianluo/config';
 import { CallEvents, type EventDefinition } from '@lianluo/contracts';
 import { MessagingConnection, type EventContext, streamNameOf, subjectOf } from '@lianluo/messaging';
-import { TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, ensureLocalInfra, freePort, uniqueNamespace } from '@lianluo/testing';
+import { TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, endTestPool, ensureLocalInfra, freePort, uniqueNamespace } from '@lianluo/testing';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -115,7 +115,7 @@ async function main() {
     await connection.jsm.streams.delete(streamNameOf(namespace, 'call')).catch(() => undefined);
     await connection.jsm.streams.delete(streamNameOf(namespace, 'deadletter')).catch(() => undefined);
     await connection.close();
-    await pool.end();
+    await endTestPool(pool);
     await dropTestDatabase(namespace);
   }
 }

@@ -10,6 +10,7 @@ import { Pool } from 'pg';
 import { startAcd } from '../src/acd.app';
 import { acdConfigSchema } from '../src/acd.config';
 import { migrate } from '@lianluo/postgres';
+import { endTestPool } from '@lianluo/testing';
 import { MIGRATIONS_DIR } from '../src/configuration/migrations-dir';
 import { type AcdTestBed, acdEnv, openAcdTestBed } from './acd-harness';
 import { connectRedis, deleteNamespace } from './routing-harness';
@@ -45,7 +46,7 @@ describe('configuration', () => {
   }, 30_000);
 
   afterAll(async () => {
-    await database.end();
+    await endTestPool(database);
     await bed.close();
   });
 

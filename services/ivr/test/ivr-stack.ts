@@ -13,6 +13,7 @@ import {
   type Sites,
   createTestDatabase,
   dropTestDatabase,
+  endTestPool,
   ensureLocalInfra,
   freePort,
   runSipp,
@@ -239,7 +240,7 @@ export class IvrStack {
     await Promise.all(this.replicas.map((replica) => replica.kill().catch(() => undefined)));
     await Promise.all([this.acdEvents.stop(), this.ivrEvents.stop(), this.voicemailEvents.stop()]);
     for (const app of this.apps.reverse()) await app.close();
-    await this.ivrPool.end();
+    await endTestPool(this.ivrPool);
     for (const domain of ['ivr', 'voicemail']) await this.observer.connection.jsm.streams.delete(streamNameOf(this.namespace, domain)).catch(() => undefined);
     await this.observer.close();
     const connection = await MessagingConnection.connect({ servers: 'nats://127.0.0.1:4222', namespace: this.namespace, connectionName: 'ivr-e2e-cleanup', queueGroup: 'x' });

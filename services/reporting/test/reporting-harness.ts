@@ -5,7 +5,7 @@ import { loadConfig } from '@lianluo/config';
 import { type EventDefinition } from '@lianluo/contracts';
 import { toBinary } from '@bufbuild/protobuf';
 import { EventPublisher, MessagingConnection, streamNameOf, subjectOf } from '@lianluo/messaging';
-import { ServiceProcess, TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, ensureLocalInfra, freePort, uniqueNamespace } from '@lianluo/testing';
+import { ServiceProcess, TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, endTestPool, ensureLocalInfra, freePort, uniqueNamespace } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -45,7 +45,7 @@ export class TestDatabase {
   }
 
   async drop(): Promise<void> {
-    await this.pool.end();
+    await endTestPool(this.pool);
     await dropTestDatabase(this.name);
   }
 }

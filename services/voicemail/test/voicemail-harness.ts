@@ -5,7 +5,7 @@ import { type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { loadConfig } from '@lianluo/config';
 import { ALL_VOICEMAIL_EVENTS, type EventDefinition } from '@lianluo/contracts';
 import { EventConsumer, MessagingConnection, streamNameOf } from '@lianluo/messaging';
-import { ServiceProcess, TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, freePort, uniqueNamespace } from '@lianluo/testing';
+import { ServiceProcess, TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, endTestPool, freePort, uniqueNamespace } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -65,7 +65,7 @@ export class VoicemailTestbed {
   }
 
   async remove(): Promise<void> {
-    await this.pool.end();
+    await endTestPool(this.pool);
     await dropTestDatabase(this.database);
     await rm(this.recordingDir, { recursive: true, force: true });
   }
