@@ -24,7 +24,7 @@ import 'reflect-metadata';
 import { type DescMessage, type MessageInitShape, create } from '@bufbuild/protobuf';
 import { loadConfig } from '@lianluo/config';
 import { type CallRef, CallCommands, type CallPlaybackFinished, type CallStarted, type CommandDefinition, ErrorKind, type ResultOf } from '@lianluo/contracts';
-import { CommandClient, MessagingConnection, streamNameOf } from '@lianluo/messaging';
+import { CommandClient, MessagingConnection, deleteNamespaceStreams } from '@lianluo/messaging';
 import { startTracing } from '@lianluo/observability';
 import {
   type AsteriskInstance,
@@ -258,7 +258,7 @@ async function main() {
 
     const observer = await MessagingConnection.connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', namespace, connectionName: 'bench', queueGroup: 'bench' });
     cleanup.push(async () => {
-      for (const domain of ['call', 'deadletter']) await observer.jsm.streams.delete(streamNameOf(namespace, domain)).catch(() => undefined);
+      await deleteNamespaceStreams(observer);
       await observer.close();
     });
     const recorder = new CallEventsRecorder(observer, 'bench-recorder');

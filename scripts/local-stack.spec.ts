@@ -4,7 +4,7 @@
 // every service is ready; Ctrl-C (SIGINT) stops every process the stack started.
 import { type DescMessage, type MessageShape, fromBinary } from '@bufbuild/protobuf';
 import { ALL_ACD_EVENTS, ALL_IVR_EVENTS, Channel, type EventDefinition, FlowOutcome } from '@lianluo/contracts';
-import { MessagingConnection, parseSubject } from '@lianluo/messaging';
+import { MessagingConnection, deleteNamespaceStreams, parseSubject } from '@lianluo/messaging';
 import { ensureLocalInfra, freePort, runSipp, startSipp, uniqueNamespace } from '@lianluo/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -243,9 +243,7 @@ describe('npm start', () => {
 /** Everything the stack left under its namespace: streams, Redis keys, databases. */
 async function removeNamespace(namespace: string): Promise<void> {
   const nats = await MessagingConnection.connect({ servers: NATS_URL, namespace, connectionName: 'local-stack-spec-cleanup', queueGroup: 'x' });
-  for await (const stream of nats.jsm.streams.list()) {
-    if (stream.config.name.startsWith(`${namespace.toUpperCase()}_`)) await nats.jsm.streams.delete(stream.config.name);
-  }
+  await deleteNamespaceStreams(nats);
   await nats.close();
   const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true });
   await redis.connect();

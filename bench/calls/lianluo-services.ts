@@ -4,7 +4,7 @@
 // and that site's agents, logged in and ready; the ivr one flow per queue, straight to it.
 import { type DescMessage, create } from '@bufbuild/protobuf';
 import { AcdCommands, AgentKind, type CommandDefinition, ErrorKind, Strategy } from '@lianluo/contracts';
-import { CommandClient, MessagingConnection } from '@lianluo/messaging';
+import { CommandClient, MessagingConnection, deleteNamespaceStreams } from '@lianluo/messaging';
 import { type Sites, ServiceProcess, TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, freePort } from '@lianluo/testing';
 import { Redis } from 'ioredis';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -139,10 +139,7 @@ export class LianluoServices {
   /** Stops the services and removes the streams, keys and databases of the namespace. */
   async remove(): Promise<void> {
     await Promise.all(this.services.map((service) => service.process.stop()));
-    const prefix = `${this.namespace.toUpperCase()}_`;
-    for await (const stream of this.connection.jsm.streams.list()) {
-      if (stream.config.name.startsWith(prefix)) await this.connection.jsm.streams.delete(stream.config.name).catch(() => undefined);
-    }
+    await deleteNamespaceStreams(this.connection);
     await this.connection.close();
     const redis = new Redis(REDIS_URL, { connectionName: 'calls-bench-cleanup' });
     try {

@@ -6,6 +6,7 @@ export * from './messaging.metrics';
 export * from './messaging.options';
 export * from './message-codec';
 export * from './messaging-connection';
+export * from './record-bucket';
 export * from './event-publisher';
 export * from './event-consumer';
 export * from './command-server';

@@ -28,6 +28,7 @@ import { EventPublisher, MESSAGE_TYPE_HEADER } from './event-publisher';
 import { MessagingConnection } from './messaging-connection';
 import { CommandHandler, EventHandler, UnknownEventHandler } from './messaging.decorators';
 import { MessagingModule } from './messaging.module';
+import { RecordBucket, deleteNamespaceStreams } from './record-bucket';
 import { AckPolicy, headers as natsHeaders } from 'nats';
 import { streamNameOf, subjectOf } from './subjects';
 
@@ -153,10 +154,32 @@ describe('messaging over real NATS JetStream', () => {
   afterAll(async () => {
     await app.close();
     const cleanup = await MessagingConnection.connect(options());
-    for await (const stream of cleanup.jsm.streams.list()) {
-      if (stream.config.name.startsWith(namespace.toUpperCase())) await cleanup.jsm.streams.delete(stream.config.name);
-    }
+    await deleteNamespaceStreams(cleanup);
     await cleanup.close();
+  });
+
+  it('keeps records in a bucket of the namespace, lists them by prefix, and removes a key without leaving a marker', async () => {
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    const text = (entries: { key: string; record: Uint8Array }[]) =>
+      entries.map(({ key, record }) => `${key}=${new TextDecoder().decode(record)}`).sort();
+    const bucket = await RecordBucket.open(connection, 'records');
+    await bucket.put('bj.a', bytes('1'));
+    await bucket.put('bj.b', bytes('2'));
+    await bucket.put('sz.c', bytes('3'));
+    await bucket.put('bj.b', bytes('2b'));
+    expect(text(await bucket.entries('bj'))).toEqual(['bj.a=1', 'bj.b=2b']);
+
+    await bucket.remove('bj.a');
+    await bucket.remove('bj.never');
+    // Another process (a restarted replica) sees what is left.
+    const other = await MessagingConnection.connect(options());
+    try {
+      expect(text(await (await RecordBucket.open(other, 'records')).entries('bj'))).toEqual(['bj.b=2b']);
+    } finally {
+      await other.close();
+    }
+    // One message per live key: no delete marker, no older revision.
+    expect((await connection.jsm.streams.info(`KV_${bucket.name}`)).state.messages).toBe(2);
   });
 
   it('delivers a published event once to the durable consumer, with the publisher trace id', async () => {

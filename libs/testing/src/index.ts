@@ -14,3 +14,4 @@ export * from './infra/test-database';
 export { freePort } from './infra/free-port';
 export * from './prometheus/start-prometheus';
 export * from './process/service-process';
+export * from './wait/until';

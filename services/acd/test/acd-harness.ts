@@ -11,7 +11,7 @@ import {
   ErrorKind,
   type ResultOf,
 } from '@lianluo/contracts';
-import { CommandClient, EventConsumer, MessagingConnection, streamNameOf } from '@lianluo/messaging';
+import { CommandClient, EventConsumer, MessagingConnection, deleteNamespaceStreams } from '@lianluo/messaging';
 import { currentTraceparent, traceIdOf } from '@lianluo/observability';
 import { TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, ensureLocalInfra, freePort, uniqueNamespace } from '@lianluo/testing';
 import type { INestApplication } from '@nestjs/common';
@@ -187,7 +187,7 @@ export async function openAcdTestBed(tenant = 'acme', extra: Record<string, stri
 
 /** Removes everything a test run wrote under its namespace: streams, Redis keys, database; closes `connection`. */
 export async function removeNamespace(namespace: string, connection: MessagingConnection): Promise<void> {
-  for (const domain of ['acd', 'call', 'deadletter']) await connection.jsm.streams.delete(streamNameOf(namespace, domain)).catch(() => undefined);
+  await deleteNamespaceStreams(connection);
   await connection.close();
   const redis = await connectRedis('acd-test-cleanup');
   await deleteNamespace(redis, namespace);

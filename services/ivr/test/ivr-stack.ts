@@ -4,7 +4,7 @@
 import { type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { loadConfig } from '@lianluo/config';
 import { ALL_ACD_EVENTS, ALL_IVR_EVENTS, ALL_VOICEMAIL_EVENTS, AcdCommands, AgentKind, type CallRef, type EventDefinition } from '@lianluo/contracts';
-import { CommandClient, EventConsumer, MessagingConnection, streamNameOf } from '@lianluo/messaging';
+import { CommandClient, EventConsumer, MessagingConnection } from '@lianluo/messaging';
 import { type SpanExporter, startTracing } from '@lianluo/observability';
 import {
   ServiceProcess,
@@ -241,7 +241,6 @@ export class IvrStack {
     await Promise.all([this.acdEvents.stop(), this.ivrEvents.stop(), this.voicemailEvents.stop()]);
     for (const app of this.apps.reverse()) await app.close();
     await endTestPool(this.ivrPool);
-    for (const domain of ['ivr', 'voicemail']) await this.observer.connection.jsm.streams.delete(streamNameOf(this.namespace, domain)).catch(() => undefined);
     await this.observer.close();
     const connection = await MessagingConnection.connect({ servers: 'nats://127.0.0.1:4222', namespace: this.namespace, connectionName: 'ivr-e2e-cleanup', queueGroup: 'x' });
     await removeNamespace(this.namespace, connection);

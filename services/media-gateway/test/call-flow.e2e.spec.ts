@@ -4,7 +4,7 @@
 import 'reflect-metadata';
 import { create, fromBinary } from '@bufbuild/protobuf';
 import { type CallRef, CallCommands, type CallStarted, CollectEnd, ErrorKind } from '@lianluo/contracts';
-import { type CommandOutcome, CommandClient, MessagingConnection, streamNameOf, subjectOf } from '@lianluo/messaging';
+import { type CommandOutcome, CommandClient, MessagingConnection, deleteNamespaceStreams, subjectOf } from '@lianluo/messaging';
 import { loadConfig } from '@lianluo/config';
 import { startTracing } from '@lianluo/observability';
 import { type Sites, ensureLocalInfra, freePort, runSipp, shippedDtmfPcap, startSites, uniqueNamespace } from '@lianluo/testing';
@@ -80,7 +80,7 @@ describe('media gateway with real Asterisk, SIPp and NATS', () => {
     await recorder?.stop();
     await app?.close();
     if (observer) {
-      for (const domain of ['call', 'deadletter']) await observer.jsm.streams.delete(streamNameOf(namespace, domain)).catch(() => undefined);
+      await deleteNamespaceStreams(observer);
       await observer.close();
     }
     await sites?.remove();

@@ -3,7 +3,7 @@
 import { type DescMessage, type MessageInitShape, create } from '@bufbuild/protobuf';
 import { loadConfig } from '@lianluo/config';
 import { type CallRef, type CallStarted, type CommandDefinition, type ResultOf } from '@lianluo/contracts';
-import { CommandClient, type CommandOutcome, MessagingConnection, streamNameOf } from '@lianluo/messaging';
+import { CommandClient, type CommandOutcome, MessagingConnection, deleteNamespaceStreams } from '@lianluo/messaging';
 import { type AsteriskInstance, ServiceProcess, freePort } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { once } from 'node:events';
@@ -104,7 +104,6 @@ export class CallsObserver {
     readonly connection: MessagingConnection,
     readonly control: CallControl,
     readonly recorder: CallEventsRecorder,
-    private readonly namespace: string,
   ) {
     recorder.onEvent((event) => {
       if (event.name === 'started') this.waiting.shift()?.((event.message as CallStarted).call as CallRef);
@@ -113,7 +112,7 @@ export class CallsObserver {
 
   static async start(namespace: string): Promise<CallsObserver> {
     const connection = await MessagingConnection.connect({ servers: 'nats://127.0.0.1:4222', namespace, connectionName: 'e2e', queueGroup: 'e2e' });
-    const observer = new CallsObserver(connection, new CallControl(new CommandClient(connection)), new CallEventsRecorder(connection), namespace);
+    const observer = new CallsObserver(connection, new CallControl(new CommandClient(connection)), new CallEventsRecorder(connection));
     await observer.recorder.start();
     return observer;
   }
@@ -126,7 +125,7 @@ export class CallsObserver {
   /** Stops recording and removes the namespace's streams. */
   async close(): Promise<void> {
     await this.recorder.stop();
-    for (const domain of ['call', 'deadletter']) await this.connection.jsm.streams.delete(streamNameOf(this.namespace, domain)).catch(() => undefined);
+    await deleteNamespaceStreams(this.connection);
     await this.connection.close();
   }
 }

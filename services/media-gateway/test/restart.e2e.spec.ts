@@ -1,14 +1,16 @@
 // kill -9 of the media gateway in the middle of a bridged call (or a call it placed): the
 // call stays up in Asterisk, and the restarted gateway takes it back (TEL-1 resilience).
 import 'reflect-metadata';
-import { create } from '@bufbuild/protobuf';
-import { CallCommands, CallRefSchema } from '@lianluo/contracts';
-import { type ServiceProcess, type Sites, ensureLocalInfra, freePort, runSipp, shippedDtmfPcap, startSippUas, startSites, uniqueNamespace } from '@lianluo/testing';
+import { create, fromBinary } from '@bufbuild/protobuf';
+import { CallCommands, CallRefSchema, LiveCallRecordSchema } from '@lianluo/contracts';
+import { RecordBucket } from '@lianluo/messaging';
+import { type ServiceProcess, type Sites, ensureLocalInfra, freePort, runSipp, shippedDtmfPcap, startSippUas, startSites, uniqueNamespace, until } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { LIVE_CALLS_BUCKET } from '../src/calls/live-call-ledger';
 import { type CallEventsRecorder } from './call-events.recorder';
 import { type CallControl, CallsObserver, gatewayEnv, gatewayProcess, gatewayFor, invitedCalls } from './e2e-harness';
 
@@ -57,6 +59,12 @@ describe('a media gateway killed during a bridged call', () => {
     if (recordingDir) await rm(recordingDir, { recursive: true, force: true });
   });
 
+  /** The call ids the site's gateways have announced and not yet reported hung up. */
+  async function callsInLedger(site: string): Promise<string[]> {
+    const bucket = await RecordBucket.open(observer.connection, LIVE_CALLS_BUCKET);
+    return (await bucket.entries(site)).map(({ record }) => fromBinary(LiveCallRecordSchema, record).call?.callId ?? '');
+  }
+
   it('keeps the call up and controllable after the restart, and its events continue', async () => {
     const agent = await startSippUas({ localPort: agentPort, service: '2001', timeoutMs: 90_000 });
     const arrived = observer.nextCall();
@@ -95,6 +103,30 @@ describe('a media gateway killed during a bridged call', () => {
     const [callerResult, agentResult] = await Promise.all([caller, agent.done]);
     expect({ exitCode: callerResult.exitCode, errors: callerResult.errors }).toEqual({ exitCode: 0, errors: '' });
     expect({ exitCode: agentResult.exitCode, errors: agentResult.errors }).toEqual({ exitCode: 0, errors: '' });
+  });
+
+  it('reports a call that ended while it was down as hung up, once, when it is back', async () => {
+    const arrived = observer.nextCall();
+    const caller = runSipp({ scenario: 'uac-simple.xml', target: sites.bj.sipTarget, service: '100', values: { hangup_after_ms: 1_500 }, timeoutMs: 60_000 });
+    const call = await arrived;
+    await control.must(CallCommands.answer, call);
+    await recorder.next('answered', call.callId);
+
+    await bj!.kill();
+    // The caller hangs up while no gateway watches the site; Asterisk ends the channel.
+    const callerResult = await caller;
+    expect({ exitCode: callerResult.exitCode, errors: callerResult.errors }).toEqual({ exitCode: 0, errors: '' });
+    expect(recorder.of(call.callId).map((e) => e.name)).not.toContain('hungup');
+    await bj!.start();
+
+    const hungUp = await recorder.next('hungup', call.callId);
+    expect(hungUp.message).toMatchObject({ call: { tenant: call.tenant, site: 'bj', callId: call.callId }, causeText: 'Call ended while its media gateway was down' });
+    // Its trace is the call's, as every other event of it.
+    const started = recorder.of(call.callId).find((e) => e.name === 'started')!;
+    expect(hungUp.traceId).toBe(started.traceId);
+    // Reported once, and then gone from the ledger, so no later start reports it again.
+    await until('the ledger no longer holds the call', async () => !(await callsInLedger('bj')).includes(call.callId));
+    expect(recorder.of(call.callId).filter((e) => e.name === 'hungup')).toHaveLength(1);
   });
 
   it('takes back a call it placed as the same call: never started, controllable, and not dialled again', async () => {

@@ -5,12 +5,12 @@ import 'reflect-metadata';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { AcdEvents, AgentState, CancelReason, Channel, FlowOutcome, QueueChoice } from '@lianluo/contracts';
 import { MESSAGE_TYPE_HEADER, headersWithTrace, streamNameOf, subjectOf } from '@lianluo/messaging';
-import { uniqueNamespace } from '@lianluo/testing';
+import { uniqueNamespace, until } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { acdEventAbout } from '../src/acd/acd-event-facts';
 import { EventStore } from '../src/events/event-store';
 import { reportedEventOf } from '../src/events/reported-event-of';
-import { EventSource, REPORTED_DOMAINS, ReportingTestBed, TestDatabase, consumersDrained, until } from './reporting-harness';
+import { EventSource, REPORTED_DOMAINS, ReportingTestBed, TestDatabase, consumersDrained } from './reporting-harness';
 import { shuffled } from './scripted-day';
 import { type AcdContact, type ScriptedEvent, acdEvent, agentStateEvent, callEvent, ivrEvent, messageLeftEvent } from './scripted-events';
 

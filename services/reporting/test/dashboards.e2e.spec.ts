@@ -6,11 +6,11 @@ import 'reflect-metadata';
 import { create } from '@bufbuild/protobuf';
 import { AgentState, AnswerCallSchema, CallCommands, CallEvents, type CallRef, CancelReason, type EventDefinition } from '@lianluo/contracts';
 import { CommandClient, EventConsumer, subjectOf } from '@lianluo/messaging';
-import { type PrometheusServer, ServiceProcess, type Sites, ensureLocalInfra, freePort, runSipp, startPrometheus, startRedisExporter, startSites, uniqueNamespace } from '@lianluo/testing';
+import { type PrometheusServer, ServiceProcess, type Sites, ensureLocalInfra, freePort, runSipp, startPrometheus, startRedisExporter, startSites, uniqueNamespace, until } from '@lianluo/testing';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type DashboardPanel, panelQueries, unknownMetrics, withVariables } from './promql-metric-names';
-import { EventSource, TestDatabase, reportingEnv, reportingProcess, until } from './reporting-harness';
+import { EventSource, TestDatabase, reportingEnv, reportingProcess } from './reporting-harness';
 import { type AcdContact, acdEvent, agentStateEvent } from './scripted-events';
 
 jest.setTimeout(120_000);

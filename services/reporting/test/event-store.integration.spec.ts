@@ -3,12 +3,12 @@
 import 'reflect-metadata';
 import { CallEvents } from '@lianluo/contracts';
 import { MESSAGE_TYPE_HEADER, headersWithTrace, streamNameOf, subjectOf } from '@lianluo/messaging';
-import { uniqueNamespace } from '@lianluo/testing';
+import { uniqueNamespace, until } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { type AgentStateName } from '../src/agents/agent-fact';
 import { EventStore } from '../src/events/event-store';
 import { callEvent } from './scripted-events';
-import { EventSource, ReportingTestBed, TestDatabase, consumerDrained, until } from './reporting-harness';
+import { EventSource, ReportingTestBed, TestDatabase, consumerDrained } from './reporting-harness';
 
 jest.setTimeout(60_000);
 

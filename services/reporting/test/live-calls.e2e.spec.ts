@@ -6,10 +6,10 @@
 import 'reflect-metadata';
 import { type Timestamp, timestampMs } from '@bufbuild/protobuf/wkt';
 import { AcdCommands, AgentState, CallCommands, type CallRef, Channel, Strategy } from '@lianluo/contracts';
-import { type ServiceProcess, type SippRun, runSipp, shippedDtmfPcap, startSipp } from '@lianluo/testing';
+import { type ServiceProcess, type SippRun, runSipp, shippedDtmfPcap, startSipp, until } from '@lianluo/testing';
 import { IvrStack, type PhoneSpec, type RecordedEvent } from '../../ivr/test/ivr-stack';
 import { AGENT_STATE_NAMES } from '../src/acd/acd-event-facts';
-import { TestDatabase, consumersDrained, reportingEnv, reportingProcess, until } from './reporting-harness';
+import { TestDatabase, consumersDrained, reportingEnv, reportingProcess } from './reporting-harness';
 
 jest.setTimeout(180_000);
 

@@ -2,8 +2,8 @@
 // one migrates while the other waits on the lock, both come up, and together they store
 // every event once.
 import 'reflect-metadata';
-import { type ServiceProcess, ensureLocalInfra, uniqueNamespace } from '@lianluo/testing';
-import { EventSource, TestDatabase, consumersDrained, reportingEnv, reportingProcess, sampleOf, until } from './reporting-harness';
+import { type ServiceProcess, ensureLocalInfra, uniqueNamespace, until } from '@lianluo/testing';
+import { EventSource, TestDatabase, consumersDrained, reportingEnv, reportingProcess, sampleOf } from './reporting-harness';
 import { scriptedDay, shuffled } from './scripted-day';
 
 jest.setTimeout(120_000);

@@ -4,11 +4,10 @@
 import { loadConfig } from '@lianluo/config';
 import { type EventDefinition } from '@lianluo/contracts';
 import { toBinary } from '@bufbuild/protobuf';
-import { EventPublisher, MessagingConnection, streamNameOf, subjectOf } from '@lianluo/messaging';
+import { EventPublisher, MessagingConnection, deleteNamespaceStreams, streamNameOf, subjectOf } from '@lianluo/messaging';
 import { ServiceProcess, TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, endTestPool, ensureLocalInfra, freePort, uniqueNamespace } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
 import { REPORTING_CONSUMERS, type ReportedDomain } from '../src/events/reporting-consumers';
 import { startReporting } from '../src/reporting.app';
@@ -107,14 +106,6 @@ export function sampleOf(exposition: string, name: string, labels: Record<string
   return undefined;
 }
 
-/** Polls `condition` until it holds (a database or HTTP state to reach, not a time to pass). */
-export async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(25);
-  }
-}
 
 /** A reporting replica as its own process (dist/main.js), to kill without warning. */
 export function reportingProcess(env: Record<string, string>): ServiceProcess {
@@ -147,10 +138,9 @@ export class EventSource {
     }
   }
 
-  async close(domains: readonly string[] = REPORTED_DOMAINS): Promise<void> {
-    for (const domain of [...domains, 'deadletter']) {
-      await this.connection.jsm.streams.delete(streamNameOf(this.connection.namespace, domain)).catch(() => undefined);
-    }
+  /** Deletes the run's streams and disconnects. */
+  async close(): Promise<void> {
+    await deleteNamespaceStreams(this.connection);
     await this.connection.close();
   }
 }

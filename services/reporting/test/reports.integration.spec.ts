@@ -4,9 +4,9 @@
 // through real NATS JetStream into PostgreSQL, and the contact records, agent intervals and
 // reports give exactly the figures computed from what happened.
 import 'reflect-metadata';
-import { uniqueNamespace } from '@lianluo/testing';
+import { uniqueNamespace, until } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
-import { EventSource, ReportingTestBed, TestDatabase, consumersDrained, until } from './reporting-harness';
+import { EventSource, ReportingTestBed, TestDatabase, consumersDrained } from './reporting-harness';
 import { type ContactTruth, type ScriptedDay, TENANT, aniOf, expectedAgentStates, expectedFigures, scriptedDay, shuffled } from './scripted-day';
 
 jest.setTimeout(90_000);

@@ -2,8 +2,8 @@
 // backlog of call events and started again: every event ends up stored once, every contact
 // record counts each of its events once.
 import 'reflect-metadata';
-import { type ServiceProcess, ensureLocalInfra, uniqueNamespace } from '@lianluo/testing';
-import { EventSource, TestDatabase, consumerDrained, reportingEnv, reportingProcess, until } from './reporting-harness';
+import { type ServiceProcess, ensureLocalInfra, uniqueNamespace, until } from '@lianluo/testing';
+import { EventSource, TestDatabase, consumerDrained, reportingEnv, reportingProcess } from './reporting-harness';
 import { TENANT, scriptedDay, shuffled } from './scripted-day';
 
 jest.setTimeout(120_000);

@@ -5,10 +5,10 @@ import { create } from '@bufbuild/protobuf';
 import { type CallRef, TakeReason, VoicemailCommands } from '@lianluo/contracts';
 import { CommandClient } from '@lianluo/messaging';
 import { LocalFolderRecordingStore } from '@lianluo/recording-store';
-import { type ServiceProcess, ensureLocalInfra, uniqueNamespace } from '@lianluo/testing';
+import { type ServiceProcess, ensureLocalInfra, uniqueNamespace, until } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { FakeMediaGateway } from './fake-media-gateway';
-import { VoicemailEventsRecorder, VoicemailTestbed, until } from './voicemail-harness';
+import { VoicemailEventsRecorder, VoicemailTestbed } from './voicemail-harness';
 
 jest.setTimeout(60_000);
 
@@ -32,7 +32,7 @@ describe('a voicemail replica dying mid-message', () => {
     await doomed?.kill();
     await survivor?.close();
     await gateway?.close();
-    await events?.close(['call', 'voicemail']);
+    await events?.close();
     await testbed?.remove();
   });
 

@@ -6,13 +6,13 @@ import { timestampNow } from '@bufbuild/protobuf/wkt';
 import { AbandonStage, type CallRef, Channel, ErrorKind, TakeReason, VoicemailCommands, VoicemailEvents } from '@lianluo/contracts';
 import { CommandClient } from '@lianluo/messaging';
 import { LocalFolderRecordingStore } from '@lianluo/recording-store';
-import { ensureLocalInfra, uniqueNamespace } from '@lianluo/testing';
+import { ensureLocalInfra, uniqueNamespace, until } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { addEventToOutbox } from '../src/outbox/outbox';
 import { FakeAcd } from './fake-acd';
 import { FakeMediaGateway } from './fake-media-gateway';
-import { VoicemailEventsRecorder, VoicemailTestbed, pcmWav, until } from './voicemail-harness';
+import { VoicemailEventsRecorder, VoicemailTestbed, pcmWav } from './voicemail-harness';
 
 jest.setTimeout(30_000);
 
@@ -43,7 +43,7 @@ describe('voicemail sessions over NATS and PostgreSQL', () => {
     await app?.close();
     await gateway?.close();
     await acd?.close();
-    await events?.close(['call', 'voicemail', 'acd']);
+    await events?.close();
     await testbed?.remove();
   });
 

@@ -4,7 +4,7 @@
 import { type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { loadConfig } from '@lianluo/config';
 import { ALL_VOICEMAIL_EVENTS, type EventDefinition } from '@lianluo/contracts';
-import { EventConsumer, MessagingConnection, streamNameOf } from '@lianluo/messaging';
+import { EventConsumer, MessagingConnection, deleteNamespaceStreams } from '@lianluo/messaging';
 import { ServiceProcess, TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, endTestPool, freePort, uniqueNamespace } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -115,10 +115,10 @@ export class VoicemailEventsRecorder {
     return this.consumer.stop();
   }
 
-  /** Stops reading, deletes the run's streams of `domains` and closes the connection. */
-  async close(domains: readonly string[]): Promise<void> {
+  /** Stops reading, deletes the run's streams and closes the connection. */
+  async close(): Promise<void> {
     await this.stop();
-    await removeStreams(this.connection, domains);
+    await deleteNamespaceStreams(this.connection);
     await this.connection.close();
   }
 
@@ -133,12 +133,6 @@ export class VoicemailEventsRecorder {
   }
 }
 
-/** Deletes the run's streams. */
-export async function removeStreams(connection: MessagingConnection, domains: readonly string[]): Promise<void> {
-  for (const domain of [...domains, 'deadletter']) {
-    await connection.jsm.streams.delete(streamNameOf(connection.namespace, domain)).catch(() => undefined);
-  }
-}
 
 /** An 8 kHz 16-bit mono PCM wav of `durationMs` (a 440 Hz tone), as Asterisk records them. */
 export function pcmWav(durationMs: number): Buffer {
@@ -160,11 +154,3 @@ export function pcmWav(durationMs: number): Buffer {
   return file;
 }
 
-/** Polls `condition` until it holds: for state that announces itself by no event (a row marked published). */
-export async function until(what: string, condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

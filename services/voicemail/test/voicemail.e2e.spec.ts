@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CallsObserver, gatewayFor } from '../../media-gateway/test/e2e-harness';
 import { FakeAcd } from './fake-acd';
-import { VoicemailEventsRecorder, VoicemailTestbed, removeStreams } from './voicemail-harness';
+import { VoicemailEventsRecorder, VoicemailTestbed } from './voicemail-harness';
 
 jest.setTimeout(90_000);
 
@@ -60,10 +60,7 @@ describe('voicemail with real Asterisk, SIPp, NATS and PostgreSQL', () => {
     await voicemail?.close();
     await gateway?.close();
     await acd?.close();
-    if (observer) {
-      await removeStreams(observer.connection, ['voicemail', 'acd']);
-      await observer.close();
-    }
+    await observer?.close();
     await sites?.remove();
     await testbed?.remove();
     await rm(scratch, { recursive: true, force: true });

@@ -22,17 +22,23 @@ export class CallEventsNotifier {
     fields: Omit<MessageInitShape<S>, 'eventId' | 'call' | 'occurredAt' | '$typeName'>,
   ): Promise<void> {
     const message = create(definition.schema, { ...fields, eventId, call: call.ref, occurredAt } as unknown as MessageInitShape<S>);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.publisher.publish(definition, message, { traceContext: call.traceContext });
-        return;
-      } catch (error) {
-        if (attempt >= PUBLISH_ATTEMPTS) {
-          this.logger.error({ event: `${definition.domain}.${definition.name}`, eventId, err: error }, 'call event could not be published');
-          throw error;
-        }
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** attempt)));
-      }
+    try {
+      await whileNatsIsAway(() => this.publisher.publish(definition, message, { traceContext: call.traceContext }));
+    } catch (error) {
+      this.logger.error({ event: `${definition.domain}.${definition.name}`, eventId, err: error }, 'call event could not be published');
+      throw error;
+    }
+  }
+}
+
+/** Runs a write to NATS again, backing off, until it succeeds or a few seconds' attempts have failed. */
+export async function whileNatsIsAway<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= PUBLISH_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** attempt)));
     }
   }
 }

@@ -18,6 +18,7 @@ import { CallEventsNotifier } from './calls.events';
 import { CallsHandlers } from './calls.handlers';
 import { CallsService } from './calls.service';
 import { CLOCK, systemClock } from './clock';
+import { LiveCallLedger } from './live-call-ledger';
 
 @Module({
   providers: [
@@ -35,6 +36,7 @@ import { CLOCK, systemClock } from './clock';
     PlacedCallsHandlers,
     RecordingsHandlers,
     CallEventsNotifier,
+    LiveCallLedger,
     TransitService,
     { provide: CLOCK, useValue: systemClock },
     {

@@ -1,5 +1,5 @@
 import { create } from '@bufbuild/protobuf';
-import { type CallRef, CallRefSchema, CallEvents, ErrorKind, PlaybackEnd } from '@lianluo/contracts';
+import { type CallRef, CallRefSchema, CallEvents, ErrorKind, type LiveCallRecord, PlaybackEnd } from '@lianluo/contracts';
 import { CommandFailure } from '@lianluo/messaging';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Context, ROOT_CONTEXT, propagation } from '@opentelemetry/api';
@@ -27,6 +27,7 @@ import { commandFailureFromAri } from './calls.errors';
 import { CLOCK, type Clock } from './clock';
 import { type CollectRule, type Collected, DigitCollector } from './digit-collector';
 import { CHANNEL_VARS, type LiveCall, STASIS_ROLES } from './live-call';
+import { LiveCallLedger } from './live-call-ledger';
 import { NORMAL_CLEARING, causeText } from './q850';
 
 /**
@@ -45,6 +46,7 @@ export class CallsService {
     private readonly legs: LegsService,
     private readonly placedCalls: PlacedCallsService,
     private readonly notifier: CallEventsNotifier,
+    private readonly ledger: LiveCallLedger,
     @Inject(MEDIA_GATEWAY_CONFIG) private readonly config: MediaGatewayConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -63,6 +65,7 @@ export class CallsService {
     this.registry.handleInLane(channel.id, async () => {
       if (this.registry.has(channel.id)) return;
       const call = await this.adopt(channel, [event.args ?? []].flat(), true);
+      await this.ledger.add(call);
       if (call.placed) {
         // A placed call enters our application when the called party answers; nobody routes it, so it never starts.
         await this.publishAnswered(call, event.timestamp);
@@ -187,8 +190,9 @@ export class CallsService {
 
   /**
    * After every ARI (re)connection: adopt calls still in our application that we do not
-   * know (this process restarted), re-attach their legs and bridges, and end the calls
-   * Asterisk no longer has (it restarted).
+   * know (this process restarted), re-attach their legs and bridges, end the calls Asterisk
+   * no longer has (it restarted), and report hung up the calls of the ledger that ended
+   * while no gateway was there to see it.
    */
   async resync(): Promise<void> {
     const channels = (await this.ari.client.channels.list()).filter((c) => stasisArgs(c)[0] === this.config.ARI_APP);
@@ -207,7 +211,25 @@ export class CallsService {
         this.registry.handleInLane(call.channelId, () => this.end(call, 0, 'Channel lost while ARI was disconnected', undefined));
       }
     }
+    await this.settleLedger(callers, present).catch((error: Error) =>
+      // The calls stay in the ledger: the next resync (ARI reconnection or restart) reports them.
+      this.logger.error({ err: error, site: this.site }, 'live-call ledger not reconciled; calls that ended meanwhile are reported at the next resync'),
+    );
     this.logger.log({ calls: callers.length, legs: channels.length - callers.length, site: this.site }, 'calls resynchronised from ARI');
+  }
+
+  /** The ledger against Asterisk: records the adopted calls it misses, reports hung up the ones Asterisk no longer has. */
+  private async settleLedger(callers: readonly Channel[], present: ReadonlySet<string>): Promise<void> {
+    const recorded = await this.ledger.calls();
+    const inLedger = new Set(recorded.map((record) => record.call!.callId));
+    // Adopted but never recorded: the process that announced them died before it could.
+    const unrecorded = callers.map((channel) => this.registry.get(channel.id)).filter((call) => call !== undefined && !inLedger.has(call.channelId));
+    await Promise.all(unrecorded.map((call) => this.ledger.add(call!)));
+    for (const record of recorded) {
+      const callId = record.call!.callId;
+      // A call ending right now may still have its entry: its hang-up published twice is a duplicate JetStream drops.
+      if (!present.has(callId) && !this.registry.has(callId)) this.registry.handleInLane(callId, () => this.endUnseen(record));
+    }
   }
 
   // ---- commands ---------------------------------------------------------------------
@@ -379,6 +401,19 @@ export class CallsService {
     await this.legs.endAll(call, timestamp);
     this.registry.remove(call);
     await this.notifier.publish(CallEvents.hungUp, call, `${call.ref.callId}:hungup`, timestampOf(timestamp), { cause, causeText: text });
+    await this.ledger.remove(call.ref.callId);
+  }
+
+  /** A call of the ledger that Asterisk no longer has and no process saw end. */
+  private async endUnseen(record: LiveCallRecord): Promise<void> {
+    const traceContext = record.traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent: record.traceparent }) : ROOT_CONTEXT;
+    const call = { ref: record.call!, traceContext };
+    await this.notifier.publish(CallEvents.hungUp, call, `${call.ref.callId}:hungup`, timestampOf(undefined), {
+      cause: 0,
+      causeText: 'Call ended while its media gateway was down',
+    });
+    await this.ledger.remove(call.ref.callId);
+    this.logger.warn({ callId: call.ref.callId, tenant: call.ref.tenant, site: this.site }, 'call ended while the gateway was down; reported hung up now');
   }
 
   private callOfPlayback(playback: Playback): LiveCall | undefined {

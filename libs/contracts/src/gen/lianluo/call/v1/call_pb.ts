@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lianluo/call/v1/call.proto.
  */
 export const file_lianluo_call_v1_call: GenFile = /*@__PURE__*/
-  fileDesc("ChpsaWFubHVvL2NhbGwvdjEvY2FsbC5wcm90bxIPbGlhbmx1by5jYWxsLnYxIjgKB0NhbGxSZWYSDgoGdGVuYW50GAEgASgJEgwKBHNpdGUYAiABKAkSDwoHY2FsbF9pZBgDIAEoCWIGcHJvdG8z");
+  fileDesc("ChpsaWFubHVvL2NhbGwvdjEvY2FsbC5wcm90bxIPbGlhbmx1by5jYWxsLnYxIjgKB0NhbGxSZWYSDgoGdGVuYW50GAEgASgJEgwKBHNpdGUYAiABKAkSDwoHY2FsbF9pZBgDIAEoCSJNCg5MaXZlQ2FsbFJlY29yZBImCgRjYWxsGAEgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSEwoLdHJhY2VwYXJlbnQYAiABKAliBnByb3RvMw");
 
 /**
  * Names one call wherever it is handled. A call lives on exactly one site's Asterisk.
@@ -46,4 +46,32 @@ export type CallRef = Message<"lianluo.call.v1.CallRef"> & {
  */
 export const CallRefSchema: GenMessage<CallRef> = /*@__PURE__*/
   messageDesc(file_lianluo_call_v1_call, 0);
+
+/**
+ * What a site's media gateway keeps of a call it has announced and not yet reported hung
+ * up, in its live-call ledger (a JetStream key-value bucket, outside the process): a
+ * restarted gateway reports the hang-up of every call that ended while it was down.
+ *
+ * @generated from message lianluo.call.v1.LiveCallRecord
+ */
+export type LiveCallRecord = Message<"lianluo.call.v1.LiveCallRecord"> & {
+  /**
+   * @generated from field: lianluo.call.v1.CallRef call = 1;
+   */
+  call?: CallRef | undefined;
+
+  /**
+   * W3C traceparent of the call's trace, so the late hang-up joins it.
+   *
+   * @generated from field: string traceparent = 2;
+   */
+  traceparent: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.LiveCallRecord.
+ * Use `create(LiveCallRecordSchema)` to create a new message.
+ */
+export const LiveCallRecordSchema: GenMessage<LiveCallRecord> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_call, 1);
 
