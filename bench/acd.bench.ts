@@ -1,6 +1,6 @@
 // Cost of an ACD routing decision against the cheapest thing Redis can run, measured in the
-// same run on the same server with the same client concurrency: BENCH_CLIENTS connections
-// (4 replicas), each with one command in flight.
+// same run on the same server with the same client concurrency: BENCH_CLIENTS (4) replicas,
+// each a process with one connection and one command in flight.
 //
 //   decision  enqueue-contact.lua (a function of the acd's Redis library, FCALL) offering a
 //             new chat to the best ready agent by the queue's strategy (longest idle): the
@@ -10,7 +10,9 @@
 // At 100, 1,000, 10,000 and 100,000 logged-in, ready agents (BENCH_AGENTS overrides). Each
 // agent takes 20 chats; when a round would find them full, the offered contacts are
 // cancelled first, untimed, which frees the agents again. No-op and decision rounds of
-// BENCH_ROUND (500) operations alternate; percentiles are over every operation of them.
+// BENCH_ROUND (500) operations alternate, and the agent counts (each a tenant of its own,
+// all in Redis at once) take turns, after two untimed rounds each; percentiles are over
+// every operation of an agent count's rounds, and of all no-op rounds for the baseline.
 // Printed: decisions/s, p50 and p99 of each, and the ratios the ACD issue sets targets for:
 // throughput ≥ 25 % of the no-op rate, p99 ≤ 4× the no-op p99, and the rate at the largest
 // agent count within 20 % of the rate at the smallest (cost must not grow with agents).
@@ -24,9 +26,11 @@ import type { ReplicaResult, ReplicaRound } from './acd/replica';
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
 const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 8_000);
 const ROUND = Number(process.env.BENCH_ROUND ?? 500);
-// 1: each client is a process of its own (bench/acd/replica.ts), as four replicas are;
-// otherwise four connections share this process's event loop.
-const REPLICA_PROCESSES = process.env.BENCH_REPLICA_PROCESSES === '1';
+const WARM_UP_ROUNDS = 2;
+// Each client is a process of its own (bench/acd/replica.ts), as four acd replicas are.
+// BENCH_REPLICA_PROCESSES=0: four connections share this process's event loop instead,
+// which then limits the no-op more than Redis does.
+const REPLICA_PROCESSES = process.env.BENCH_REPLICA_PROCESSES !== '0';
 const AGENT_COUNTS = (process.env.BENCH_AGENTS ?? '100,1000,10000,100000').split(',').map(Number);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TENANT = 'bench';
@@ -99,87 +103,87 @@ interface NewProfileCost {
   readonly totalMs: number;
 }
 
-async function benchAgents(agents: number, clients: Redis[], admin: Redis): Promise<{ decision: Measure; noop: Measure; newProfile: NewProfileCost }> {
+/** One agent count's tenant: its own key prefix, agents logged in and ready, and its rounds so far. */
+interface Population {
+  readonly agents: number;
+  readonly prefix: string;
+  readonly stores: RoutingStore[];
+  readonly newProfile: NewProfileCost;
+  readonly decisions: Round[];
+  readonly noops: Round[];
+  /** Contacts queued so far (the next contact id), and how many of the last ones hold an offer. */
+  contact: number;
+  offered: number;
+}
+
+async function populate(agents: number, clients: Redis[]): Promise<Population> {
   const prefix = `acdbench${Math.random().toString(36).slice(2, 8)}`;
   const stores = clients.map((client) => new RoutingStore(client, { keyPrefix: prefix }));
-  try {
-    await stores[0].defineQueue(TENANT, { queue: QUEUE, strategy: 'longest-idle', offerTimeoutMs: 600_000 });
-    // Set-up through all connections at once; ioredis pipelines what is in flight.
-    const setUp = async (run: (store: RoutingStore, agentId: string) => Promise<unknown>) => {
-      const batch = 2_000;
-      for (let from = 0; from < agents; from += batch) {
-        await Promise.all(
-          Array.from({ length: Math.min(batch, agents - from) }, (_, i) => run(stores[(from + i) % stores.length], `agent${from + i}`)),
-        );
-      }
-    };
-    // The chat profile exists before agents log in, as in steady state: each login then
-    // enrols in it (O(profiles)). A profile first seen after the logins enrols the queue's
-    // members in chunks instead (timed below, untimed in the rounds): the enqueue does the
-    // first, continueEnrolments the rest, each one short script Redis runs between others.
-    await stores[0].enqueue(TENANT, { contactId: 'warm-up', queue: QUEUE, channel: 'chat' });
-    await stores[0].cancel(TENANT, 'warm-up');
-    await setUp((store, agentId) => store.login(TENANT, { agentId, site: 'bj', capacity: { chat: CHATS_PER_AGENT }, queues: [QUEUE] }));
-    await setUp((store, agentId) => store.setReady(TENANT, agentId));
-    const msSince = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e6;
-    const enqueueStarted = process.hrtime.bigint();
-    await stores[0].enqueue(TENANT, { contactId: 'new-profile', queue: QUEUE, channel: 'chat', requiredSkills: { rare: 1 } });
-    const enqueueMs = msSince(enqueueStarted);
-    let chunks = 0;
-    let longestChunkMs = 0;
-    const enrolStarted = process.hrtime.bigint();
-    for (let left = 1; left > 0; chunks++) {
-      const chunkStarted = process.hrtime.bigint();
-      left = await stores[0].continueEnrolments(TENANT);
-      longestChunkMs = Math.max(longestChunkMs, msSince(chunkStarted));
+  await stores[0].defineQueue(TENANT, { queue: QUEUE, strategy: 'longest-idle', offerTimeoutMs: 600_000 });
+  // Set-up through all connections at once; ioredis pipelines what is in flight.
+  const setUp = async (run: (store: RoutingStore, agentId: string) => Promise<unknown>) => {
+    const batch = 2_000;
+    for (let from = 0; from < agents; from += batch) {
+      await Promise.all(Array.from({ length: Math.min(batch, agents - from) }, (_, i) => run(stores[(from + i) % stores.length], `agent${from + i}`)));
     }
-    const newProfile = { enqueueMs, chunks, longestChunkMs, totalMs: enqueueMs + msSince(enrolStarted) };
-    await stores[0].cancel(TENANT, 'new-profile');
-
-    const noopClients = clients.map((client) => {
-      client.defineCommand('benchNoop', { numberOfKeys: 1, lua: 'return 1' });
-      return client as Redis & { benchNoop(key: string): Promise<number> };
-    });
-    const base = stores[0].baseKey(TENANT);
-
-    const onReplicas = (kind: ReplicaRound['kind'], count: number, first: number) =>
-      roundOnReplicas({ prefix, tenant: TENANT, queue: QUEUE, kind, count: 0, contactIds: [] }, count, first);
-    // Short no-op and decision rounds alternate, so both see the same machine: a stall of
-    // the machine (another process, a GC) falls on either with the same odds.
-    const decisions: Round[] = [];
-    const noops: Round[] = [];
-    let contact = 0;
-    let offered = 0;
-    const slots = agents * CHATS_PER_AGENT;
-    for (let done = 0; done < DECISIONS; ) {
-      const count = Math.min(ROUND, DECISIONS - done, slots);
-      if (offered + count > slots) {
-        // Agents full: the offered contacts are cancelled, untimed, which frees them again.
-        for (let c = contact - offered; c < contact; c += 2_000) {
-          await Promise.all(Array.from({ length: Math.min(2_000, contact - c) }, (_, i) => stores[i % stores.length].cancel(TENANT, `c${c + i}`)));
-        }
-        offered = 0;
-      }
-      if (REPLICA_PROCESSES) {
-        noops.push(await onReplicas('noop', count, contact));
-        decisions.push(await onReplicas('decision', count, contact));
-        contact += count;
-      } else {
-        noops.push(await measure(clients.length, count, (client) => noopClients[client].benchNoop(base)));
-        decisions.push(
-          await measure(clients.length, count, async (client) => {
-            const { offers } = await stores[client].enqueue(TENANT, { contactId: `c${contact++}`, queue: QUEUE, channel: 'chat' });
-            if (offers.length !== 1) throw new Error(`expected one offer, got ${offers.length}: agents ran out`);
-          }),
-        );
-      }
-      offered += count;
-      done += count;
-    }
-    return { decision: merge(decisions), noop: merge(noops), newProfile };
-  } finally {
-    await deletePrefix(admin, prefix);
+  };
+  // The chat profile exists before agents log in, as in steady state: each login then
+  // enrols in it (O(profiles)). A profile first seen after the logins enrols the queue's
+  // members in chunks instead (timed below, untimed in the rounds): the enqueue does the
+  // first, continueEnrolments the rest, each one short script Redis runs between others.
+  await stores[0].enqueue(TENANT, { contactId: 'warm-up', queue: QUEUE, channel: 'chat' });
+  await stores[0].cancel(TENANT, 'warm-up');
+  await setUp((store, agentId) => store.login(TENANT, { agentId, site: 'bj', capacity: { chat: CHATS_PER_AGENT }, queues: [QUEUE] }));
+  await setUp((store, agentId) => store.setReady(TENANT, agentId));
+  const msSince = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e6;
+  const enqueueStarted = process.hrtime.bigint();
+  await stores[0].enqueue(TENANT, { contactId: 'new-profile', queue: QUEUE, channel: 'chat', requiredSkills: { rare: 1 } });
+  const enqueueMs = msSince(enqueueStarted);
+  let chunks = 0;
+  let longestChunkMs = 0;
+  const enrolStarted = process.hrtime.bigint();
+  for (let left = 1; left > 0; chunks++) {
+    const chunkStarted = process.hrtime.bigint();
+    left = await stores[0].continueEnrolments(TENANT);
+    longestChunkMs = Math.max(longestChunkMs, msSince(chunkStarted));
   }
+  const newProfile = { enqueueMs, chunks, longestChunkMs, totalMs: enqueueMs + msSince(enrolStarted) };
+  await stores[0].cancel(TENANT, 'new-profile');
+  return { agents, prefix, stores, newProfile, decisions: [], noops: [], contact: 0, offered: 0 };
+}
+
+/** A no-op round and a decision round of `count` operations on the population's tenant; kept unless `warmUp`. */
+async function round(population: Population, clients: Redis[], count: number, warmUp = false): Promise<void> {
+  const { stores } = population;
+  if (population.offered + count > population.agents * CHATS_PER_AGENT) {
+    // Agents full: the offered contacts are cancelled, untimed, which frees them again.
+    const { contact, offered } = population;
+    for (let c = contact - offered; c < contact; c += 2_000) {
+      await Promise.all(Array.from({ length: Math.min(2_000, contact - c) }, (_, i) => stores[i % stores.length].cancel(TENANT, `c${c + i}`)));
+    }
+    population.offered = 0;
+  }
+  const base = stores[0].baseKey(TENANT);
+  let noop: Round;
+  let decision: Round;
+  if (REPLICA_PROCESSES) {
+    const onReplicas = (kind: ReplicaRound['kind']) =>
+      roundOnReplicas({ prefix: population.prefix, tenant: TENANT, queue: QUEUE, kind, count: 0, contactIds: [] }, count, population.contact);
+    noop = await onReplicas('noop');
+    decision = await onReplicas('decision');
+    population.contact += count;
+  } else {
+    const noopClients = clients as (Redis & { benchNoop(key: string): Promise<number> })[];
+    noop = await measure(clients.length, count, (client) => noopClients[client].benchNoop(base));
+    decision = await measure(clients.length, count, async (client) => {
+      const { offers } = await stores[client].enqueue(TENANT, { contactId: `c${population.contact++}`, queue: QUEUE, channel: 'chat' });
+      if (offers.length !== 1) throw new Error(`expected one offer, got ${offers.length}: agents ran out`);
+    });
+  }
+  population.offered += count;
+  if (warmUp) return;
+  population.noops.push(noop);
+  population.decisions.push(decision);
 }
 
 let replicas: ChildProcess[] = [];
@@ -205,17 +209,29 @@ async function main() {
   if (REPLICA_PROCESSES) replicas = Array.from({ length: CLIENTS }, () => fork(join(__dirname, 'acd', 'replica.ts')));
   const admin = await connect('acd-bench-admin');
   const clients = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => connect(`acd-bench-${i}`)));
+  for (const client of clients) client.defineCommand('benchNoop', { numberOfKeys: 1, lua: 'return 1' });
+  const populations: Population[] = [];
   try {
-    console.log(`acd bench: ${DECISIONS} routing decisions per agent count, ${CLIENTS} clients with one command in flight each`);
-    // An untimed pass first: the first measured agent count would otherwise also pay for
-    // this process's JIT warm-up and the servers' first use of the connections.
-    await benchAgents(Math.min(...AGENT_COUNTS), clients, admin);
-    const results: { agents: number; decision: Measure; noop: Measure }[] = [];
-    for (const agents of AGENT_COUNTS) {
-      const { decision, noop, newProfile } = await benchAgents(agents, clients, admin);
-      results.push({ agents, decision, noop });
+    console.log(`acd bench: ${DECISIONS} routing decisions per agent count, ${CLIENTS} clients (${REPLICA_PROCESSES ? 'one process each, as replicas' : 'connections of one process'}) with one command in flight each`);
+    // Every agent count's tenant lives in Redis at once, and their rounds take turns, so a
+    // change of the machine's speed during the run (another process, a throttled core)
+    // falls on every agent count alike instead of on whichever was measured then.
+    for (const agents of AGENT_COUNTS) populations.push(await populate(agents, clients));
+    // Untimed rounds first: they pay for this process's (and the replicas') JIT warm-up and
+    // the servers' first use of the connections.
+    for (const population of populations) for (let i = 0; i < WARM_UP_ROUNDS; i++) await round(population, clients, ROUND, true);
+    for (let done = 0; done < DECISIONS; ) {
+      const count = Math.min(ROUND, DECISIONS - done);
+      for (const population of populations) await round(population, clients, Math.min(count, population.agents * CHATS_PER_AGENT));
+      done += count;
+    }
+    // The no-op does not depend on the agent count: its rounds, taken between every agent
+    // count's decision rounds, make one baseline (four times the samples of one count's).
+    const noop = merge(populations.flatMap((population) => population.noops));
+    console.log(line('no-op EVALSHA (baseline)', noop));
+    const results = populations.map(({ agents, decisions, newProfile }) => ({ agents, decision: merge(decisions), newProfile }));
+    for (const { agents, decision, newProfile } of results) {
       console.log(`${agents} agents`);
-      console.log(line('no-op EVALSHA (baseline)', noop));
       console.log(line('routing decision', decision));
       console.log(
         `  decision rate / no-op rate ${(decision.ratePerSecond / noop.ratePerSecond).toFixed(2)}×   decision p99 / no-op p99 ${(decision.p99Us / noop.p99Us).toFixed(2)}×`,
@@ -230,7 +246,7 @@ async function main() {
     console.log(`  rate at ${largest.agents} agents / rate at ${smallest.agents} agents ${growth.toFixed(2)}×`);
     console.log('targets:');
     const verdict = (met: boolean) => (met ? 'met ' : 'MISS');
-    for (const { agents, decision, noop } of results) {
+    for (const { agents, decision } of results) {
       const rate = decision.ratePerSecond / noop.ratePerSecond;
       const p99 = decision.p99Us / noop.p99Us;
       console.log(`  ${verdict(rate >= 0.25)}  ${String(agents).padStart(6)} agents: decision rate ≥ 0.25× no-op (${rate.toFixed(2)}×)`);
@@ -239,6 +255,7 @@ async function main() {
     console.log(`  ${verdict(Math.abs(growth - 1) <= 0.2)}  rate at ${largest.agents} agents within 20 % of the rate at ${smallest.agents} (${growth.toFixed(2)}×)`);
   } finally {
     for (const replica of replicas) replica.send('stop');
+    for (const population of populations) await deletePrefix(admin, population.prefix);
     await Promise.all([admin, ...clients].map((client) => client.quit()));
   }
 }
