@@ -22,6 +22,7 @@ import {
   uniqueNamespace,
 } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
+import { context, trace } from '@opentelemetry/api';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -54,6 +55,8 @@ export interface RecordedEvent {
   /** The subject's last token: `contact_offered`, `flow_ended`... */
   readonly name: string;
   readonly message: MessageShape<DescMessage> & Record<string, unknown>;
+  /** The trace the event was published in. */
+  readonly traceId: string | undefined;
 }
 
 /** Reads one domain's events from JetStream as reporting would; a test waits for the one it needs. */
@@ -67,7 +70,7 @@ export class EventsRecorder {
       durable,
       definitions,
       handler: (message, ctx) => {
-        const event = { name: ctx.subject.split('.').pop() ?? '', message: message as RecordedEvent['message'] };
+        const event = { name: ctx.subject.split('.').pop() ?? '', message: message as RecordedEvent['message'], traceId: trace.getSpanContext(context.active())?.traceId };
         this.events.push(event);
         this.waiters = this.waiters.filter((w) => (w.match(event) ? (w.resolve(event), false) : true));
       },

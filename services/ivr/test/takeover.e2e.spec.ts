@@ -2,7 +2,10 @@
 // another replica, which goes on with the wait and honours the caller's key.
 import 'reflect-metadata';
 import { AcdCommands, type CallRef, QueueChoice, Strategy } from '@lianluo/contracts';
-import { runSipp, shippedDtmfPcap } from '@lianluo/testing';
+import { runSipp, shippedDtmfPcap, writeDtmfPcap } from '@lianluo/testing';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { IvrStack } from './ivr-stack';
 
 jest.setTimeout(120_000);
@@ -15,13 +18,24 @@ steps:
   waiting: { type: queue, queue: nobody, announce_every_ms: 60000, offer_every_ms: 60000, callback_key: "2" }
 `;
 
+/** Two menus in a row: a caller who keys 5 at the first one is not taken to `bye` by `second`. */
+const MENUS = `
+tenant: demo
+numbers: ["501"]
+start: first
+steps:
+  first: { type: menu, play: [sound:beep], options: { "1": second }, timeout_ms: 20000, retries: 0, on_failure: bye }
+  second: { type: menu, play: [sound:beep], options: { "5": bye }, timeout_ms: 30000, retries: 0, on_failure: bye }
+  bye: { type: hang_up }
+`;
+
 const TIMING = { SESSION_HEARTBEAT_MS: '300', SESSION_STALE_MS: '1200' };
 
 describe('an ivr replica killed while its caller waits', () => {
   let stack: IvrStack;
 
   beforeAll(async () => {
-    stack = await IvrStack.start({ 'wait.yaml': FLOW }, [], { inProcessIvr: false });
+    stack = await IvrStack.start({ 'wait.yaml': FLOW, 'menus.yaml': MENUS }, [], { inProcessIvr: false });
     await stack.acd.ok(AcdCommands.upsertQueue, { queue: { queue: 'nobody', strategy: Strategy.LONGEST_IDLE } });
   });
 
@@ -62,6 +76,53 @@ describe('an ivr replica killed while its caller waits', () => {
     await stack.acdEvents.next('callback_requested', (m) => (m as { callback?: { callbackId: string } }).callback?.callbackId === `ivr-${call.callId}`);
     const result = await sipp;
     expect({ exitCode: result.exitCode, errors: result.errors }).toEqual({ exitCode: 0, errors: '' });
+    // The next test's calls must go to the replica it starts.
+    await second.kill();
+  });
+
+  it('goes on with a caller in the flow from the step where the replica died, in the call\'s trace', async () => {
+    const first = await stack.ivrProcess(TIMING);
+    await first.start();
+    const started = stack.observer.nextCall();
+    const digits = join(await mkdtemp(join(tmpdir(), 'lianluo-dtmf-')), 'one-then-five.pcap');
+    // 1 for the first menu; 5 for the second long after its replica is gone.
+    await writeDtmfPcap('15', digits, { gapMs: 10_000 });
+    const sipp = runSipp({
+      scenario: 'uac-speaker.xml',
+      target: stack.sites.bj.sipTarget,
+      service: '501',
+      caller: '13700000002',
+      keys: { dtmf_pcap: digits },
+      values: { digits_after_ms: 1_000 },
+      timeoutMs: 60_000,
+    });
+    const call: CallRef = await started;
+    const about = (m: object) => (m as { call?: CallRef }).call?.callId === call.callId;
+    await stack.ivrEvents.next('menu_chosen', (m) => about(m) && (m as { step?: string }).step === 'first');
+    const session = async () =>
+      (await stack.ivrPool.query<{ owner: string; checkpoint: { step: string } | null }>('SELECT owner, checkpoint FROM session WHERE call_id = $1', [call.callId])).rows[0];
+    const atSecond = await waitFor(async () => {
+      const now = await session();
+      return now?.checkpoint?.step === 'second' ? now : undefined;
+    });
+    await first.kill();
+
+    const second = await stack.ivrProcess(TIMING);
+    await second.start();
+    await waitFor(async () => ((await session())?.owner !== atSecond.owner ? true : undefined));
+
+    const chosen = await stack.ivrEvents.next<{ step: string; key: string }>('menu_chosen', (m) => about(m) && (m as { step?: string }).step === 'second');
+    expect(chosen).toMatchObject({ step: 'second', key: '5' });
+    await stack.ivrEvents.next('flow_ended', about);
+    const menus = stack.ivrEvents.events.filter((event) => about(event.message));
+    // The first menu was not played to the caller again: it was chosen once, before the takeover.
+    expect(menus.filter((event) => event.name === 'menu_chosen').map((event) => String(event.message.step))).toEqual(['first', 'second']);
+    // Every ivr event of the call, before and after the takeover, in the call's one trace.
+    expect(menus[0]?.traceId).toBeDefined();
+    expect(new Set(menus.map((event) => event.traceId)).size).toBe(1);
+    const result = await sipp;
+    expect({ exitCode: result.exitCode, errors: result.errors }).toEqual({ exitCode: 0, errors: '' });
+    await second.kill();
   });
 
   async function waitFor<T>(probe: () => Promise<T | undefined>): Promise<T> {

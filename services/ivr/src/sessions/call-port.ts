@@ -1,3 +1,11 @@
+import { type CallData } from '../flows/conditions';
+
+/** Where a flow stood before a step that talks to the caller: enough to go on from there. */
+export interface FlowCheckpoint {
+  readonly step: string;
+  readonly data: CallData;
+}
+
 /** What a flow needs from the call it runs on; the NATS adapter and the tests' fake implement it. */
 export interface CallPort {
   /** Plays and resolves when the prompts end (early, on a key, when interruptible). */
@@ -17,6 +25,8 @@ export interface CallPort {
   hangUp(): Promise<void>;
   /** Tells reporting what the caller chose or entered. */
   record(event: FlowEvent): Promise<void>;
+  /** Keeps where the flow stands, for a replica that takes the session over; never fails the flow. */
+  checkpoint(at: FlowCheckpoint): Promise<void>;
 }
 
 export interface CollectRule {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFlow } from '../flows/flow-document';
 import { type Flow } from '../flows/flow.schema';
-import { type CallPort, type CallerIdentity, CallerLeft, type Collected, type FlowEvent, type QueueRequest, type VoicemailRequest } from './call-port';
+import { type CallPort, type CallerIdentity, CallerLeft, type Collected, type FlowCheckpoint, type FlowEvent, type QueueRequest, type VoicemailRequest } from './call-port';
 import { FlowRunner } from './flow-runner';
 
 function demoFlow(edit: (text: string) => string = (t) => t): Flow {
@@ -52,6 +52,10 @@ class ScriptedCall implements CallPort {
   async record(event: FlowEvent): Promise<void> {
     this.events.push(event);
   }
+  readonly checkpoints: FlowCheckpoint[] = [];
+  async checkpoint(at: FlowCheckpoint): Promise<void> {
+    this.checkpoints.push(structuredClone(at));
+  }
 }
 
 const caller = { number: '13800138000', name: '', dialled: '100' };
@@ -64,6 +68,37 @@ describe('running a flow', () => {
     expect(result.outcome).toBe('queued');
     expect(call.queued).toMatchObject({ queue: 'service', skills: { billing: 3 }, priority: 5, businessValue: 100, data: { account: '12345678' } });
     expect(call.events.filter((e) => e.kind === 'menu_chosen').map((e) => (e as { key: string }).key)).toEqual(['2', '1']);
+  });
+
+  it('keeps a checkpoint before each step that talks to the caller, with the data gathered so far', async () => {
+    const call = new ScriptedCall(['2', '1', '12345678']);
+    await new FlowRunner(demoFlow(), call, caller, monday10am).run();
+    const steps = call.checkpoints.map((at) => at.step);
+    expect(steps.slice(-2)).toEqual(['service_menu', 'account']);
+    expect(steps.indexOf('main_menu')).toBeLessThan(steps.indexOf('service_menu'));
+    expect(call.checkpoints.at(-1)?.data.caller).toMatchObject({ number: caller.number });
+  });
+
+  it('goes on from a checkpoint another replica left: its step and its data, not the flow from the start', async () => {
+    const first = new ScriptedCall(['2', '1', '12345678']);
+    await new FlowRunner(demoFlow(), first, caller, monday10am).run();
+    const atAccount = first.checkpoints.find((at) => at.step === 'account')!;
+    atAccount.data.vars.language = 'en';
+
+    const taken = new ScriptedCall(['55555']);
+    const result = await new FlowRunner(demoFlow(), taken, caller, monday10am, atAccount).run();
+    expect(result.outcome).toBe('queued');
+    // The variables gathered before the takeover travel on with the contact.
+    expect(taken.queued?.data).toEqual({ language: 'en', account: '55555' });
+    expect(taken.events.filter((e) => e.kind === 'menu_chosen')).toEqual([]);
+  });
+
+  it('starts over when the flow, reloaded meanwhile, no longer has the step of the checkpoint', async () => {
+    const call = new ScriptedCall(['2', '1', '12345678']);
+    const result = await new FlowRunner(demoFlow(), call, caller, monday10am, { step: 'gone', data: { customer: {}, caller: {}, vars: { x: 1 }, lookup: {} } }).run();
+    expect(result.outcome).toBe('queued');
+    expect(call.events.filter((e) => e.kind === 'menu_chosen').map((e) => (e as { key: string }).key)).toEqual(['2', '1']);
+    expect(result.data.vars).not.toHaveProperty('x');
   });
 
   it('repeats a menu after a wrong key and gives up after the retries', async () => {

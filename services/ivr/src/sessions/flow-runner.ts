@@ -1,7 +1,7 @@
 import { isOpen } from '../flows/business-hours';
 import { type CallData, fillTemplate, holds } from '../flows/conditions';
 import { type Flow, type Step } from '../flows/flow.schema';
-import { type CallPort, CallerLeft, type FlowOutcome } from './call-port';
+import { type CallPort, CallerLeft, type FlowCheckpoint, type FlowOutcome } from './call-port';
 
 /** A flow that loops (menu → menu → …) is cut off here and the call hung up. */
 const MAX_STEPS = 500;
@@ -11,6 +11,9 @@ export interface Caller {
   readonly name: string;
   readonly dialled: string;
 }
+
+/** Steps that play to or wait on the caller: a replica that dies during one leaves the caller there. */
+const CHECKPOINTED: ReadonlySet<Step['type']> = new Set(['prompt', 'menu', 'collect', 'language']);
 
 export interface FlowResult {
   readonly outcome: FlowOutcome;
@@ -25,21 +28,32 @@ export interface FlowResult {
  */
 export class FlowRunner {
   private readonly data: CallData;
+  private readonly first: string;
 
+  /**
+   * `resumeAt`: the checkpoint of a session another replica left, to go on from; ignored
+   * when the flow (reloaded meanwhile) has no such step, and the flow starts over.
+   */
   constructor(
     private readonly flow: Flow,
     private readonly port: CallPort,
     private readonly caller: Caller,
     private readonly now: () => Date,
+    resumeAt?: FlowCheckpoint,
   ) {
-    this.data = { customer: {}, caller: { number: caller.number, name: caller.name, dialled: caller.dialled }, vars: {}, lookup: {} };
+    const resumable = resumeAt !== undefined && Object.hasOwn(flow.steps, resumeAt.step);
+    this.first = resumable ? resumeAt.step : flow.start;
+    this.data = resumable
+      ? structuredClone(resumeAt.data)
+      : { customer: {}, caller: { number: caller.number, name: caller.name, dialled: caller.dialled }, vars: {}, lookup: {} };
   }
 
   async run(): Promise<FlowResult> {
-    let name = this.flow.start;
+    let name = this.first;
     try {
       for (let taken = 0; taken < MAX_STEPS; taken++) {
         const step = this.flow.steps[name] as Step;
+        if (CHECKPOINTED.has(step.type)) await this.port.checkpoint({ step: name, data: this.data });
         const next = await this.execute(name, step);
         if (typeof next !== 'string') return await this.end(name, next.end);
         name = next;

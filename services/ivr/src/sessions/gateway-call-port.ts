@@ -27,6 +27,7 @@ import {
   type CollectRule,
   type Collected,
   type FlowEvent,
+  type FlowCheckpoint,
   type FlowOutcome,
   type QueueRequest,
   type VoicemailRequest,
@@ -44,6 +45,8 @@ export interface PortContext {
   readonly callerNumber: string;
   /** Keeps the queued caller's wait where another replica can resume it. */
   readonly onQueued: (queued: Queued) => Promise<void>;
+  /** Keeps where the flow stands, where another replica can resume it; must not throw. */
+  readonly onCheckpoint: (at: FlowCheckpoint) => Promise<void>;
 }
 
 /** Where a queued call stands, for the wait that follows the flow. */
@@ -97,6 +100,10 @@ export class GatewayCallPort implements CallPort, QueueWaitPort {
 
   play(media: readonly string[], interruptible: boolean): Promise<void> {
     return this.gateway.play(media, interruptible);
+  }
+
+  checkpoint(at: FlowCheckpoint): Promise<void> {
+    return this.context.onCheckpoint(at);
   }
 
   collect(rule: CollectRule): Promise<Collected> {

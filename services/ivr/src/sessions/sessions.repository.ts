@@ -3,6 +3,7 @@ import { type CallRef, CallRefSchema } from '@lianluo/contracts';
 import { POSTGRES } from '@lianluo/postgres';
 import { Inject, Injectable } from '@nestjs/common';
 import { type Pool } from 'pg';
+import { type FlowCheckpoint } from './call-port';
 import { type Queued } from './gateway-call-port';
 
 /** Who called, to what number: what a session needs to start or resume its flow. */
@@ -19,6 +20,10 @@ export interface OrphanedSession {
   readonly caller: CallerOfSession;
   /** Set once the caller waits in a queue. */
   readonly queued: Queued | undefined;
+  /** Where its flow stood, while the caller is still in the flow. */
+  readonly checkpoint: FlowCheckpoint | undefined;
+  /** W3C traceparent of the call's trace ('' when unknown). */
+  readonly traceparent: string;
 }
 
 interface SessionRow {
@@ -31,6 +36,8 @@ interface SessionRow {
   dnis: string;
   stage: string;
   queued: Queued | null;
+  checkpoint: FlowCheckpoint | null;
+  traceparent: string;
 }
 
 /** One row per call the ivr took (see the migrations). */
@@ -39,13 +46,22 @@ export class SessionsRepository {
   constructor(@Inject(POSTGRES) private readonly pool: Pool) {}
 
   /** True for the first delivery of a call's start; a redelivery finds the call taken. */
-  async claim(call: CallRef, flow: string, caller: CallerOfSession, owner: string): Promise<boolean> {
+  async claim(call: CallRef, flow: string, caller: CallerOfSession, owner: string, traceparent: string): Promise<boolean> {
     const { rowCount } = await this.pool.query(
-      `INSERT INTO session (tenant, call_id, site, flow, caller_number, caller_name, dnis, owner)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (tenant, call_id) DO NOTHING`,
-      [call.tenant, call.callId, call.site, flow, caller.number, caller.name, caller.dialled, owner],
+      `INSERT INTO session (tenant, call_id, site, flow, caller_number, caller_name, dnis, owner, traceparent)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant, call_id) DO NOTHING`,
+      [call.tenant, call.callId, call.site, flow, caller.number, caller.name, caller.dialled, owner, traceparent],
     );
     return rowCount === 1;
+  }
+
+  /** Where the flow stands now; a replica taking the session over goes on from here. */
+  async checkpoint(call: CallRef, at: FlowCheckpoint): Promise<void> {
+    await this.pool.query(`UPDATE session SET checkpoint = $3 WHERE tenant = $1 AND call_id = $2 AND stage = 'flow' AND ended_at IS NULL`, [
+      call.tenant,
+      call.callId,
+      at,
+    ]);
   }
 
   /** The caller now waits in a queue: a replica taking the session over resumes the wait. */
@@ -67,7 +83,7 @@ export class SessionsRepository {
           ORDER BY heartbeat_at LIMIT $3 FOR UPDATE SKIP LOCKED)
        UPDATE session s SET owner = $1, heartbeat_at = now()
          FROM stale WHERE s.tenant = stale.tenant AND s.call_id = stale.call_id
-       RETURNING s.tenant, s.call_id, s.site, s.flow, s.caller_number, s.caller_name, s.dnis, s.stage, s.queued`,
+       RETURNING s.tenant, s.call_id, s.site, s.flow, s.caller_number, s.caller_name, s.dnis, s.stage, s.queued, s.checkpoint, s.traceparent`,
       [owner, staleMs, limit],
     );
     return rows.map((row) => ({
@@ -75,6 +91,8 @@ export class SessionsRepository {
       flow: row.flow,
       caller: { number: row.caller_number, name: row.caller_name, dialled: row.dnis },
       queued: row.stage === 'waiting' && row.queued ? row.queued : undefined,
+      checkpoint: row.stage === 'flow' && row.checkpoint ? row.checkpoint : undefined,
+      traceparent: row.traceparent,
     }));
   }
 

@@ -3,6 +3,7 @@ import { CLOCK, CallEventsTap, CallFailed, CallerLeft, type Clock, GatewayCall, 
 import { type CallRef, type CallStarted } from '@lianluo/contracts';
 import { CommandClient, EventPublisher } from '@lianluo/messaging';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { ROOT_CONTEXT, type Context, context, propagation } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { Counter } from 'prom-client';
 import { CallersRepository } from '../callers/callers.repository';
@@ -12,6 +13,7 @@ import { IVR_CONFIG, type IvrConfig } from '../ivr.config';
 import { FlowRunner } from './flow-runner';
 import { GatewayCallPort, type Queued } from './gateway-call-port';
 import { QueueWait, type WaitOutcome, type WaitPrompts } from './queue-wait';
+import { type FlowCheckpoint } from './call-port';
 import { type CallerOfSession, type OrphanedSession, SessionsRepository } from './sessions.repository';
 
 type SessionOutcome = Awaited<ReturnType<FlowRunner['run']>>['outcome'] | WaitOutcome | 'no_flow';
@@ -67,8 +69,8 @@ export class SessionsService implements OnApplicationBootstrap, BeforeApplicatio
     const call = started.call as CallRef; // validated by the contract
     const found = this.flows.find(started.dnis, call.tenant);
     const caller = { number: started.ani, name: started.aniName, dialled: started.dnis };
-    if (!(await this.sessions.claim(call, found?.file ?? '', caller, this.owner))) return;
-    this.run(this.drive(call, caller, found, undefined));
+    if (!(await this.sessions.claim(call, found?.file ?? '', caller, this.owner, traceparentOf(context.active())))) return;
+    this.run(this.drive(call, caller, found, {}));
   }
 
   /**
@@ -99,9 +101,12 @@ export class SessionsService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private resume(orphan: OrphanedSession): void {
-    this.logger.warn({ callId: orphan.call.callId, waiting: orphan.queued !== undefined }, 'taking over a session whose replica went quiet');
+    const at = orphan.queued ? 'waiting' : (orphan.checkpoint?.step ?? 'start');
+    this.logger.warn({ callId: orphan.call.callId, at }, 'taking over a session whose replica went quiet');
     const found = this.flows.find(orphan.caller.dialled, orphan.call.tenant);
-    this.run(this.drive(orphan.call, orphan.caller, found, orphan.queued));
+    // In the call's trace, as the replica that started it was.
+    const trace = orphan.traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent: orphan.traceparent }) : ROOT_CONTEXT;
+    this.run(context.with(trace, () => this.drive(orphan.call, orphan.caller, found, { waiting: orphan.queued, checkpoint: orphan.checkpoint })));
   }
 
   private run(session: Promise<void>): void {
@@ -109,8 +114,16 @@ export class SessionsService implements OnApplicationBootstrap, BeforeApplicatio
     this.running.add(tracked);
   }
 
-  /** Drives a call through its flow and the wait; `resumed` picks up a caller already waiting in a queue. */
-  private async drive(call: CallRef, caller: CallerOfSession, found: { file: string; flow: Flow } | undefined, resumed: Queued | undefined): Promise<void> {
+  /**
+   * Drives a call through its flow and the wait. A session taken over picks up a caller
+   * already waiting in a queue (`waiting`), or goes on with the flow from its checkpoint.
+   */
+  private async drive(
+    call: CallRef,
+    caller: CallerOfSession,
+    found: { file: string; flow: Flow } | undefined,
+    resumed: { readonly waiting?: Queued; readonly checkpoint?: FlowCheckpoint },
+  ): Promise<void> {
     const watch = this.tap.watch(call);
     const gateway = new GatewayCall(this.commands, call, watch, { commandTimeoutMs: this.config.COMMAND_TIMEOUT_MS, commandIdPrefix: `ivr:${call.callId}` });
     const port = new GatewayCallPort(gateway, {
@@ -123,12 +136,15 @@ export class SessionsService implements OnApplicationBootstrap, BeforeApplicatio
       callerNumber: caller.number,
       // Without it only a takeover loses the wait's music and offers; the caller stays queued either way.
       onQueued: (queued) => this.sessions.queued(call, queued).catch((error: Error) => this.logger.warn({ callId: call.callId, err: error }, 'queued session not recorded')),
+      // Without it a takeover plays the flow again from its start.
+      onCheckpoint: (at) => this.sessions.checkpoint(call, at).catch((error: Error) => this.logger.warn({ callId: call.callId, err: error }, 'flow checkpoint not recorded')),
     });
     let outcome: SessionOutcome = 'failed';
     try {
-      if (resumed) port.resumeWait(resumed);
+      if (resumed.waiting) port.resumeWait(resumed.waiting);
       else {
-        await gateway.answer();
+        // A checkpoint was written after the answer: the call is answered already.
+        if (!resumed.checkpoint) await gateway.answer();
         if (!found) {
           this.logger.warn({ tenant: call.tenant, dnis: caller.dialled, callId: call.callId }, 'no flow answers this number');
           outcome = 'no_flow';
@@ -136,7 +152,7 @@ export class SessionsService implements OnApplicationBootstrap, BeforeApplicatio
           await gateway.hangUp();
           return;
         }
-        const result = await new FlowRunner(found.flow, port, caller, () => new Date(this.clock.now())).run();
+        const result = await new FlowRunner(found.flow, port, caller, () => new Date(this.clock.now()), resumed.checkpoint).run();
         outcome = result.outcome;
         if (result.outcome !== 'queued' || !port.queued) return;
       }
@@ -161,4 +177,11 @@ export class SessionsService implements OnApplicationBootstrap, BeforeApplicatio
       await this.sessions.end(call, outcome, port.queued ? call.callId : '').catch((error: Error) => this.logger.warn({ callId: call.callId, err: error }, 'session end not recorded'));
     }
   }
+}
+
+/** The W3C traceparent of a context's span ('' when it has none). */
+function traceparentOf(active: Context): string {
+  const carrier: Record<string, string> = {};
+  propagation.inject(active, carrier);
+  return carrier.traceparent ?? '';
 }
