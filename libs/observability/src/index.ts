@@ -1,7 +1,7 @@
 export { startTracing, SITE_ATTRIBUTE } from './start-tracing';
 export type { Tracing } from './tracing';
 export type { TracingOptions } from './tracing-options';
-export { currentTraceparent } from './current-traceparent';
+export { currentTraceparent, traceparentOf } from './current-traceparent';
 export { traceIdOf } from './trace-id-of';
 export { contextOfTraceparent } from './context-of-traceparent';
 export { SpanCollector } from './span-collector';

@@ -1,9 +1,9 @@
-import { registeredMetric } from '@lianluo/observability';
+import { currentTraceparent, registeredMetric } from '@lianluo/observability';
 import { CLOCK, CallEventsTap, CallFailed, CallerLeft, type Clock, GatewayCall, SHUTTING_DOWN } from '@lianluo/call-client';
 import { type CallRef, type CallStarted } from '@lianluo/contracts';
 import { CommandClient, EventPublisher } from '@lianluo/messaging';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ROOT_CONTEXT, type Context, context, propagation } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, propagation } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { Counter } from 'prom-client';
 import { CallersRepository } from '../callers/callers.repository';
@@ -69,7 +69,7 @@ export class SessionsService implements OnApplicationBootstrap, BeforeApplicatio
     const call = started.call as CallRef; // validated by the contract
     const found = this.flows.find(started.dnis, call.tenant);
     const caller = { number: started.ani, name: started.aniName, dialled: started.dnis };
-    if (!(await this.sessions.claim(call, found?.file ?? '', caller, this.owner, traceparentOf(context.active())))) return;
+    if (!(await this.sessions.claim(call, found?.file ?? '', caller, this.owner, currentTraceparent() ?? ''))) return;
     this.run(this.drive(call, caller, found, {}));
   }
 
@@ -177,11 +177,4 @@ export class SessionsService implements OnApplicationBootstrap, BeforeApplicatio
       await this.sessions.end(call, outcome, port.queued ? call.callId : '').catch((error: Error) => this.logger.warn({ callId: call.callId, err: error }, 'session end not recorded'));
     }
   }
-}
-
-/** The W3C traceparent of a context's span ('' when it has none). */
-function traceparentOf(active: Context): string {
-  const carrier: Record<string, string> = {};
-  propagation.inject(active, carrier);
-  return carrier.traceparent ?? '';
 }

@@ -1,4 +1,5 @@
-import { type Context, ROOT_CONTEXT, SpanKind, propagation, trace } from '@opentelemetry/api';
+import { traceparentOf } from '@lianluo/observability';
+import { type Context, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 
 /**
  * Starts the trace every event of a call carries, under the active context: a call that
@@ -13,8 +14,6 @@ export function startCallTrace(attributes: { site: string; tenant: string; callI
   });
   span.end();
   const context = trace.setSpan(ROOT_CONTEXT, span);
-  const carrier: Record<string, string> = {};
-  propagation.inject(context, carrier);
-  return { context, traceparent: carrier.traceparent };
+  return { context, traceparent: traceparentOf(context) };
 }
 

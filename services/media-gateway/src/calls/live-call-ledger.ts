@@ -1,8 +1,8 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { LiveCallRecordSchema, type LiveCallRecord } from '@lianluo/contracts';
 import { MessagingConnection, RecordBucket } from '@lianluo/messaging';
+import { traceparentOf } from '@lianluo/observability';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { propagation } from '@opentelemetry/api';
 import { MEDIA_GATEWAY_CONFIG, type MediaGatewayConfig } from '../media-gateway.config';
 import { whileNatsIsAway } from './calls.events';
 import { type LiveCall } from './live-call';
@@ -31,9 +31,7 @@ export class LiveCallLedger implements OnModuleInit {
 
   /** Before the call is announced: a crash after this reports it hung up, never the reverse. */
   async add(call: Pick<LiveCall, 'ref' | 'traceContext'>): Promise<void> {
-    const carrier: Record<string, string> = {};
-    propagation.inject(call.traceContext, carrier);
-    const record = create(LiveCallRecordSchema, { call: call.ref, traceparent: carrier.traceparent ?? '' });
+    const record = create(LiveCallRecordSchema, { call: call.ref, traceparent: traceparentOf(call.traceContext) ?? '' });
     const bucket = this.opened();
     await whileNatsIsAway(() => bucket.put(this.keyOf(call.ref.callId), toBinary(LiveCallRecordSchema, record)));
   }
