@@ -80,46 +80,72 @@ describe('an ivr replica killed while its caller waits', () => {
     await second.kill();
   });
 
-  it('goes on with a caller in the flow from the step where the replica died, in the call\'s trace', async () => {
-    const first = await stack.ivrProcess(TIMING);
-    await first.start();
+  /**
+   * A caller of `MENUS` on a replica started with `env`, who keys 1 at once and 5 ten seconds
+   * later; resolves once the replica has reached the second menu (its checkpoint says so).
+   */
+  async function callerAtSecondMenu(caller: string, env: Record<string, string>) {
+    const replica = await stack.ivrProcess(env);
+    await replica.start();
     const started = stack.observer.nextCall();
     const digits = join(await mkdtemp(join(tmpdir(), 'lianluo-dtmf-')), 'one-then-five.pcap');
-    // 1 for the first menu; 5 for the second long after its replica is gone.
     await writeDtmfPcap('15', digits, { gapMs: 10_000 });
     const sipp = runSipp({
       scenario: 'uac-speaker.xml',
       target: stack.sites.bj.sipTarget,
       service: '501',
-      caller: '13700000002',
+      caller,
       keys: { dtmf_pcap: digits },
       values: { digits_after_ms: 1_000 },
       timeoutMs: 60_000,
     });
     const call: CallRef = await started;
     const about = (m: object) => (m as { call?: CallRef }).call?.callId === call.callId;
-    await stack.ivrEvents.next('menu_chosen', (m) => about(m) && (m as { step?: string }).step === 'first');
     const session = async () =>
-      (await stack.ivrPool.query<{ owner: string; checkpoint: { step: string } | null }>('SELECT owner, checkpoint FROM session WHERE call_id = $1', [call.callId])).rows[0];
-    const atSecond = await waitFor(async () => {
-      const now = await session();
-      return now?.checkpoint?.step === 'second' ? now : undefined;
-    });
-    await first.kill();
+      (
+        await stack.ivrPool.query<{ owner: string; ended_at: Date | null; checkpoint: { step: string } | null }>(
+          'SELECT owner, ended_at, checkpoint FROM session WHERE call_id = $1',
+          [call.callId],
+        )
+      ).rows[0];
+    const owner = (await waitFor(async () => ((await session())?.checkpoint?.step === 'second' ? session() : undefined)))!.owner;
+    /** Starts the replica that takes the session over; resolves once it has. */
+    const takenOver = async () => {
+      const next = await stack.ivrProcess(TIMING);
+      await next.start();
+      await waitFor(async () => ((await session())?.owner !== owner ? true : undefined));
+      return next;
+    };
+    const keyedAtSecond = () => stack.ivrEvents.next<{ key: string }>('menu_chosen', (m) => about(m) && (m as { step?: string }).step === 'second');
+    return { replica, sipp, about, session, takenOver, keyedAtSecond };
+  }
 
-    const second = await stack.ivrProcess(TIMING);
-    await second.start();
-    await waitFor(async () => ((await session())?.owner !== atSecond.owner ? true : undefined));
+  it('goes on with a caller in the flow from the step where the replica died, in the call\'s trace', async () => {
+    const { replica, sipp, about, takenOver, keyedAtSecond } = await callerAtSecondMenu('13700000002', TIMING);
+    await replica.kill();
+    const second = await takenOver();
 
-    const chosen = await stack.ivrEvents.next<{ step: string; key: string }>('menu_chosen', (m) => about(m) && (m as { step?: string }).step === 'second');
-    expect(chosen).toMatchObject({ step: 'second', key: '5' });
+    expect(await keyedAtSecond()).toMatchObject({ key: '5' });
     await stack.ivrEvents.next('flow_ended', about);
-    const menus = stack.ivrEvents.events.filter((event) => about(event.message));
+    const events = stack.ivrEvents.events.filter((event) => about(event.message));
     // The first menu was not played to the caller again: it was chosen once, before the takeover.
-    expect(menus.filter((event) => event.name === 'menu_chosen').map((event) => String(event.message.step))).toEqual(['first', 'second']);
+    expect(events.filter((event) => event.name === 'menu_chosen').map((event) => String(event.message.step))).toEqual(['first', 'second']);
     // Every ivr event of the call, before and after the takeover, in the call's one trace.
-    expect(menus[0]?.traceId).toBeDefined();
-    expect(new Set(menus.map((event) => event.traceId)).size).toBe(1);
+    expect(events[0]?.traceId).toBeDefined();
+    expect(new Set(events.map((event) => event.traceId)).size).toBe(1);
+    const result = await sipp;
+    expect({ exitCode: result.exitCode, errors: result.errors }).toEqual({ exitCode: 0, errors: '' });
+    await second.kill();
+  });
+
+  it('hands a caller still in the flow over when its replica is stopped for an upgrade, instead of dropping it', async () => {
+    const { replica, sipp, session, takenOver, keyedAtSecond } = await callerAtSecondMenu('13700000003', { ...TIMING, SHUTDOWN_GRACE_MS: '300' });
+    // SIGTERM: the grace passes with the caller still at the menu.
+    await replica.stop();
+    expect((await session())?.ended_at).toBeNull();
+    const second = await takenOver();
+
+    expect(await keyedAtSecond()).toMatchObject({ key: '5' });
     const result = await sipp;
     expect({ exitCode: result.exitCode, errors: result.errors }).toEqual({ exitCode: 0, errors: '' });
     await second.kill();

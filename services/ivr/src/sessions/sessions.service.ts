@@ -140,6 +140,8 @@ export class SessionsService implements OnApplicationBootstrap, BeforeApplicatio
       onCheckpoint: (at) => this.sessions.checkpoint(call, at).catch((error: Error) => this.logger.warn({ callId: call.callId, err: error }, 'flow checkpoint not recorded')),
     });
     let outcome: SessionOutcome = 'failed';
+    // Cut short by this replica's shutdown: left live for another replica to take over.
+    let handedOver = false;
     try {
       if (resumed.waiting) port.resumeWait(resumed.waiting);
       else {
@@ -166,15 +168,18 @@ export class SessionsService implements OnApplicationBootstrap, BeforeApplicatio
     } catch (error) {
       if (error instanceof CallerLeft) outcome = 'caller_left';
       else if (error instanceof CallFailed && error.step === SHUTTING_DOWN) {
-        this.logger.warn({ callId: call.callId }, 'ivr session cut short by shutdown');
+        handedOver = true;
+        this.logger.warn({ callId: call.callId }, 'ivr session cut short by shutdown; another replica takes it over');
       } else {
         this.logger.error({ callId: call.callId, err: error }, 'ivr session failed; hanging up');
         await gateway.hangUp().catch(() => undefined);
       }
     } finally {
       watch.close();
-      this.ended.inc({ outcome });
-      await this.sessions.end(call, outcome, port.queued ? call.callId : '').catch((error: Error) => this.logger.warn({ callId: call.callId, err: error }, 'session end not recorded'));
+      if (!handedOver) {
+        this.ended.inc({ outcome });
+        await this.sessions.end(call, outcome, port.queued ? call.callId : '').catch((error: Error) => this.logger.warn({ callId: call.callId, err: error }, 'session end not recorded'));
+      }
     }
   }
 }
