@@ -7,6 +7,9 @@ import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/** How long a SIPp asked to stop may take before it is killed. */
+const STOP_GRACE_MS = 5_000;
+
 type Values = Readonly<Record<string, string | number>>;
 
 /** This folder's scenario files. */
@@ -114,10 +117,20 @@ export class SippProcess {
     return name && join(this.options.workDir, name);
   }
 
-  /** Ends SIPp (SIGTERM; its trace files are written as it goes) and waits for it. */
+  /**
+   * Ends SIPp (SIGTERM; its trace files are written as it goes) and waits for it. SIPp can
+   * leave SIGTERM pending (blocked) with calls it still counts open, as an agent-phone SIPp
+   * did for nine minutes after a 100 cps phase: past STOP_GRACE_MS it is killed.
+   */
   async stop(): Promise<SippExit> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
-    return this.done;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.done;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_GRACE_MS);
+    try {
+      return await this.done;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Resolves once SIPp holds its SIP port; fails with its output if it ends first. */
