@@ -45,6 +45,11 @@ async function run(round: ReplicaRound): Promise<ReplicaResult> {
   return { latenciesUs, elapsedS: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
+// The bench gone (it failed, or was stopped) is the end of its replicas too; otherwise they
+// would wait for rounds forever, holding the terminal of whoever ran the bench.
+process.on('disconnect', () => process.exit(0));
+if (!process.connected) process.exit(0);
+
 process.on('message', (round: ReplicaRound | 'stop') => {
   if (round === 'stop') {
     void client.quit().then(() => process.exit(0));
