@@ -21,6 +21,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { RoutingStore } from '../services/acd/src/routing/routing-store';
+import { type NoopClient, decide, withNoop } from './acd/operations';
 import type { ReplicaResult, ReplicaRound } from './acd/replica';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
@@ -153,7 +154,7 @@ async function populate(agents: number, clients: Redis[]): Promise<Population> {
 }
 
 /** A no-op round and a decision round of `count` operations on the population's tenant; kept unless `warmUp`. */
-async function round(population: Population, clients: Redis[], count: number, warmUp = false): Promise<void> {
+async function round(population: Population, clients: NoopClient[], count: number, warmUp = false): Promise<void> {
   const { stores } = population;
   if (population.offered + count > population.agents * CHATS_PER_AGENT) {
     // Agents full: the offered contacts are cancelled, untimed, which frees them again.
@@ -163,7 +164,6 @@ async function round(population: Population, clients: Redis[], count: number, wa
     }
     population.offered = 0;
   }
-  const base = stores[0].baseKey(TENANT);
   let noop: Round;
   let decision: Round;
   if (REPLICA_PROCESSES) {
@@ -173,12 +173,9 @@ async function round(population: Population, clients: Redis[], count: number, wa
     decision = await onReplicas('decision');
     population.contact += count;
   } else {
-    const noopClients = clients as (Redis & { benchNoop(key: string): Promise<number> })[];
-    noop = await measure(clients.length, count, (client) => noopClients[client].benchNoop(base));
-    decision = await measure(clients.length, count, async (client) => {
-      const { offers } = await stores[client].enqueue(TENANT, { contactId: `c${population.contact++}`, queue: QUEUE, channel: 'chat' });
-      if (offers.length !== 1) throw new Error(`expected one offer, got ${offers.length}: agents ran out`);
-    });
+    const base = stores[0].baseKey(TENANT);
+    noop = await measure(clients.length, count, (client) => clients[client].benchNoop(base));
+    decision = await measure(clients.length, count, (client) => decide(stores[client], TENANT, QUEUE, `c${population.contact++}`));
   }
   population.offered += count;
   if (warmUp) return;
@@ -208,8 +205,7 @@ async function roundOnReplicas(template: ReplicaRound, count: number, firstConta
 async function main() {
   if (REPLICA_PROCESSES) replicas = Array.from({ length: CLIENTS }, () => fork(join(__dirname, 'acd', 'replica.ts')));
   const admin = await connect('acd-bench-admin');
-  const clients = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => connect(`acd-bench-${i}`)));
-  for (const client of clients) client.defineCommand('benchNoop', { numberOfKeys: 1, lua: 'return 1' });
+  const clients = (await Promise.all(Array.from({ length: CLIENTS }, (_, i) => connect(`acd-bench-${i}`)))).map(withNoop);
   const populations: Population[] = [];
   try {
     console.log(`acd bench: ${DECISIONS} routing decisions per agent count, ${CLIENTS} clients (${REPLICA_PROCESSES ? 'one process each, as replicas' : 'connections of one process'}) with one command in flight each`);

@@ -1,8 +1,9 @@
-// One acd replica of bench/acd.bench.ts in a process of its own (BENCH_REPLICA_PROCESSES=1):
+// One acd replica of bench/acd.bench.ts in a process of its own (the bench's default mode):
 // its own Redis connection and event loop, one command in flight, as a deployed replica
 // has. The parent sends it rounds; it answers with each operation's latency.
 import { Redis } from 'ioredis';
 import { RoutingStore } from '../../services/acd/src/routing/routing-store';
+import { decide, withNoop } from './operations';
 
 export interface ReplicaRound {
   readonly prefix: string;
@@ -20,9 +21,7 @@ export interface ReplicaResult {
   readonly error?: string;
 }
 
-const client = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { connectionName: `acd-bench-replica-${process.pid}` });
-client.defineCommand('benchNoop', { numberOfKeys: 1, lua: 'return 1' });
-const noop = (key: string) => (client as Redis & { benchNoop(key: string): Promise<number> }).benchNoop(key);
+const client = withNoop(new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { connectionName: `acd-bench-replica-${process.pid}` }));
 const stores = new Map<string, RoutingStore>();
 
 async function run(round: ReplicaRound): Promise<ReplicaResult> {
@@ -34,12 +33,8 @@ async function run(round: ReplicaRound): Promise<ReplicaResult> {
   const total = round.kind === 'noop' ? round.count : round.contactIds.length;
   for (let i = 0; i < total; i++) {
     const t0 = process.hrtime.bigint();
-    if (round.kind === 'noop') {
-      await noop(base);
-    } else {
-      const { offers } = await store.enqueue(round.tenant, { contactId: round.contactIds[i]!, queue: round.queue, channel: 'chat' });
-      if (offers.length !== 1) throw new Error(`expected one offer, got ${offers.length}: agents ran out`);
-    }
+    if (round.kind === 'noop') await client.benchNoop(base);
+    else await decide(store, round.tenant, round.queue, round.contactIds[i]!);
     latenciesUs.push(Number(process.hrtime.bigint() - t0) / 1e3);
   }
   return { latenciesUs, elapsedS: Number(process.hrtime.bigint() - started) / 1e9 };

@@ -106,7 +106,6 @@ export function sampleOf(exposition: string, name: string, labels: Record<string
   return undefined;
 }
 
-
 /** A reporting replica as its own process (dist/main.js), to kill without warning. */
 export function reportingProcess(env: Record<string, string>): ServiceProcess {
   return new ServiceProcess(resolve(__dirname, '..', 'dist', 'main.js'), env);

@@ -1,9 +1,9 @@
-import { currentTraceparent, registeredMetric } from '@lianluo/observability';
+import { contextOfTraceparent, currentTraceparent, registeredMetric } from '@lianluo/observability';
 import { CLOCK, CallEventsTap, CallFailed, CallerLeft, type Clock, GatewayCall, SHUTTING_DOWN } from '@lianluo/call-client';
 import { type CallRef, type CallStarted } from '@lianluo/contracts';
 import { CommandClient, EventPublisher } from '@lianluo/messaging';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ROOT_CONTEXT, context, propagation } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { Counter } from 'prom-client';
 import { CallersRepository } from '../callers/callers.repository';
@@ -105,7 +105,7 @@ export class SessionsService implements OnApplicationBootstrap, BeforeApplicatio
     this.logger.warn({ callId: orphan.call.callId, at }, 'taking over a session whose replica went quiet');
     const found = this.flows.find(orphan.caller.dialled, orphan.call.tenant);
     // In the call's trace, as the replica that started it was.
-    const trace = orphan.traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent: orphan.traceparent }) : ROOT_CONTEXT;
+    const trace = contextOfTraceparent(orphan.traceparent) ?? ROOT_CONTEXT;
     this.run(context.with(trace, () => this.drive(orphan.call, orphan.caller, found, { waiting: orphan.queued, checkpoint: orphan.checkpoint })));
   }
 

@@ -1,6 +1,7 @@
 import { create } from '@bufbuild/protobuf';
 import { type CallRef, CallRefSchema, CallEvents, ErrorKind, type LiveCallRecord, PlaybackEnd } from '@lianluo/contracts';
 import { CommandFailure } from '@lianluo/messaging';
+import { contextOfTraceparent } from '@lianluo/observability';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type Context, ROOT_CONTEXT, propagation } from '@opentelemetry/api';
 import type {
@@ -223,8 +224,11 @@ export class CallsService {
     const recorded = await this.ledger.calls();
     const inLedger = new Set(recorded.map((record) => record.call!.callId));
     // Adopted but never recorded: the process that announced them died before it could.
-    const unrecorded = callers.map((channel) => this.registry.get(channel.id)).filter((call) => call !== undefined && !inLedger.has(call.channelId));
-    await Promise.all(unrecorded.map((call) => this.ledger.add(call!)));
+    const unrecorded = callers.flatMap((channel) => {
+      const call = this.registry.get(channel.id);
+      return call && !inLedger.has(call.channelId) ? [call] : [];
+    });
+    await Promise.all(unrecorded.map((call) => this.ledger.add(call)));
     for (const record of recorded) {
       const callId = record.call!.callId;
       // A call ending right now may still have its entry: its hang-up published twice is a duplicate JetStream drops.
@@ -406,8 +410,7 @@ export class CallsService {
 
   /** A call of the ledger that Asterisk no longer has and no process saw end. */
   private async endUnseen(record: LiveCallRecord): Promise<void> {
-    const traceContext = record.traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent: record.traceparent }) : ROOT_CONTEXT;
-    const call = { ref: record.call!, traceContext };
+    const call = { ref: record.call!, traceContext: contextOfTraceparent(record.traceparent) ?? ROOT_CONTEXT };
     await this.notifier.publish(CallEvents.hungUp, call, `${call.ref.callId}:hungup`, timestampOf(undefined), {
       cause: 0,
       causeText: 'Call ended while its media gateway was down',
