@@ -23,11 +23,16 @@ import { join } from 'node:path';
 import { RoutingStore } from '../services/acd/src/routing/routing-store';
 import { type NoopClient, decide, withNoop } from './acd/operations';
 import type { ReplicaResult, ReplicaRound } from './acd/replica';
+import { cpuSecondsOf } from './calls/process-usage';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
 const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 8_000);
 const ROUND = Number(process.env.BENCH_ROUND ?? 500);
-const WARM_UP_ROUNDS = 2;
+// Untimed turns of rounds first, at least two and for at least BENCH_WARM_UP_S seconds.
+const WARM_UP_TURNS = 2;
+const WARM_UP_S = Number(process.env.BENCH_WARM_UP_S ?? 6);
+// BENCH_PRINT_ROUNDS=1 prints every timed round's figures as it ends.
+const PRINT_ROUNDS = process.env.BENCH_PRINT_ROUNDS === '1';
 // Each client is a process of its own (bench/acd/replica.ts), as four acd replicas are.
 // BENCH_REPLICA_PROCESSES=0: four connections share this process's event loop instead,
 // which then limits the no-op more than Redis does.
@@ -42,12 +47,35 @@ interface Measure {
   readonly ratePerSecond: number;
   readonly p50Us: number;
   readonly p99Us: number;
+  /** CPU per operation, µs: Redis's, and the clients' together. */
+  readonly redisCpuUs: number;
+  readonly clientCpuUs: number;
 }
 
 /** One round's raw figures: every operation's latency and the round's elapsed time. */
 interface Round {
   readonly latenciesUs: number[];
   readonly elapsedS: number;
+  /** CPU seconds Redis and the clients' processes used during the round (process mode; else 0). */
+  readonly redisCpuS: number;
+  readonly clientCpuS: number;
+}
+
+/** The processes whose CPU time a round counts: Redis, and the clients (the replicas, or this process). */
+const cpuOf = { redisPid: 0, clientPids: [] as number[] };
+
+/** CPU seconds used so far by Redis and by the clients (/proc, in 10 ms ticks; 0 where unreadable). */
+function cpuNow(): { redis: number; clients: number } {
+  const clients = cpuOf.clientPids.reduce((sum, pid) => sum + (cpuSecondsOf(pid) ?? 0), 0);
+  return { redis: cpuSecondsOf(cpuOf.redisPid) ?? 0, clients };
+}
+
+/** Runs a round and adds the CPU Redis and the clients used meanwhile. */
+async function withCpu(run: () => Promise<Omit<Round, 'redisCpuS' | 'clientCpuS'>>): Promise<Round> {
+  const before = cpuNow();
+  const result = await run();
+  const after = cpuNow();
+  return { ...result, redisCpuS: after.redis - before.redis, clientCpuS: after.clients - before.clients };
 }
 
 function percentile(sorted: number[], fraction: number): number {
@@ -55,7 +83,11 @@ function percentile(sorted: number[], fraction: number): number {
 }
 
 /** Runs `total` operations spread over `clients` loops, one in flight each; times each one. */
-async function measure(clients: number, total: number, operation: (client: number, i: number) => Promise<unknown>): Promise<Round> {
+async function measure(
+  clients: number,
+  total: number,
+  operation: (client: number, i: number) => Promise<unknown>,
+): Promise<Omit<Round, 'redisCpuS' | 'clientCpuS'>> {
   const latenciesUs: number[] = [];
   let next = 0;
   const started = process.hrtime.bigint();
@@ -74,8 +106,14 @@ async function measure(clients: number, total: number, operation: (client: numbe
 /** Rate over the rounds' summed time; percentiles over every operation of every round. */
 function merge(rounds: Round[]): Measure {
   const all = rounds.flatMap((round) => round.latenciesUs).sort((a, b) => a - b);
-  const seconds = rounds.reduce((sum, round) => sum + round.elapsedS, 0);
-  return { ratePerSecond: all.length / seconds, p50Us: percentile(all, 0.5), p99Us: percentile(all, 0.99) };
+  const sum = (of: (round: Round) => number) => rounds.reduce((total, round) => total + of(round), 0);
+  return {
+    ratePerSecond: all.length / sum((round) => round.elapsedS),
+    p50Us: percentile(all, 0.5),
+    p99Us: percentile(all, 0.99),
+    redisCpuUs: (sum((round) => round.redisCpuS) / all.length) * 1e6,
+    clientCpuUs: (sum((round) => round.clientCpuS) / all.length) * 1e6,
+  };
 }
 
 async function deletePrefix(client: Redis, prefix: string): Promise<void> {
@@ -94,7 +132,8 @@ async function connect(name: string): Promise<Redis> {
 }
 
 const line = (label: string, m: Measure) =>
-  `  ${label.padEnd(30)} ${m.ratePerSecond.toFixed(0).padStart(8)}/s   p50 ${m.p50Us.toFixed(0).padStart(6)} µs   p99 ${m.p99Us.toFixed(0).padStart(6)} µs`;
+  `  ${label.padEnd(30)} ${m.ratePerSecond.toFixed(0).padStart(8)}/s   p50 ${m.p50Us.toFixed(0).padStart(6)} µs   p99 ${m.p99Us.toFixed(0).padStart(6)} µs` +
+  `   CPU/op: Redis ${m.redisCpuUs.toFixed(0).padStart(4)} µs, clients ${m.clientCpuUs.toFixed(0).padStart(4)} µs`;
 
 /** What a skill profile's first appearance costs: the enqueue that brings it, and the chunks that enrol the rest. */
 interface NewProfileCost {
@@ -169,24 +208,29 @@ async function round(population: Population, clients: NoopClient[], count: numbe
   if (REPLICA_PROCESSES) {
     const onReplicas = (kind: ReplicaRound['kind']) =>
       roundOnReplicas({ prefix: population.prefix, tenant: TENANT, queue: QUEUE, kind, count: 0, contactIds: [] }, count, population.contact);
-    noop = await onReplicas('noop');
-    decision = await onReplicas('decision');
+    noop = await withCpu(() => onReplicas('noop'));
+    decision = await withCpu(() => onReplicas('decision'));
     population.contact += count;
   } else {
     const base = stores[0].baseKey(TENANT);
-    noop = await measure(clients.length, count, (client) => clients[client].benchNoop(base));
-    decision = await measure(clients.length, count, (client) => decide(stores[client], TENANT, QUEUE, `c${population.contact++}`));
+    noop = await withCpu(() => measure(clients.length, count, (client) => clients[client].benchNoop(base)));
+    decision = await withCpu(() => measure(clients.length, count, (client) => decide(stores[client], TENANT, QUEUE, `c${population.contact++}`)));
   }
   population.offered += count;
   if (warmUp) return;
   population.noops.push(noop);
   population.decisions.push(decision);
+  if (PRINT_ROUNDS) {
+    console.log(`  round ${population.decisions.length}, ${population.agents} agents:`);
+    console.log(line('  routing decision', merge([decision])));
+    console.log(line('  no-op', merge([noop])));
+  }
 }
 
 let replicas: ChildProcess[] = [];
 
 /** One round split over the replica processes; its time is the slowest replica's. */
-async function roundOnReplicas(template: ReplicaRound, count: number, firstContact: number): Promise<Round> {
+async function roundOnReplicas(template: ReplicaRound, count: number, firstContact: number): Promise<Omit<Round, 'redisCpuS' | 'clientCpuS'>> {
   const results = await Promise.all(
     replicas.map(async (replica, r) => {
       const mine = Array.from({ length: count }, (_, i) => i).filter((i) => i % replicas.length === r);
@@ -205,6 +249,8 @@ async function roundOnReplicas(template: ReplicaRound, count: number, firstConta
 async function main() {
   if (REPLICA_PROCESSES) replicas = Array.from({ length: CLIENTS }, () => fork(join(__dirname, 'acd', 'replica.ts')));
   const admin = await connect('acd-bench-admin');
+  cpuOf.redisPid = Number(/^process_id:(\d+)/m.exec(await admin.info('server'))?.[1] ?? 0);
+  cpuOf.clientPids = REPLICA_PROCESSES ? replicas.map((replica) => replica.pid ?? 0) : [process.pid];
   const clients = (await Promise.all(Array.from({ length: CLIENTS }, (_, i) => connect(`acd-bench-${i}`)))).map(withNoop);
   const populations: Population[] = [];
   try {
@@ -213,9 +259,15 @@ async function main() {
     // change of the machine's speed during the run (another process, a throttled core)
     // falls on every agent count alike instead of on whichever was measured then.
     for (const agents of AGENT_COUNTS) populations.push(await populate(agents, clients));
-    // Untimed rounds first: they pay for this process's (and the replicas') JIT warm-up and
-    // the servers' first use of the connections.
-    for (const population of populations) for (let i = 0; i < WARM_UP_ROUNDS; i++) await round(population, clients, ROUND, true);
+    // Untimed turns first. They pay for the JIT warm-up of this process and the replicas,
+    // and they outlast what follows the populating of up to 111,100 agents: for the first
+    // few seconds after it, both Redis and the replicas spent 1.5–3× their later CPU per
+    // decision (BENCH_PRINT_ROUNDS), and those rounds fell on whichever agent count's turn
+    // came first, making its p99 the worst of the run.
+    const warmUpStarted = performance.now();
+    for (let turn = 0; turn < WARM_UP_TURNS || performance.now() - warmUpStarted < WARM_UP_S * 1000; turn++) {
+      for (const population of populations) await round(population, clients, Math.min(ROUND, population.agents * CHATS_PER_AGENT), true);
+    }
     for (let done = 0; done < DECISIONS; ) {
       const count = Math.min(ROUND, DECISIONS - done);
       for (const population of populations) await round(population, clients, Math.min(count, population.agents * CHATS_PER_AGENT));

@@ -29,7 +29,7 @@ for _, timers in ipairs({ 'offer-deadlines', 'step-deadlines', 'overflow-deadlin
   redis.call('ZREM', key(timers), c)
 end
 local ak = key('agent', a)
-agent_incr(a, 'busy:' .. channel, 1)
+agent_incr(a, BUSY[channel], 1)
 agent_incr(a, 'handled:' .. q, 1)
 redis.call('SADD', key('agent', a, 'contacts'), c)
 reindex_agent(a)

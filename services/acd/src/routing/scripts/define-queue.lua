@@ -26,7 +26,7 @@ if existed then
     local _, required = parse_profile(p)
     local ready = key('queue', q, 'ready', p)
     for _, a in ipairs(redis.call('ZRANGE', ready, 0, -1)) do
-      redis.call('ZADD', ready, num(agent_score(a, q, required)), a)
+      redis.call('ZADD', ready, agent_ready_score(a, q, required), a)
     end
   end
 end

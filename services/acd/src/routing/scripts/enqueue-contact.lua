@@ -65,6 +65,6 @@ contact_infos[c] = { queue = q, channel = channel, site = ARGV[12], customer = A
 local contact = { queue = q, profile = p, channel = channel, attempt = 0, preferred = ARGV[9], score = score, steps = parse_steps(steps),
   step = 1, stepAt = NOW, overflowAt = overflow_at, state = 'waiting', enqueuedAt = enqueued_at, data = ARGV[16] }
 local position = start_routing(c, contact, function(position)
-  contact_event('queued', c, priority, p, ARGV[9], position)
+  contact_event('queued', c, ARGV[7], p, ARGV[9], position == 0 and '0' or int(position))
 end)
 return finish({ 'ok', position, flat_offers(), position > 0 and pace(q) or '', enrolments_started and 1 or 0 })

@@ -96,9 +96,26 @@ local function key(a, b, c, d)
   return BASE .. ':' .. a
 end
 
--- Scores go to Redis as strings; tostring keeps only 14 significant digits.
+-- Scores go to Redis as strings; tostring keeps only 14 significant digits. A whole
+-- number below 1e15 (where %.17g writes every digit) takes %d, which gives the same text
+-- without printf's far costlier floating-point path.
 local function num(x)
+  if x == math.floor(x) and x > -1e15 and x < 1e15 then
+    return string.format('%d', x)
+  end
   return string.format('%.17g', x)
+end
+
+-- x / 1000 as a string, for x in thousandths: a whole x as a decimal with three places,
+-- which Redis reads as the very double x / 1000 is (both round the same exact value), again
+-- without the floating-point path of printf.
+local function thousandths(x)
+  if x ~= math.floor(x) or x <= -1e15 or x >= 1e15 then
+    return num(x / 1000)
+  end
+  local sign = x < 0 and '-' or ''
+  x = math.abs(x)
+  return string.format('%s%d.%03d', sign, math.floor(x / 1000), x % 1000)
 end
 
 -- A whole number (a time in ms, a count) as a string: far cheaper than the %.17g that
@@ -150,16 +167,21 @@ local split_pair = memo(function(pair)
   return string.sub(pair, 1, slash - 1), string.sub(pair, slash + 1)
 end)
 
--- 'offered' or 'busy' for an agent hash field counting a channel's contacts
--- (`offered:<channel>`, `busy:<channel>`), false for any other field.
-local counter_kind = memo(function(field)
-  return string.match(field, '^(offered):') or string.match(field, '^(busy):') or false
-end)
+-- The channels (contact.ts's CHANNELS, which every input is checked against), and the
+-- names of an agent hash's fields for each: its capacity (`cap:<channel>`) and the
+-- contacts it has busy and offered on it. Built once: a field name made with `..` in a
+-- script is a new string to hash on every use.
+local CHANNELS = { 'voice', 'email', 'chat', 'video', 'fax', 'callback', 'workitem' }
+local CAP, BUSY, OFFERED = {}, {}, {}
+for i = 1, #CHANNELS do -- (at load, a library has no ipairs)
+  local channel = CHANNELS[i]
+  CAP[channel], BUSY[channel], OFFERED[channel] = 'cap:' .. channel, 'busy:' .. channel, 'offered:' .. channel
+end
 
--- The channel of an agent hash field `cap:<channel>`, or false for any other field.
-local capacity_channel = memo(function(field)
-  return string.sub(field, 1, 4) == 'cap:' and string.sub(field, 5) or false
-end)
+-- Whether an agent hash's count field (its value) holds more than zero.
+local function positive(count)
+  return count ~= nil and count ~= '0' and (tonumber(count) or 0) > 0
+end
 
 local function meets(agent_skills, required)
   for skill, minimum in pairs(required) do
@@ -200,6 +222,7 @@ local function queue_config(q)
     for _, field in ipairs(QUEUE_NUMBERS) do
       config[field] = tonumber(config[field]) or 0
     end
+    config.known_profiles = {}
     if config.definition then
       if definitions_size >= MEMO_LIMIT then
         definitions, definitions_size = {}, 0
@@ -282,22 +305,17 @@ local function agent_state(fields)
   if fields.presence == nil or fields.presence == 'logged-out' then
     return 'logged-out'
   end
-  local offered, busy = false, false
-  for field, value in pairs(fields) do
-    local kind = counter_kind(field)
-    if kind and value ~= '0' and (tonumber(value) or 0) > 0 then
-      if kind == 'offered' then
-        offered = true
-      else
-        busy = true
-      end
+  for i = 1, #CHANNELS do
+    if positive(fields[OFFERED[CHANNELS[i]]]) then
+      return 'reserved'
     end
   end
-  if offered then
-    return 'reserved'
-  elseif busy then
-    return 'busy'
-  elseif fields.wrapping == '1' then
+  for i = 1, #CHANNELS do
+    if positive(fields[BUSY[CHANNELS[i]]]) then
+      return 'busy'
+    end
+  end
+  if fields.wrapping == '1' then
     return 'wrap-up'
   end
   return fields.presence
@@ -396,25 +414,26 @@ local function room_in(fields, channel)
     return false
   end
   local other = SHARES_PHONE_WITH[channel]
-  if other and (tonumber(fields['busy:' .. other]) or 0) + (tonumber(fields['offered:' .. other]) or 0) > 0 then
+  if other and (tonumber(fields[BUSY[other]]) or 0) + (tonumber(fields[OFFERED[other]]) or 0) > 0 then
     return false
   end
-  return (tonumber(fields['busy:' .. channel]) or 0) + (tonumber(fields['offered:' .. channel]) or 0)
-    < (tonumber(fields['cap:' .. channel]) or 0)
+  return (tonumber(fields[BUSY[channel]]) or 0) + (tonumber(fields[OFFERED[channel]]) or 0) < (tonumber(fields[CAP[channel]]) or 0)
 end
 
 local function has_room(a, channel)
   return room_in(agent_fields(a), channel)
 end
 
--- The queue strategy's score of an agent (its fields) for a profile (lower is offered first).
+-- The queue strategy's score of an agent (its fields) for a profile (lower is offered
+-- first), in thousandths: idle seconds, handled contacts, turns, a random draw and skill
+-- levels, each times its weight. With whole weights and no random draw it is a whole
+-- number, which ready_score writes cheaply.
 local function score_of(fields, q, required)
   local config = queue_config(q)
-  local score = config.wIdle * (tonumber(fields.idleSince) or 0) / 1000
-    + config.wHandled * (tonumber(fields['handled:' .. q]) or 0)
-    + config.wRoundRobin * (tonumber(fields['turn:' .. q]) or 0)
+  local score = config.wIdle * (tonumber(fields.idleSince) or 0)
+    + 1000 * (config.wHandled * (tonumber(fields['handled:' .. q]) or 0) + config.wRoundRobin * (tonumber(fields['turn:' .. q]) or 0))
   if config.wRandom > 0 then
-    score = score + config.wRandom * math.random()
+    score = score + 1000 * config.wRandom * math.random()
   end
   if config.wSkill > 0 then
     local levels = parse_levels(fields.skills)
@@ -422,16 +441,19 @@ local function score_of(fields, q, required)
     for skill in pairs(required) do
       sum = sum + (levels[skill] or 0)
     end
-    score = score - config.wSkill * sum
+    score = score - 1000 * config.wSkill * sum
   end
   return score
 end
 
-local function agent_score(a, q, required)
-  return score_of(agent_fields(a), q, required)
+-- The agent's score in a ready set, as ZADD takes it.
+local function ready_score(fields, q, required)
+  return thousandths(score_of(fields, q, required))
 end
 
-local CHANNELS = { 'voice', 'email', 'chat', 'video', 'fax', 'callback', 'workitem' }
+local function agent_ready_score(a, q, required)
+  return ready_score(agent_fields(a), q, required)
+end
 
 -- Puts agent a into, or takes it out of, every ready set it belongs to (I3): the ready
 -- sets of the queue profiles it meets, and the tenant-wide sets of the whole centre and,
@@ -443,15 +465,14 @@ local function reindex_agent(a)
     local q, p = split_pair(pair)
     local channel, required = parse_profile(p)
     if room_in(fields, channel) then
-      redis.call('ZADD', key('queue', q, 'ready', p), num(score_of(fields, q, required)), a)
+      redis.call('ZADD', key('queue', q, 'ready', p), ready_score(fields, q, required), a)
     else
       redis.call('ZREM', key('queue', q, 'ready', p), a)
     end
   end
   local idle = fields.idleSince or '0'
-  for field in pairs(fields) do
-    local channel = capacity_channel(field)
-    if channel then
+  for _, channel in ipairs(CHANNELS) do
+    if fields[CAP[channel]] then
       if room_in(fields, channel) then
         redis.call('ZADD', key('centre', 'ready', channel), idle, a)
         if fields.kind == 'supervisor' then
@@ -478,7 +499,7 @@ end
 -- Records that agent a meets profile p of queue q (its skills and channel capacity).
 local function enrol_if_eligible(a, q, p)
   local channel, required = parse_profile(p)
-  local fields = redis.call('HMGET', key('agent', a), 'skills', 'cap:' .. channel)
+  local fields = redis.call('HMGET', key('agent', a), 'skills', CAP[channel])
   if (tonumber(fields[2]) or 0) > 0 and meets(parse_levels(fields[1]), required) then
     redis.call('SADD', key('agent', a, 'eligible'), q .. '/' .. p)
     return true
@@ -499,7 +520,7 @@ local function enrol_chunk(q, p, cursor)
     if enrol_if_eligible(a, q, p) then
       local fields = agent_fields(a)
       if room_in(fields, channel) then
-        redis.call('ZADD', key('queue', q, 'ready', p), num(score_of(fields, q, required)), a)
+        redis.call('ZADD', key('queue', q, 'ready', p), ready_score(fields, q, required), a)
         table.insert(enrolled_ready, a)
       end
     end
@@ -510,8 +531,17 @@ end
 -- Makes profile p known in queue q. Its first appearance enrols the first chunk of the
 -- members at once; the rest is left in `enrolments` for continue-enrolments (I3 holds
 -- for the members enrolled so far) and enrolments_started says so.
+-- The profiles a queue definition (a token, see queue_config) already knows are kept with
+-- it across calls: only delete-queue removes a profile, and a queue deleted and defined
+-- again has a new token.
 local function ensure_profile(q, p)
-  if redis.call('SADD', key('queue', q, 'profiles'), p) == 1 then
+  local known = queue_config(q).known_profiles
+  if known[p] then
+    return
+  end
+  local added = redis.call('SADD', key('queue', q, 'profiles'), p)
+  known[p] = true
+  if added == 1 then
     local cursor = enrol_chunk(q, p, '0')
     if cursor ~= '0' then
       redis.call('HSET', key('enrolments'), q .. '/' .. p, cursor)
@@ -564,7 +594,7 @@ local function apply_agent_profile(a, site, kind, endpoint, skills, capacity, qu
   end
   agent_set(a, 'site', site, 'kind', kind, 'endpoint', endpoint, 'skills', skills, 'queues', table.concat(queues, ','))
   for channel, slots in pairs(parse_levels(capacity)) do
-    agent_set(a, 'cap:' .. channel, slots)
+    agent_set(a, CAP[channel], slots)
   end
   redis.call('DEL', key('agent', a, 'eligible'))
   for _, q in ipairs(queues) do
@@ -590,16 +620,19 @@ local function queue_steps(config)
   return (config.steps ~= nil and config.steps ~= '') and config.steps or DEFAULT_STEPS
 end
 
-local function parse_steps(encoded)
+-- Shared across calls (memo): no caller changes a step.
+local steps_of = memo(function(encoded)
   local steps = {}
-  for part in string.gmatch(encoded or '', '[^;]+') do
+  for part in string.gmatch(encoded, '[^;]+') do
     local kind, arg, timeout = string.match(part, '^([a-z]+):([^:]*):(%d+)$')
     table.insert(steps, { kind = kind, arg = arg, timeout = tonumber(timeout) })
   end
-  if #steps == 0 then
-    return parse_steps(DEFAULT_STEPS)
-  end
   return steps
+end)
+
+local function parse_steps(encoded)
+  local steps = steps_of(encoded or '')
+  return #steps > 0 and steps or steps_of(DEFAULT_STEPS)
 end
 
 -- A profile with every required level raised to at least min_level ("other experts").
@@ -714,8 +747,11 @@ end
 local function offer(c, agents, contact, waiting)
   local q, channel = contact.queue, contact.channel
   contact.attempt = contact.attempt + 1
+  -- Numbers as text here and in the events (the relay reads either): cjson's own
+  -- formatting of a number costs far more.
+  local attempt = int(contact.attempt)
   local deadline = int(NOW + queue_config(q).offerTimeoutMs)
-  redis.call('HSET', key('contact', c), 'state', 'offered', 'attempt', int(contact.attempt), 'deadline', deadline)
+  redis.call('HSET', key('contact', c), 'state', 'offered', 'attempt', attempt, 'deadline', deadline)
   if waiting then
     leave_waiting(c, contact)
   end
@@ -733,15 +769,16 @@ local function offer(c, agents, contact, waiting)
     turn = turn + 1
     redis.call('SADD', key('contact', c, 'offers'), a)
     redis.call('SADD', key('agent', a, 'offers'), c)
-    local offered = (tonumber(agent_fields(a)['offered:' .. channel]) or 0) + 1
-    agent_set(a, 'offered:' .. channel, int(offered), 'idleSince', NOW_TEXT, 'turn:' .. q, int(turn))
+    local offered = (tonumber(agent_fields(a)[OFFERED[channel]]) or 0) + 1
+    agent_set(a, OFFERED[channel], int(offered), 'idleSince', NOW_TEXT, 'turn:' .. q, int(turn))
     local fields = reindex_agent(a)
-    table.insert(offers_made, { c, a, int(contact.attempt), deadline })
-    contact_event('offered', c, a, fields.site or '', fields.endpoint or '', contact.attempt, deadline, contact.data)
+    table.insert(offers_made, { c, a, attempt, deadline })
+    contact_event('offered', c, a, fields.site or '', fields.endpoint or '', attempt, deadline, contact.data)
   end
   config.lastOfferAt, config.turn = NOW, turn
   if interval ~= nil then
-    config.offerIntervalMs = num(interval)
+    -- Kept to the µs: thousandths() writes it cheaply.
+    config.offerIntervalMs = thousandths(math.floor(interval * 1000 + 0.5))
     redis.call('HSET', key('queue', q), 'lastOfferAt', NOW_TEXT, 'turn', int(turn), 'offerIntervalMs', config.offerIntervalMs)
   else
     redis.call('HSET', key('queue', q), 'lastOfferAt', NOW_TEXT, 'turn', int(turn))
@@ -766,7 +803,8 @@ local function pick_agents(contact)
     local agents = {}
     if step.kind == 'skilled' then
       local ready = key('queue', q, 'ready', step_profile(contact, step))
-      agents = redis.call('ZRANGE', ready, 0, (config.strategy == 'ring-all' and config.ringAllLimit or 1) - 1)
+      -- Indexes as text: Redis formats a number argument with %.17g, costly on every call.
+      agents = redis.call('ZRANGE', ready, '0', config.strategy == 'ring-all' and int(config.ringAllLimit - 1) or '0')
     elseif step.kind == 'agents' then
       local _, required = parse_profile(contact.profile)
       local best, best_score = nil, nil
@@ -781,7 +819,7 @@ local function pick_agents(contact)
       end
       agents = best and { best } or {}
     elseif step.kind == 'supervisors' or step.kind == 'centre' then
-      agents = redis.call('ZRANGE', key(step.kind, 'ready', channel), 0, 0)
+      agents = redis.call('ZRANGE', key(step.kind, 'ready', channel), '0', '0')
     end
     if #agents > 0 then
       return agents
@@ -808,7 +846,7 @@ local function match_agent(a)
     local best, best_score, best_queue = nil, nil, nil
     local fields = agent_fields(a)
     local function consider(set, q)
-      local head = redis.call('ZRANGE', set, 0, 0, 'WITHSCORES')
+      local head = redis.call('ZRANGE', set, '0', '0', 'WITHSCORES')
       if #head > 0 then
         local score = tonumber(head[2])
         if best == nil or score < best_score or (score == best_score and head[1] < best) then
@@ -817,9 +855,8 @@ local function match_agent(a)
       end
     end
     local room = {}
-    for field in pairs(fields) do
-      if string.sub(field, 1, 4) == 'cap:' then
-        local channel = string.sub(field, 5)
+    for _, channel in ipairs(CHANNELS) do
+      if fields[CAP[channel]] then
         room[channel] = room_in(fields, channel)
         if room[channel] then
           consider(key('agent', a, 'waiting', channel), nil)
@@ -869,7 +906,7 @@ local function withdraw_offer(c, a)
   touch(a)
   local channel = redis.call('HGET', key('contact', c), 'channel')
   redis.call('SREM', key('agent', a, 'offers'), c)
-  agent_incr(a, 'offered:' .. channel, -1)
+  agent_incr(a, OFFERED[channel], -1)
   redis.call('SREM', key('contact', c, 'offers'), a)
   return redis.call('SCARD', key('contact', c, 'offers')) == 0
 end
@@ -1017,7 +1054,7 @@ local function end_assignment(c, a, skip_wrap_up)
   local ak = key('agent', a)
   local fields = redis.call('HMGET', key('contact', c), 'queue', 'channel')
   touch(a)
-  agent_incr(a, 'busy:' .. fields[2], -1)
+  agent_incr(a, BUSY[fields[2]], -1)
   redis.call('SREM', key('agent', a, 'contacts'), c)
   local config = queue_config(fields[1])
   local wrap_up_ms = (config and not skip_wrap_up) and config.wrapUpMs or 0
