@@ -72,14 +72,15 @@
 -- hash read in this run (agent_cache) against Redis and fails the script if they differ.
 local SELF_CHECK = false
 
-local KEYS, ARGV, BASE, NOW, NOW_TEXT
+local KEYS, ARGV, BASE, NOW, NOW_TEXT, SEED
 local queue_cache, agent_cache, touched, touched_order, events, contact_infos, offers_made, enrolled_ready, enrolments_started
 
 local function begin(keys, args)
   KEYS, ARGV = keys, args
   -- NOW_TEXT is ARGV[1] as given: what goes to Redis and into events, unformatted.
   BASE, NOW, NOW_TEXT = keys[1], tonumber(args[1]), args[1]
-  math.randomseed(tonumber(args[2]))
+  -- Seeded at the first draw (random_draw), not on every call: few queues draw.
+  SEED = args[2]
   queue_cache, agent_cache, touched, touched_order, events, contact_infos, offers_made, enrolled_ready = {}, {}, {}, {}, {}, {}, {}, {}
   enrolments_started = false
 end
@@ -357,8 +358,8 @@ end
 local function contact_event(kind, c, ...)
   local info = contact_info(c)
   local event = { kind, NOW_TEXT, c, info.queue, info.channel, info.site, info.customer, info.callSite, info.callId, ... }
-  table.insert(event, info.traceparent)
-  table.insert(events, event)
+  event[#event + 1] = info.traceparent
+  events[#events + 1] = event
 end
 
 -- SELF_CHECK: fails the script when an agent hash read in this run (agent_cache) differs
@@ -424,6 +425,15 @@ local function has_room(a, channel)
   return room_in(agent_fields(a), channel)
 end
 
+-- A random number in [0, 1) from the caller's seed, which the call's first draw plants.
+local function random_draw()
+  if SEED then
+    math.randomseed(tonumber(SEED))
+    SEED = nil
+  end
+  return math.random()
+end
+
 -- The queue strategy's score of an agent (its fields) for a profile (lower is offered
 -- first), in thousandths: idle seconds, handled contacts, turns, a random draw and skill
 -- levels, each times its weight. With whole weights and no random draw it is a whole
@@ -433,7 +443,7 @@ local function score_of(fields, q, required)
   local score = config.wIdle * (tonumber(fields.idleSince) or 0)
     + 1000 * (config.wHandled * (tonumber(fields['handled:' .. q]) or 0) + config.wRoundRobin * (tonumber(fields['turn:' .. q]) or 0))
   if config.wRandom > 0 then
-    score = score + 1000 * config.wRandom * math.random()
+    score = score + 1000 * config.wRandom * random_draw()
   end
   if config.wSkill > 0 then
     local levels = parse_levels(fields.skills)
@@ -461,10 +471,14 @@ end
 -- Returns the agent's fields it read.
 local function reindex_agent(a)
   local fields = agent_fields(a)
+  local room = {}
   for _, pair in ipairs(redis.call('SMEMBERS', key('agent', a, 'eligible'))) do
     local q, p = split_pair(pair)
     local channel, required = parse_profile(p)
-    if room_in(fields, channel) then
+    if room[channel] == nil then
+      room[channel] = room_in(fields, channel)
+    end
+    if room[channel] then
       redis.call('ZADD', key('queue', q, 'ready', p), ready_score(fields, q, required), a)
     else
       redis.call('ZREM', key('queue', q, 'ready', p), a)
@@ -473,7 +487,10 @@ local function reindex_agent(a)
   local idle = fields.idleSince or '0'
   for _, channel in ipairs(CHANNELS) do
     if fields[CAP[channel]] then
-      if room_in(fields, channel) then
+      if room[channel] == nil then
+        room[channel] = room_in(fields, channel)
+      end
+      if room[channel] then
         redis.call('ZADD', key('centre', 'ready', channel), idle, a)
         if fields.kind == 'supervisor' then
           redis.call('ZADD', key('supervisors', 'ready', channel), idle, a)
