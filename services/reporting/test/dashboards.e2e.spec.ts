@@ -9,11 +9,24 @@ import { CommandClient, EventConsumer, subjectOf } from '@lianluo/messaging';
 import { type PrometheusServer, ServiceProcess, type Sites, ensureLocalInfra, freePort, runSipp, startPrometheus, startRedisExporter, startSites, uniqueNamespace, until } from '@lianluo/testing';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { QUARTER_HOUR_MS, quarterHourStart } from '../src/intervals/interval-start';
 import { type DashboardPanel, panelQueries, unknownMetrics, withVariables } from './promql-metric-names';
 import { EventSource, TestDatabase, reportingEnv, reportingProcess } from './reporting-harness';
 import { type AcdContact, acdEvent, agentStateEvent } from './scripted-events';
 
-jest.setTimeout(120_000);
+const SETUP_TIMEOUT_MS = 120_000;
+jest.setTimeout(SETUP_TIMEOUT_MS);
+
+// The interval gauges (service level, abandon ratio, offered) cover the current quarter
+// hour: calls made in one quarter and scraped in the next have none, and their panels come
+// back empty. A run that could straddle a boundary (this suite takes about 70 s) waits it
+// out first.
+const BOUNDARY_SPAN_MS = 150_000;
+async function clearOfQuarterHourBoundary(): Promise<void> {
+  const now = Date.now();
+  const untilBoundary = quarterHourStart(now) + QUARTER_HOUR_MS - now;
+  if (untilBoundary < BOUNDARY_SPAN_MS) await new Promise((resolve) => setTimeout(resolve, untilBoundary + 1_000));
+}
 
 const namespace = uniqueNamespace('rep');
 const DASHBOARDS_DIR = resolve(__dirname, '..', '..', '..', 'deploy', 'grafana', 'dashboards');
@@ -34,6 +47,7 @@ describe('Grafana dashboards against a real Prometheus scraping the stack', () =
   let call: CallRef;
 
   beforeAll(async () => {
+    await clearOfQuarterHourBoundary();
     await ensureLocalInfra();
     [sites, database, source, redisExporter] = await Promise.all([startSites(), TestDatabase.create(), EventSource.connect(namespace), startRedisExporter()]);
     reporting = reportingProcess(await reportingEnv(namespace, database));
@@ -90,7 +104,7 @@ describe('Grafana dashboards against a real Prometheus scraping the stack', () =
     await source.connection.js.publish(subjectOf(namespace, 'demo', 'call', 'event', 'started'), new Uint8Array([0xff, 0xff]), { msgID: 'malformed-1' });
     await until('the call is a contact record with its end', async () => call !== undefined && (await database.count(`SELECT count(*) FROM contact WHERE contact_id = $1 AND ended_at IS NOT NULL`, [call.callId])) === 1);
     await prometheus.targetsUp();
-  });
+  }, SETUP_TIMEOUT_MS + BOUNDARY_SPAN_MS);
 
   afterAll(async () => {
     await ivr?.stop();
