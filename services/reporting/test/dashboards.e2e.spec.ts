@@ -18,14 +18,18 @@ const SETUP_TIMEOUT_MS = 120_000;
 jest.setTimeout(SETUP_TIMEOUT_MS);
 
 // The interval gauges (service level, abandon ratio, offered) cover the current quarter
-// hour: calls made in one quarter and scraped in the next have none, and their panels come
-// back empty. A run that could straddle a boundary (this suite takes about 70 s) waits it
-// out first.
+// hour. The scripted contacts below are queued up to 30 s before the suite's start, and
+// the suite takes about 70 s: all of it must fall in one quarter hour, or those gauges'
+// panels come back empty. So a start less than 35 s after a boundary, or less than 150 s
+// before one, waits until 35 s after it.
+const SCRIPTED_PAST_MS = 35_000;
 const BOUNDARY_SPAN_MS = 150_000;
 async function clearOfQuarterHourBoundary(): Promise<void> {
   const now = Date.now();
-  const untilBoundary = quarterHourStart(now) + QUARTER_HOUR_MS - now;
-  if (untilBoundary < BOUNDARY_SPAN_MS) await new Promise((resolve) => setTimeout(resolve, untilBoundary + 1_000));
+  const quarter = quarterHourStart(now);
+  const next = quarter + QUARTER_HOUR_MS;
+  const startAt = now < quarter + SCRIPTED_PAST_MS ? quarter + SCRIPTED_PAST_MS : next - now < BOUNDARY_SPAN_MS ? next + SCRIPTED_PAST_MS : now;
+  if (startAt > now) await new Promise((resolve) => setTimeout(resolve, startAt - now));
 }
 
 const namespace = uniqueNamespace('rep');
@@ -104,7 +108,7 @@ describe('Grafana dashboards against a real Prometheus scraping the stack', () =
     await source.connection.js.publish(subjectOf(namespace, 'demo', 'call', 'event', 'started'), new Uint8Array([0xff, 0xff]), { msgID: 'malformed-1' });
     await until('the call is a contact record with its end', async () => call !== undefined && (await database.count(`SELECT count(*) FROM contact WHERE contact_id = $1 AND ended_at IS NOT NULL`, [call.callId])) === 1);
     await prometheus.targetsUp();
-  }, SETUP_TIMEOUT_MS + BOUNDARY_SPAN_MS);
+  }, SETUP_TIMEOUT_MS + BOUNDARY_SPAN_MS + SCRIPTED_PAST_MS);
 
   afterAll(async () => {
     await ivr?.stop();
