@@ -425,6 +425,19 @@ describe('RoutingStore against Redis', () => {
       await store.enqueue(T, { contactId: c('w2'), queue, channel: 'voice' });
       expect(await store.position(T, c('w2'))).toEqual({ state: 'waiting', position: 2, waiting: 2, expectedWaitMs: 120_000 });
     });
+
+    it('goes on from the pace and turn a queue last offered by the previous version kept in its definition hash', async () => {
+      await defineQueue();
+      await store.enqueue(T, { contactId: c('w1'), queue, channel: 'voice' });
+      // As the previous version left it: pace and turn among the definition's fields, no pace hash.
+      const queueKey = `${store.baseKey(T)}:queue:${queue}`;
+      await harness.client.del(`${queueKey}:pace`);
+      await harness.client.hset(queueKey, 'turn', '41', 'lastOfferAt', String(harness.clock.now() - 50_000), 'offerIntervalMs', '30000');
+      expect(await store.position(T, c('w1'))).toMatchObject({ position: 1, expectedWaitMs: 30_000 });
+      await readyAgent('a1');
+      expect(await harness.client.hmget(`${queueKey}:pace`, 'turn', 'offerIntervalMs')).toEqual(['42', '34000.000']);
+      expect(await harness.client.hget(`${store.baseKey(T)}:agent:${a('a1')}`, `turn:${queue}`)).toBe('42');
+    });
   });
 
   describe('a skill profile seen for the first time', () => {

@@ -92,13 +92,18 @@ const transferWindowMs = z.number().int('must be whole milliseconds').min(1_000,
 
 type Reply = [string, ...unknown[]];
 
+/**
+ * The offers a script made, as it returns them: contact, agent, attempt and deadline of
+ * each, one after the other in one array (routing-core.lua `flat_offers`). Redis converts
+ * every table of a reply at length, so not one table per offer.
+ */
 function offersFrom(raw: unknown): Offer[] {
-  return (raw as string[][]).map(([contactId, agentId, attempt, deadline]) => ({
-    contactId,
-    agentId,
-    attempt: Number(attempt),
-    deadlineMs: Number(deadline),
-  }));
+  const flat = raw as string[];
+  const offers: Offer[] = [];
+  for (let i = 0; i + 3 < flat.length; i += 4) {
+    offers.push({ contactId: flat[i]!, agentId: flat[i + 1]!, attempt: Number(flat[i + 2]), deadlineMs: Number(flat[i + 3]) });
+  }
+  return offers;
 }
 
 function encodeCapacity(capacity: Partial<Record<Channel, number>>): string {

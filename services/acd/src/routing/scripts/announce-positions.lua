@@ -12,7 +12,8 @@ for _, q in ipairs(redis.call('SMEMBERS', key('queues'))) do
   local heads = redis.call('ZRANGE', waiting, 0, tonumber(ARGV[3]) - 1)
   if #heads > 0 then
     local count = redis.call('ZCARD', waiting)
-    local pace = redis.call('HGET', key('queue', q), 'offerIntervalMs') or ''
+    local _, _, interval = queue_pace(key('queue', q))
+    local pace = interval or ''
     for rank, c in ipairs(heads) do
       if redis.call('HGET', key('contact', c), 'announced') ~= tostring(rank) then
         redis.call('HSET', key('contact', c), 'announced', rank)

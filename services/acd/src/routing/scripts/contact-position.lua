@@ -9,5 +9,5 @@ if not fields[1] then
 end
 local waiting = key('queue', fields[2], 'waiting')
 local rank = redis.call('ZRANK', waiting, c)
-return { fields[1], rank and (rank + 1) or 0, redis.call('ZCARD', waiting),
-  redis.call('HGET', key('queue', fields[2]), 'offerIntervalMs') or '' }
+local _, _, interval = queue_pace(key('queue', fields[2]))
+return { fields[1], rank and (rank + 1) or 0, redis.call('ZCARD', waiting), interval or '' }

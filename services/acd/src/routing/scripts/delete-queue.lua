@@ -18,6 +18,6 @@ end
 for _, p in ipairs(redis.call('SMEMBERS', key('queue', q, 'profiles'))) do
   redis.call('DEL', key('queue', q, 'ready', p), key('queue', q, 'waiting', p))
 end
-redis.call('DEL', key('queue', q), key('queue', q, 'members'), key('queue', q, 'profiles'), key('queue', q, 'waiting'))
+redis.call('DEL', key('queue', q), key('queue', q, 'pace'), key('queue', q, 'members'), key('queue', q, 'profiles'), key('queue', q, 'waiting'))
 redis.call('SREM', key('queues'), q)
 return { 'ok' }

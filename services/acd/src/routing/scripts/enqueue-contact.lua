@@ -22,7 +22,8 @@ local c, q, channel, p = ARGV[3], ARGV[4], ARGV[5], ARGV[6]
 local ck = key('contact', c)
 local state = redis.call('HGET', ck, 'state')
 local function pace(q)
-  return redis.call('HGET', key('queue', q), 'offerIntervalMs') or ''
+  local _, _, interval = queue_pace(key('queue', q))
+  return interval or ''
 end
 if state then
   local q = redis.call('HGET', ck, 'queue')

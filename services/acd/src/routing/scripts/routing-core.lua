@@ -16,7 +16,11 @@
 --   definitions                   string counter of queue definitions (define-queue's tokens)
 --   skills                        hash   the tenant's skill catalogue (name → description);
 --                                        when it exists, contacts and agents name only its skills
---   queue:<q>                     hash   queue definition + offer turn counter + pace
+--   queue:<q>                     hash   queue definition (its `definition` token first)
+--   queue:<q>:pace                hash   offer turn counter (round robin) and pace (last offer,
+--                                        smoothed interval between offers). Every offer reads
+--                                        and writes them: in the definition's hash of ~20
+--                                        fields, each access would scan past the rest
 --   queue:<q>:members             set    agents logged in to the queue
 --   queue:<q>:profiles            set    skill profiles (`<channel>|<skill>=<min>,...`) seen in q
 --   queue:<q>:waiting             zset   every waiting contact of q by service score
@@ -201,15 +205,27 @@ local QUEUE_NUMBERS = { 'wIdle', 'wHandled', 'wRoundRobin', 'wRandom', 'wSkill',
   'businessValuePointMs', 'dueWindowMs', 'ringAllLimit', 'overflowAfterMs' }
 local definitions, definitions_size = {}, 0
 
+-- The pace of the queue whose hash is qk: its offer turn, last offer and smoothed interval
+-- between offers (nil when not known yet). A queue last offered by a version that kept
+-- them in the definition's hash is read from there until its next offer.
+local function queue_pace(qk)
+  local pace = redis.call('HMGET', qk .. ':pace', 'turn', 'lastOfferAt', 'offerIntervalMs')
+  if not pace[1] then
+    pace = redis.call('HMGET', qk, 'turn', 'lastOfferAt', 'offerIntervalMs')
+  end
+  -- HMGET gives false for a missing field; readers take nil for "not yet".
+  return pace[1] or nil, pace[2] or nil, pace[3] or nil
+end
+
 local function queue_config(q)
   local config = queue_cache[q]
   if config ~= nil then
     return config
   end
   local qk = key('queue', q)
-  local now = redis.call('HMGET', qk, 'definition', 'turn', 'lastOfferAt', 'offerIntervalMs')
-  local known = now[1] and definitions[qk]
-  if known and known.definition == now[1] then
+  local definition = redis.call('HGET', qk, 'definition')
+  local known = definition and definitions[qk]
+  if known and known.definition == definition then
     config = known
   else
     local raw = redis.call('HGETALL', qk)
@@ -231,8 +247,7 @@ local function queue_config(q)
       definitions[qk], definitions_size = config, definitions_size + 1
     end
   end
-  -- HMGET gives false for a missing field; readers take nil for "not yet".
-  config.turn, config.lastOfferAt, config.offerIntervalMs = now[2] or nil, now[3] or nil, now[4] or nil
+  config.turn, config.lastOfferAt, config.offerIntervalMs = queue_pace(qk)
   queue_cache[q] = config
   return config
 end
@@ -789,16 +804,17 @@ local function offer(c, agents, contact, waiting)
     local offered = (tonumber(agent_fields(a)[OFFERED[channel]]) or 0) + 1
     agent_set(a, OFFERED[channel], int(offered), 'idleSince', NOW_TEXT, 'turn:' .. q, int(turn))
     local fields = reindex_agent(a)
-    table.insert(offers_made, { c, a, attempt, deadline })
+    local n = #offers_made
+    offers_made[n + 1], offers_made[n + 2], offers_made[n + 3], offers_made[n + 4] = c, a, attempt, deadline
     contact_event('offered', c, a, fields.site or '', fields.endpoint or '', attempt, deadline, contact.data)
   end
   config.lastOfferAt, config.turn = NOW, turn
   if interval ~= nil then
     -- Kept to the µs: thousandths() writes it cheaply.
     config.offerIntervalMs = thousandths(math.floor(interval * 1000 + 0.5))
-    redis.call('HSET', key('queue', q), 'lastOfferAt', NOW_TEXT, 'turn', int(turn), 'offerIntervalMs', config.offerIntervalMs)
+    redis.call('HSET', key('queue', q, 'pace'), 'turn', int(turn), 'lastOfferAt', NOW_TEXT, 'offerIntervalMs', config.offerIntervalMs)
   else
-    redis.call('HSET', key('queue', q), 'lastOfferAt', NOW_TEXT, 'turn', int(turn))
+    redis.call('HSET', key('queue', q, 'pace'), 'turn', int(turn), 'lastOfferAt', NOW_TEXT)
   end
 end
 
@@ -975,6 +991,8 @@ local function free_agent(a)
   free_agents({ a })
 end
 
+-- The offers this run made, for the reply: contact, agent, attempt and deadline of each,
+-- one after the other in one table (Redis converts each table of a reply at length).
 local function flat_offers()
   return offers_made
 end
