@@ -43,9 +43,23 @@ local priority, value, enqueued_at = tonumber(ARGV[7]), tonumber(ARGV[8]), tonum
 local score = service_score(q, enqueued_at, ARGV[11], priority, value)
 local steps = queue_steps(config)
 local overflow_at = config.overflowAfterMs > 0 and NOW + config.overflowAfterMs or 0
--- Empty fields are left out: every reader takes a missing field as empty (or 0).
-local fields = { 'state', 'waiting', 'queue', q, 'channel', channel, 'profile', p, 'score', score, 'priority', ARGV[7],
-  'businessValue', ARGV[8], 'enqueuedAt', ARGV[10], 'steps', steps, 'stepAt', NOW_TEXT }
+-- Empty fields are left out: every reader takes a missing field as empty (or 0), and
+-- missing steps as the default ones. Each field of a new hash costs Redis a scan of the
+-- fields before it and a reallocation.
+local fields = { 'state', 'waiting', 'queue', q, 'channel', channel, 'profile', p, 'score', score, 'enqueuedAt', ARGV[10], 'stepAt',
+  NOW_TEXT }
+if priority ~= 0 then
+  table.insert(fields, 'priority')
+  table.insert(fields, ARGV[7])
+end
+if value ~= 0 then
+  table.insert(fields, 'businessValue')
+  table.insert(fields, ARGV[8])
+end
+if steps ~= DEFAULT_STEPS then
+  table.insert(fields, 'steps')
+  table.insert(fields, steps)
+end
 for i, name in ipairs({ 'preferredAgent', false, 'dueAt', 'site', 'customer', 'callSite', 'callId', 'data', 'traceparent' }) do
   local value = ARGV[8 + i]
   if name and value ~= '' then
