@@ -11,7 +11,8 @@
 // agent takes 20 chats; when a round would find them full, the offered contacts are
 // cancelled first, untimed, which frees the agents again. No-op and decision rounds of
 // BENCH_ROUND (500) operations alternate, and the agent counts (each a tenant of its own,
-// all in Redis at once) take turns, after two untimed rounds each; percentiles are over
+// all in Redis at once) take turns in a new random order each turn, after at least 10 s of
+// untimed turns (BENCH_WARM_UP_S); percentiles are over
 // every operation of an agent count's rounds, and of all no-op rounds for the baseline.
 // Printed: decisions/s, p50 and p99 of each, and the ratios the ACD issue sets targets for:
 // throughput ≥ 25 % of the no-op rate, p99 ≤ 4× the no-op p99, and the rate at the largest
@@ -30,7 +31,7 @@ const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 8_000);
 const ROUND = Number(process.env.BENCH_ROUND ?? 500);
 // Untimed turns of rounds first, at least two and for at least BENCH_WARM_UP_S seconds.
 const WARM_UP_TURNS = 2;
-const WARM_UP_S = Number(process.env.BENCH_WARM_UP_S ?? 6);
+const WARM_UP_S = Number(process.env.BENCH_WARM_UP_S ?? 10);
 // BENCH_PRINT_ROUNDS=1 prints every timed round's figures as it ends.
 const PRINT_ROUNDS = process.env.BENCH_PRINT_ROUNDS === '1';
 // Each client is a process of its own (bench/acd/replica.ts), as four acd replicas are.
@@ -227,6 +228,16 @@ async function round(population: Population, clients: NoopClient[], count: numbe
   }
 }
 
+/** A copy of `items` in random order (Fisher–Yates). */
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
 let replicas: ChildProcess[] = [];
 
 /** One round split over the replica processes; its time is the slowest replica's. */
@@ -257,20 +268,21 @@ async function main() {
     console.log(`acd bench: ${DECISIONS} routing decisions per agent count, ${CLIENTS} clients (${REPLICA_PROCESSES ? 'one process each, as replicas' : 'connections of one process'}) with one command in flight each`);
     // Every agent count's tenant lives in Redis at once, and their rounds take turns, so a
     // change of the machine's speed during the run (another process, a throttled core)
-    // falls on every agent count alike instead of on whichever was measured then.
+    // falls on every agent count alike instead of on whichever was measured then. The
+    // order of each turn is drawn anew, so neither does whatever falls at one place in it:
+    // in a fixed order, the first count's p99 was the worst in 8 of 20 runs.
     for (const agents of AGENT_COUNTS) populations.push(await populate(agents, clients));
     // Untimed turns first. They pay for the JIT warm-up of this process and the replicas,
-    // and they outlast what follows the populating of up to 111,100 agents: for the first
-    // few seconds after it, both Redis and the replicas spent 1.5–3× their later CPU per
-    // decision (BENCH_PRINT_ROUNDS), and those rounds fell on whichever agent count's turn
-    // came first, making its p99 the worst of the run.
+    // and they outlast what follows the populating of up to 111,100 agents: up to about 7 s
+    // after it, both Redis and the replicas spent 1.5–3× their later CPU per decision
+    // (BENCH_PRINT_ROUNDS).
     const warmUpStarted = performance.now();
     for (let turn = 0; turn < WARM_UP_TURNS || performance.now() - warmUpStarted < WARM_UP_S * 1000; turn++) {
       for (const population of populations) await round(population, clients, Math.min(ROUND, population.agents * CHATS_PER_AGENT), true);
     }
     for (let done = 0; done < DECISIONS; ) {
       const count = Math.min(ROUND, DECISIONS - done);
-      for (const population of populations) await round(population, clients, Math.min(count, population.agents * CHATS_PER_AGENT));
+      for (const population of shuffled(populations)) await round(population, clients, Math.min(count, population.agents * CHATS_PER_AGENT));
       done += count;
     }
     // The no-op does not depend on the agent count: its rounds, taken between every agent
