@@ -20,7 +20,8 @@ for _, field in ipairs(redis.call('HKEYS', ak)) do
   end
 end
 touch(a)
-agent_set(a, 'presence', 'logged-out', 'reason', '', 'wrapping', '0')
+agent_set(a, 'presence', 'logged-out', 'wrapping', '0')
+clear_reason(a, 'reason')
 redis.call('ZREM', key('wrap-ups'), a)
 for _, pair in ipairs(redis.call('SMEMBERS', key('agent', a, 'eligible'))) do
   local q, p = split_pair(pair)

@@ -303,10 +303,23 @@ local function agent_incr(a, field, by)
   return value
 end
 
-local function agent_hdel(a, field)
-  redis.call('HDEL', key('agent', a), field)
-  if agent_cache[a] ~= nil then
-    agent_cache[a][field] = nil
+-- HDEL of fields of agent a's hash.
+local function agent_hdel(a, ...)
+  redis.call('HDEL', key('agent', a), ...)
+  local fields = agent_cache[a]
+  if fields ~= nil then
+    for _, field in ipairs({ ... }) do
+      fields[field] = nil
+    end
+  end
+end
+
+-- Clears a reason field of agent a (`reason`, `stateReason`): deleted rather than set
+-- empty, as every reader takes a missing one, so the hash that each routing decision
+-- reads whole and writes into stays short.
+local function clear_reason(a, field)
+  if agent_fields(a)[field] ~= nil then
+    agent_hdel(a, field)
   end
 end
 
@@ -409,7 +422,12 @@ local function finish(reply)
     local reason = reason_of(state, fields)
     local previous = fields.state or 'logged-out'
     if state ~= previous or reason ~= (fields.stateReason or '') then
-      agent_set(a, 'state', state, 'stateReason', reason)
+      if reason == '' then
+        agent_set(a, 'state', state)
+        clear_reason(a, 'stateReason')
+      else
+        agent_set(a, 'state', state, 'stateReason', reason)
+      end
       table.insert(events, { 'agent_state', NOW_TEXT, a, fields.site or '', state, previous, reason })
     end
   end

@@ -15,7 +15,8 @@ local wrapping = redis.call('HGET', ak, 'wrapping') == '1'
 if presence ~= 'ready' or wrapping then
   agent_set(a, 'idleSince', NOW)
 end
-agent_set(a, 'presence', 'ready', 'reason', '', 'wrapping', '0')
+agent_set(a, 'presence', 'ready', 'wrapping', '0')
+clear_reason(a, 'reason')
 redis.call('ZREM', key('wrap-ups'), a)
 free_agent(a)
 return finish({ 'ok', presence, flat_offers() })
