@@ -12,8 +12,9 @@
 // cancelled first, untimed, which frees the agents again. No-op and decision rounds of
 // BENCH_ROUND (500) operations alternate, and the agent counts (each a tenant of its own,
 // all in Redis at once) take turns in a new random order each turn, after at least 10 s of
-// untimed turns (BENCH_WARM_UP_S); percentiles are over
-// every operation of an agent count's rounds, and of all no-op rounds for the baseline.
+// untimed turns (BENCH_WARM_UP_S), until each has made BENCH_DECISIONS (16,000) decisions;
+// percentiles are over every operation of an agent count's rounds, and of all no-op rounds
+// for the baseline.
 // Printed: decisions/s, p50 and p99 of each, and the ratios the ACD issue sets targets for:
 // throughput ≥ 25 % of the no-op rate, p99 ≤ 4× the no-op p99, and the rate at the largest
 // agent count within 20 % of the rate at the smallest (cost must not grow with agents).
@@ -27,7 +28,7 @@ import type { ReplicaResult, ReplicaRound } from './acd/replica';
 import { cpuSecondsOf } from './calls/process-usage';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
-const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 8_000);
+const DECISIONS = Number(process.env.BENCH_DECISIONS ?? 16_000);
 const ROUND = Number(process.env.BENCH_ROUND ?? 500);
 // Untimed turns of rounds first, at least two and for at least BENCH_WARM_UP_S seconds.
 const WARM_UP_TURNS = 2;
