@@ -9,10 +9,10 @@
 // BENCH_DECISIONS (2,000) decisions, each a new chat offered at once, after 200 untimed ones.
 // Only the measured operations are counted (callgrind_control zeroes and dumps around
 // them), one client with one command in flight.
+import { acceptsTcp, freePort, until } from '@lianluo/testing';
 import { Redis } from 'ioredis';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RoutingStore } from '../services/acd/src/routing/routing-store';
@@ -24,34 +24,21 @@ const WARM_UP = 200;
 const TENANT = 'bench';
 const QUEUE = 'chat';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Waits until something listens on the port (valgrind takes a few seconds to start Redis). */
-async function listening(port: number, what: () => string): Promise<void> {
-  for (let attempt = 0; attempt < 150; attempt++) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => resolve(true)).on('error', () => resolve(false));
-      socket.unref();
-      setTimeout(() => socket.destroy(), 1_000).unref();
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`redis-server under valgrind did not listen on ${port}:\n${what()}`);
+/** The numbered dumps callgrind has written into dir (`callgrind.out.<pid>.<n>`), oldest first. */
+function dumpsIn(dir: string): string[] {
+  const number = (name: string) => Number(name.slice(name.lastIndexOf('.') + 1));
+  return readdirSync(dir)
+    .filter((name) => /\.\d+$/.test(name))
+    .sort((a, b) => number(a) - number(b));
 }
 
 /** Instructions counted since the last zeroing: callgrind dumps them, and the dump's `summary:` line totals them. */
-function countSince(redis: ChildProcess, dir: string, dumpsBefore: number): number {
+function countSinceZero(redis: ChildProcess, dir: string): number {
+  const dumpsBefore = dumpsIn(dir).length;
   execFileSync('callgrind_control', ['--dump', String(redis.pid)], { stdio: 'ignore' });
-  const dumps = readdirSync(dir).filter((name) => /\.\d+$/.test(name));
+  const dumps = dumpsIn(dir);
   if (dumps.length !== dumpsBefore + 1) throw new Error(`expected callgrind dump ${dumpsBefore + 1} in ${dir}, found ${dumps.length}`);
-  const newest = dumps.sort((a, b) => Number(a.slice(a.lastIndexOf('.') + 1)) - Number(b.slice(b.lastIndexOf('.') + 1))).at(-1)!;
+  const newest = dumps.at(-1)!;
   const summary = /^summary: (\d+)$/m.exec(readFileSync(join(dir, newest), 'utf8'));
   if (!summary) throw new Error(`no summary line in ${newest}`);
   return Number(summary[1]);
@@ -76,7 +63,10 @@ async function main() {
   redis.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const client = withNoop(new Redis({ port, host: '127.0.0.1', lazyConnect: true }));
   try {
-    await listening(port, () => stderr);
+    // valgrind takes a few seconds to start Redis.
+    await until('redis-server under valgrind listens', () => acceptsTcp('127.0.0.1', port)).catch((error: Error) => {
+      throw new Error(`${error.message}\n${stderr}`);
+    });
     await client.connect();
     const store = new RoutingStore(client, { keyPrefix: 'acdinstructions' });
     await store.defineQueue(TENANT, { queue: QUEUE, strategy: 'longest-idle', offerTimeoutMs: 600_000 });
@@ -94,9 +84,7 @@ async function main() {
     const counted = async (run: (i: number) => Promise<unknown>) => {
       execFileSync('callgrind_control', ['--zero', String(redis.pid)], { stdio: 'ignore' });
       for (let i = 0; i < DECISIONS; i++) await run(i);
-      const dumps = readdirSync(dir).filter((name) => /\.\d+$/.test(name)).length;
-      const instructions = countSince(redis, dir, dumps);
-      return instructions / DECISIONS;
+      return countSinceZero(redis, dir) / DECISIONS;
     };
     const noop = await counted(() => client.benchNoop(base));
     const decision = await counted((i) => decide(store, TENANT, QUEUE, `c${i}`));

@@ -27,7 +27,8 @@ export async function ensureLocalInfra(): Promise<void> {
   }
 }
 
-function acceptsTcp(host: string, port: number): Promise<boolean> {
+/** Whether something accepts a TCP connection on host:port within a second. */
+export function acceptsTcp(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();
     const done = (ok: boolean) => {
