@@ -303,14 +303,10 @@ local function agent_incr(a, field, by)
   return value
 end
 
--- HDEL of fields of agent a's hash.
-local function agent_hdel(a, ...)
-  redis.call('HDEL', key('agent', a), ...)
-  local fields = agent_cache[a]
-  if fields ~= nil then
-    for _, field in ipairs({ ... }) do
-      fields[field] = nil
-    end
+local function agent_hdel(a, field)
+  redis.call('HDEL', key('agent', a), field)
+  if agent_cache[a] ~= nil then
+    agent_cache[a][field] = nil
   end
 end
 
@@ -454,6 +450,14 @@ local function room_in(fields, channel)
   return (tonumber(fields[BUSY[channel]]) or 0) + (tonumber(fields[OFFERED[channel]]) or 0) < (tonumber(fields[CAP[channel]]) or 0)
 end
 
+-- room_in, asked once per channel of one run over an agent's fields (kept in `room`).
+local function room_once(room, fields, channel)
+  if room[channel] == nil then
+    room[channel] = room_in(fields, channel)
+  end
+  return room[channel]
+end
+
 local function has_room(a, channel)
   return room_in(agent_fields(a), channel)
 end
@@ -508,10 +512,7 @@ local function reindex_agent(a)
   for _, pair in ipairs(redis.call('SMEMBERS', key('agent', a, 'eligible'))) do
     local q, p = split_pair(pair)
     local channel, required = parse_profile(p)
-    if room[channel] == nil then
-      room[channel] = room_in(fields, channel)
-    end
-    if room[channel] then
+    if room_once(room, fields, channel) then
       redis.call('ZADD', key('queue', q, 'ready', p), ready_score(fields, q, required), a)
     else
       redis.call('ZREM', key('queue', q, 'ready', p), a)
@@ -520,10 +521,7 @@ local function reindex_agent(a)
   local idle = fields.idleSince or '0'
   for _, channel in ipairs(CHANNELS) do
     if fields[CAP[channel]] then
-      if room[channel] == nil then
-        room[channel] = room_in(fields, channel)
-      end
-      if room[channel] then
+      if room_once(room, fields, channel) then
         redis.call('ZADD', key('centre', 'ready', channel), idle, a)
         if fields.kind == 'supervisor' then
           redis.call('ZADD', key('supervisors', 'ready', channel), idle, a)
