@@ -63,6 +63,9 @@ interface Round {
   readonly clientCpuS: number;
 }
 
+/** A round as timed, before withCpu adds the CPU used. */
+type TimedRound = Omit<Round, 'redisCpuS' | 'clientCpuS'>;
+
 /** The processes whose CPU time a round counts: Redis, and the clients (the replicas, or this process). */
 const cpuOf = { redisPid: 0, clientPids: [] as number[] };
 
@@ -73,7 +76,7 @@ function cpuNow(): { redis: number; clients: number } {
 }
 
 /** Runs a round and adds the CPU Redis and the clients used meanwhile. */
-async function withCpu(run: () => Promise<Omit<Round, 'redisCpuS' | 'clientCpuS'>>): Promise<Round> {
+async function withCpu(run: () => Promise<TimedRound>): Promise<Round> {
   const before = cpuNow();
   const result = await run();
   const after = cpuNow();
@@ -89,7 +92,7 @@ async function measure(
   clients: number,
   total: number,
   operation: (client: number, i: number) => Promise<unknown>,
-): Promise<Omit<Round, 'redisCpuS' | 'clientCpuS'>> {
+): Promise<TimedRound> {
   const latenciesUs: number[] = [];
   let next = 0;
   const started = process.hrtime.bigint();
@@ -242,7 +245,7 @@ function shuffled<T>(items: readonly T[]): T[] {
 let replicas: ChildProcess[] = [];
 
 /** One round split over the replica processes; its time is the slowest replica's. */
-async function roundOnReplicas(template: ReplicaRound, count: number, firstContact: number): Promise<Omit<Round, 'redisCpuS' | 'clientCpuS'>> {
+async function roundOnReplicas(template: ReplicaRound, count: number, firstContact: number): Promise<TimedRound> {
   const results = await Promise.all(
     replicas.map(async (replica, r) => {
       const mine = Array.from({ length: count }, (_, i) => i).filter((i) => i % replicas.length === r);
