@@ -4,6 +4,12 @@ import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+/** Services depend on libs, libs on libs: never a service on another. */
+const layerConstraints = [
+  { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+];
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', 'libs/contracts/src/gen/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
@@ -16,11 +22,7 @@ export default tseslint.config(
         'error',
         {
           allow: [],
-          depConstraints: [
-            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'scope:runtime', onlyDependOnLibsWithTags: ['scope:runtime'] },
-          ],
+          depConstraints: [...layerConstraints, { sourceTag: 'scope:runtime', onlyDependOnLibsWithTags: ['scope:runtime'] }],
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -30,6 +32,19 @@ export default tseslint.config(
   {
     files: ['**/*.spec.ts', 'libs/testing/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // Tests may use the test harness (scope:dev) besides the runtime libs; services still only libs.
+    files: ['**/*.spec.ts', 'services/*/test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: layerConstraints,
+        },
+      ],
+    },
   },
   {
     // Benchmarks drive a service from outside, from its build, as the e2e tests do from inside;

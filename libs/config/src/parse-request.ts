@@ -11,7 +11,7 @@ export interface RequestProblem {
  * Validates one part of an HTTP request at the edge. A bad request is answered 400 with
  * every problem named: `{ error: 'invalid_request', message, problems: [{ field, reason }] }`.
  */
-export function parseRequest<S extends z.ZodType>(schema: S, input: unknown, part: 'path' | 'body' | 'query'): z.output<S> {
+export function parseRequest<S extends z.ZodType>(schema: S, input: unknown, part: 'path' | 'body' | 'query' | 'header'): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const problems: RequestProblem[] = result.error.issues.map((issue) => ({ field: [part, ...issue.path.map(String)].join('.'), reason: issue.message }));

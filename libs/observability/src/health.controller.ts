@@ -1,7 +1,9 @@
 import { Controller, Get, Logger } from '@nestjs/common';
+import { OperationsRoute } from './operations-route';
 import { HealthCheck, type HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ReadinessRegistry } from './readiness-registry';
 
+@OperationsRoute()
 @Controller('health')
 export class HealthController {
   private readonly logger = new Logger('Readiness');

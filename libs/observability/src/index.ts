@@ -12,3 +12,4 @@ export type { ReadinessResult } from './readiness-result';
 export { ObservabilityModule } from './observability.module';
 export type { ObservabilityOptions } from './observability-options';
 export { registeredMetric } from './registered-metric';
+export { OPERATIONS_ROUTE, OperationsRoute } from './operations-route';

@@ -1,6 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { OperationsRoute } from './operations-route';
 import { Registry } from 'prom-client';
 
+@OperationsRoute()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly registry: Registry) {}

@@ -15,3 +15,7 @@ export { freePort } from './infra/free-port';
 export * from './prometheus/start-prometheus';
 export * from './process/service-process';
 export * from './wait/until';
+export * from './process/service-build';
+export * from './api/browser-sign-in';
+export * from './api/signing-keys';
+export * from './infra/redis-namespace';

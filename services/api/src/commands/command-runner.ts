@@ -1,0 +1,60 @@
+import { type DescMessage, type MessageInitShape, create } from '@bufbuild/protobuf';
+import { type CommandDefinition, type CommandError, ErrorKind, type ResultOf } from '@lianluo/contracts';
+import { CommandClient } from '@lianluo/messaging';
+import { BadRequestException, ConflictException, GoneException, HttpException, Inject, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { API_CONFIG, type ApiConfig } from '../api.config';
+
+/**
+ * A service's command error in HTTP's terms. Domain refusals keep the service's words (they
+ * name the field and the rule, never internals); anything internal becomes a plain 500/503.
+ */
+export function httpErrorOfCommand(error: CommandError): HttpException {
+  const body = (code: string, message: string) => ({ error: code, message, ...(error.field ? { problems: [{ field: `body.${error.field}`, reason: message }] } : {}) });
+  switch (error.kind) {
+    case ErrorKind.INVALID_ARGUMENT:
+      return new BadRequestException(body('invalid_request', error.message));
+    case ErrorKind.NOT_FOUND:
+      return new NotFoundException(body('not_found', error.message));
+    case ErrorKind.GONE:
+      return new GoneException(body('gone', error.message));
+    case ErrorKind.FAILED_PRECONDITION:
+      return new ConflictException(body('conflict', error.message));
+    case ErrorKind.UNAVAILABLE:
+    case ErrorKind.TIMEOUT:
+    case ErrorKind.DEADLINE_EXCEEDED:
+      return new ServiceUnavailableException({ error: 'unavailable', message: 'the service did not answer in time; try again' });
+    default:
+      return new HttpException({ error: 'internal', message: 'the request could not be completed' }, 500);
+  }
+}
+
+/**
+ * Sends a command on behalf of a request and returns its result, or throws the HTTP error its
+ * refusal means. `idempotencyKey` (the request's Idempotency-Key) makes a retried request the
+ * same command, which the services answer once.
+ */
+@Injectable()
+export class CommandRunner {
+  private readonly logger = new Logger(CommandRunner.name);
+
+  constructor(
+    private readonly client: CommandClient,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  async run<Req extends DescMessage, Rep extends DescMessage>(
+    definition: CommandDefinition<Req, Rep>,
+    fields: Omit<MessageInitShape<Req>, 'commandId'>,
+    idempotencyKey?: string,
+  ): Promise<ResultOf<Rep>> {
+    const commandId = `api:${idempotencyKey ?? randomUUID()}`;
+    const request = create(definition.request, { ...fields, commandId } as unknown as MessageInitShape<Req>);
+    const outcome = await this.client.request(definition, request, { timeoutMs: this.config.COMMAND_TIMEOUT_MS });
+    if (outcome.ok) return outcome.value;
+    if (outcome.error.kind === ErrorKind.INTERNAL || outcome.error.kind === ErrorKind.UNSPECIFIED) {
+      this.logger.error({ command: `${definition.domain}.${definition.name}`, error: outcome.error.message }, 'command failed');
+    }
+    throw httpErrorOfCommand(outcome.error);
+  }
+}

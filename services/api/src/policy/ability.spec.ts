@@ -1,0 +1,58 @@
+import { type Principal } from '../auth/principal';
+import { type Action, type Subject, abilityOf } from './ability';
+
+const person = (roles: Principal['roles'], agentId?: string, tenant: string | undefined = 'acme'): Principal => ({ subject: 'u1', tenant, roles, agentId });
+const can = (principal: Principal, action: Action, kind: Subject, tenant = 'acme') => abilityOf(principal).can(action, { kind, tenant });
+
+describe('the authorisation policy', () => {
+  it('lets an agent act as itself and read customers, only in its own tenant', () => {
+    const agent = person(['agent'], 'li');
+    expect(can(agent, 'act', 'Me')).toBe(true);
+    expect(can(agent, 'read', 'Customer')).toBe(true);
+    expect(can(agent, 'act', 'Me', 'other')).toBe(false);
+    expect(can(agent, 'read', 'Customer', 'other')).toBe(false);
+  });
+
+  it('gives an agent nothing of supervisors or admins', () => {
+    const agent = person(['agent'], 'li');
+    for (const [action, kind] of [['read', 'Report'], ['update', 'AgentState'], ['act', 'Contact'], ['read', 'User'], ['update', 'Configuration'], ['read', 'AuditLog']] as const) {
+      expect(can(agent, action, kind)).toBe(false);
+    }
+  });
+
+  it('gives the agent role nothing without an agent id to act as', () => {
+    expect(can(person(['agent']), 'act', 'Me')).toBe(false);
+    expect(can(person(['agent']), 'read', 'Customer')).toBe(false);
+  });
+
+  it('lets a supervisor watch and steer agents and contacts but not manage users or configuration', () => {
+    const supervisor = person(['supervisor']);
+    expect(can(supervisor, 'read', 'Report')).toBe(true);
+    expect(can(supervisor, 'update', 'AgentState')).toBe(true);
+    expect(can(supervisor, 'act', 'Contact')).toBe(true);
+    expect(can(supervisor, 'read', 'User')).toBe(false);
+    expect(can(supervisor, 'update', 'Configuration')).toBe(false);
+    expect(can(supervisor, 'act', 'Me')).toBe(false);
+    expect(can(supervisor, 'read', 'Report', 'other')).toBe(false);
+  });
+
+  it('lets an admin manage everything of its tenant except tenants, and nothing of another', () => {
+    const admin = person(['admin']);
+    expect(can(admin, 'create', 'User')).toBe(true);
+    expect(can(admin, 'update', 'Configuration')).toBe(true);
+    expect(can(admin, 'read', 'AuditLog')).toBe(true);
+    expect(can(admin, 'manage', 'Tenant')).toBe(false);
+    expect(can(admin, 'read', 'User', 'other')).toBe(false);
+    expect(can(admin, 'act', 'Me')).toBe(false);
+  });
+
+  it('lets an admin who also works as an agent take contacts', () => {
+    expect(can(person(['admin', 'agent'], 'li'), 'act', 'Me')).toBe(true);
+  });
+
+  it('lets a platform operator act in every tenant', () => {
+    const operator = person(['platform-operator'], undefined, undefined);
+    expect(can(operator, 'read', 'User', 'acme')).toBe(true);
+    expect(can(operator, 'manage', 'Tenant', 'other')).toBe(true);
+  });
+});

@@ -1,0 +1,96 @@
+import { Controller, ConflictException, Delete, Get, HttpCode, NotFoundException, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { ROLES } from '../auth/role';
+import { ValidBody, ValidPath, ValidQuery } from '../http/valid-request.decorators';
+import { UserConflict, UsersRepository } from '../identity/users.repository';
+import { type UserAccount } from '../identity/user-account';
+import { Allow } from '../policy/allow.decorator';
+import { tenantAddress, tenantId } from '../tenants/tenant-address';
+
+const tenantRoles = z.array(z.enum(ROLES.filter((role) => role !== 'platform-operator') as ['agent', 'supervisor', 'admin'])).min(1, { error: 'must hold at least one role' });
+const agentId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$/, { error: 'must be an acd agent id: 1-128 letters, digits, _ . @ or -' });
+const password = z.string().min(12, { error: 'must be at least 12 characters' }).max(1000);
+
+const newUserBody = z.strictObject({
+  login: z.string().trim().min(1).max(200),
+  displayName: z.string().max(200).optional(),
+  roles: tenantRoles,
+  agentId: agentId.optional().describe('The acd agent this person works as (agents)'),
+  password,
+});
+const userChangeBody = z.strictObject({
+  displayName: z.string().max(200).optional(),
+  roles: tenantRoles.optional(),
+  agentId: agentId.nullable().optional(),
+  password: password.optional(),
+  disabled: z.boolean().optional(),
+});
+const userAddress = z.object({ tenant: tenantId, userId: z.uuid({ error: 'must be a user id (a UUID)' }) });
+const pageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  after: z.string().max(200).optional().describe('The `next` of the previous page'),
+});
+
+function userJson(user: UserAccount) {
+  return { userId: user.userId, login: user.login, displayName: user.displayName, roles: user.roles, agentId: user.agentId ?? null, disabled: user.disabled };
+}
+
+const notFound = () => new NotFoundException({ error: 'not_found', message: 'no such user in this tenant' });
+
+function answering<T>(work: () => Promise<T>): Promise<T> {
+  return work().catch((error: unknown) => {
+    if (error instanceof UserConflict) throw new ConflictException({ error: 'conflict', message: error.message, problems: [{ field: `body.${error.field}`, reason: error.message }] });
+    throw error;
+  });
+}
+
+/** A tenant's users of the embedded provider and their roles (admins). */
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('v1/tenants/:tenant/users')
+export class UsersController {
+  constructor(private readonly users: UsersRepository) {}
+
+  @Get()
+  @Allow('read', 'User')
+  @ApiOperation({ summary: 'A page of users by login; `next` is the `after` of the next page, null on the last' })
+  async list(@ValidPath(tenantAddress) { tenant }: z.output<typeof tenantAddress>, @ValidQuery(pageQuery) { limit, after }: z.output<typeof pageQuery>) {
+    const users = await this.users.list(tenant, limit + 1, after);
+    const items = users.slice(0, limit);
+    return { items: items.map(userJson), next: users.length > limit ? (items.at(-1)?.login ?? null) : null };
+  }
+
+  @Post()
+  @Allow('create', 'User')
+  @ApiOperation({ summary: 'Create a user with roles (and the agent they work as)' })
+  async create(@ValidPath(tenantAddress) { tenant }: z.output<typeof tenantAddress>, @ValidBody(newUserBody) body: z.output<typeof newUserBody>) {
+    return userJson(await answering(() => this.users.create({ ...body, tenant })));
+  }
+
+  @Get(':userId')
+  @Allow('read', 'User')
+  @ApiOperation({ summary: 'One user' })
+  async find(@ValidPath(userAddress) { tenant, userId }: z.output<typeof userAddress>) {
+    const user = await this.users.find(userId);
+    if (!user || user.tenant !== tenant) throw notFound();
+    return userJson(user);
+  }
+
+  @Patch(':userId')
+  @Allow('update', 'User')
+  @ApiOperation({ summary: "Change a user; new roles, agent or password, or disabling, end the user's sessions" })
+  async update(@ValidPath(userAddress) { tenant, userId }: z.output<typeof userAddress>, @ValidBody(userChangeBody) change: z.output<typeof userChangeBody>) {
+    const user = await answering(() => this.users.update(tenant, userId, change));
+    if (!user) throw notFound();
+    return userJson(user);
+  }
+
+  @Delete(':userId')
+  @HttpCode(204)
+  @Allow('delete', 'User')
+  @ApiOperation({ summary: 'Delete a user and end their sessions' })
+  async remove(@ValidPath(userAddress) { tenant, userId }: z.output<typeof userAddress>): Promise<void> {
+    if (!(await this.users.remove(tenant, userId))) throw notFound();
+  }
+}
