@@ -19,3 +19,6 @@ export * from './process/service-build';
 export * from './api/browser-sign-in';
 export * from './api/signing-keys';
 export * from './infra/redis-namespace';
+export * from './api/access-token';
+export * from './live/live-events-client';
+export * from './live/live-upgrade-status';

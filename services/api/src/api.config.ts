@@ -61,6 +61,11 @@ export const apiConfigSchema = configSchema(serviceIdentity, natsConfig, httpCon
   /** Maps the external issuer's role values to Lianluo's roles; values already named as roles pass unmapped. */
   OIDC_ROLE_MAP: roleMapping.default({}),
 
+  /** Bytes a live WebSocket client may leave unread on its socket before it counts as too slow and is closed (1013); it resumes from its cursor. */
+  LIVE_MAX_BUFFERED_BYTES: envInteger({ min: 16_384, max: 64 * 1024 * 1024 }).default(1024 * 1024),
+  /** Live events held for a client while the replay before them is sent, beyond which the same holds. */
+  LIVE_MAX_HELD_EVENTS: envInteger({ min: 100, max: 1_000_000 }).default(10_000),
+
   /** How long a request to a service's command waits for its reply. */
   COMMAND_TIMEOUT_MS: envInteger({ min: 100, max: 60_000 }).default(5_000),
 }).check((ctx) => {

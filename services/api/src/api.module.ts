@@ -11,6 +11,9 @@ import { AccessTokenVerifier } from './auth/access-token.verifier';
 import { AuthGuard } from './auth/auth.guard';
 import { CommandRunner } from './commands/command-runner';
 import { IdentityModule } from './identity/identity.module';
+import { LiveEventsGateway } from './live/live-events.gateway';
+import { LiveMetrics } from './live/live.metrics';
+import { TenantFeeds } from './live/tenant-feeds';
 import { PolicyGuard } from './policy/policy.guard';
 import { UsersController } from './users/users.controller';
 
@@ -27,7 +30,8 @@ class ApiConfigModule {
 
 /**
  * The edge for people and tools: identity, one policy on every route (AuthGuard, then
- * PolicyGuard, for every controller), and routes that become the services' commands.
+ * PolicyGuard, for every controller) and every live event pushed over WebSocket, and routes
+ * that become the services' commands.
  */
 @Module({})
 export class ApiModule implements OnModuleInit {
@@ -57,7 +61,15 @@ export class ApiModule implements OnModuleInit {
         IdentityModule.forConfig(config),
       ],
       controllers: [MeController, UsersController],
-      providers: [AccessTokenVerifier, CommandRunner, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_GUARD, useClass: PolicyGuard }],
+      providers: [
+        AccessTokenVerifier,
+        CommandRunner,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: PolicyGuard },
+        LiveMetrics,
+        TenantFeeds,
+        LiveEventsGateway,
+      ],
     };
   }
 

@@ -15,6 +15,7 @@ import {
   freePort,
   generateCookieSecret,
   generateSigningJwks,
+  signAccessToken,
   uniqueNamespace,
 } from '@lianluo/testing';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -169,6 +170,23 @@ export class ApiTestbed {
 
   async accessTokenOf(who: Person | 'ops', tenant: Tenant = 'acme'): Promise<string> {
     return (await this.tokensOf(who, tenant)).access_token;
+  }
+
+  /**
+   * An access token for a person, signed with the provider's own key without a sign-in: one
+   * that expires after `expiresInSeconds`, which a sign-in cannot ask for.
+   */
+  signedToken(who: Person, tenant: Tenant, expiresInSeconds: number): string {
+    const person: { roles: readonly string[]; agentId?: string } = PEOPLE[who];
+    return signAccessToken(this.signingKeys, {
+      issuer: this.issuer,
+      audience: this.audience,
+      subject: loginOf(who, tenant),
+      tenant,
+      roles: person.roles,
+      ...(person.agentId === undefined ? {} : { agentId: person.agentId }),
+      expiresAt: Math.floor(Date.now() / 1000) + expiresInSeconds,
+    });
   }
 
   /** A tool's access token (client credentials) for a tenant. */

@@ -7,6 +7,12 @@ import { type Principal } from './principal';
 /** Why a bearer token was refused; said to the caller in these words, nothing more. */
 export class TokenRefused extends Error {}
 
+/** A verified access token: who it proves, and when it expires (ms since the epoch; undefined: never). */
+export interface VerifiedToken {
+  readonly principal: Principal;
+  readonly expiresAtMs: number | undefined;
+}
+
 /** The public half of a private JWK: what verifiers may see. */
 export function publicJwkOf(key: JWK): JWK {
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, oth: _oth, k: _k, ...rest } = key as JWK & { oth?: unknown };
@@ -35,6 +41,11 @@ export class AccessTokenVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
+    return (await this.verifyToken(token)).principal;
+  }
+
+  /** As `verify`, and until when the token holds: a live connection ends there. */
+  async verifyToken(token: string): Promise<VerifiedToken> {
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, await this.keySet(), { issuer: this.issuer, audience: this.config.OIDC_AUDIENCE, clockTolerance: 5 }));
@@ -45,7 +56,7 @@ export class AccessTokenVerifier {
     }
     const principal = principalOfClaims(payload, this.mapping);
     if (!principal) throw new TokenRefused('the access token names no tenant or no role');
-    return principal;
+    return { principal, expiresAtMs: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined };
   }
 
   private keySet(): Promise<JWTVerifyGetKey> {

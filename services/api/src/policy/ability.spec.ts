@@ -55,4 +55,34 @@ describe('the authorisation policy', () => {
     expect(can(operator, 'read', 'User', 'acme')).toBe(true);
     expect(can(operator, 'manage', 'Tenant', 'other')).toBe(true);
   });
+
+  describe('on live events', () => {
+    const sees = (principal: Principal, tenant: string, agentId?: string) => abilityOf(principal).can('read', { kind: 'LiveEvent', tenant, ...(agentId ? { agentId } : {}) });
+
+    it("shows an agent the events about itself, never another agent's nor the tenant's board", () => {
+      const agent = person(['agent'], 'li');
+      expect(sees(agent, 'acme', 'li')).toBe(true);
+      expect(sees(agent, 'acme', 'wu')).toBe(false);
+      expect(sees(agent, 'acme')).toBe(false);
+      expect(sees(agent, 'other', 'li')).toBe(false);
+    });
+
+    it('shows the agent role nothing without an agent id', () => {
+      expect(sees(person(['agent']), 'acme', 'li')).toBe(false);
+      expect(sees(person(['agent']), 'acme')).toBe(false);
+    });
+
+    it("shows a supervisor and an admin every event of their tenant and none of another's", () => {
+      for (const role of ['supervisor', 'admin'] as const) {
+        expect(sees(person([role]), 'acme')).toBe(true);
+        expect(sees(person([role]), 'acme', 'wu')).toBe(true);
+        expect(sees(person([role]), 'other')).toBe(false);
+        expect(sees(person([role]), 'other', 'wu')).toBe(false);
+      }
+    });
+
+    it('shows a platform operator the events of every tenant', () => {
+      expect(sees(person(['platform-operator'], undefined, undefined), 'other', 'wu')).toBe(true);
+    });
+  });
 });

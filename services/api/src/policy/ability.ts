@@ -24,7 +24,8 @@ export type Subject =
   | 'Callback'
   | 'AuditLog'
   | 'Webhook'
-  | 'Tenant';
+  | 'Tenant'
+  | 'LiveEvent';
 
 /** A subject as a check sees it: its kind and the tenant it belongs to. */
 export interface TenantObject {
@@ -32,7 +33,16 @@ export interface TenantObject {
   readonly tenant: string;
 }
 
-export type AppAbility = MongoAbility<[Action, Subject | TenantObject | 'all']>;
+/**
+ * An event pushed on a live connection: its tenant, and the agent it is about when it is about
+ * one (an offer, an agent's state). An event about no agent has no `agentId`.
+ */
+export interface LiveEventObject extends TenantObject {
+  readonly kind: 'LiveEvent';
+  readonly agentId?: string;
+}
+
+export type AppAbility = MongoAbility<[Action, Subject | TenantObject | LiveEventObject | 'all']>;
 
 /**
  * The one authorisation policy (PLT-1, PLT-4): what each role may do, always inside the
@@ -58,6 +68,7 @@ export function abilityOf(principal: Principal): AppAbility {
         can(['read', 'act'], 'Contact', own);
         can('read', ['Queue', 'Agent', 'Skill', 'Report', 'Interaction', 'Customer'], own);
         can('manage', ['Voicemail', 'Callback'], own);
+        can('read', 'LiveEvent', own);
         break;
       case 'agent':
         if (tenant === undefined || principal.agentId === undefined) break;
@@ -65,6 +76,8 @@ export function abilityOf(principal: Principal): AppAbility {
         can('read', ['Customer', 'Interaction'], own);
         can(['read', 'act'], 'Voicemail', own);
         can(['create', 'read'], 'Callback', own);
+        // Its own offers, contacts and state; never another agent's, nor the tenant's board.
+        can('read', 'LiveEvent', { tenant, agentId: principal.agentId });
         break;
     }
   }
