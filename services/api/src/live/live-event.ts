@@ -1,4 +1,4 @@
-import { type DescMessage, type MessageShape, fromBinary, toJson } from '@bufbuild/protobuf';
+import { type DescMessage, type MessageShape, fromBinary, toJsonString } from '@bufbuild/protobuf';
 import { ALL_ACD_EVENTS, type EventDefinition } from '@lianluo/contracts';
 import { parseSubject } from '@lianluo/messaging';
 import { type JsMsg } from 'nats';
@@ -56,11 +56,8 @@ export function liveEventOf(domain: string, message: JsMsg): LiveEvent | Unpusha
   }
   if (definition.tenantOf(decoded) !== parts.tenant) return 'foreign_tenant';
   const seq = message.seq;
-  const body = {
-    cursor: `${domain}:${seq}`,
-    type: `${domain}.${definition.name}`,
-    data: toJson(definition.schema, decoded),
-    time: new Date(Math.floor(message.info.timestampNanos / 1e6)).toISOString(),
-  };
-  return { domain, seq, tenant: parts.tenant, agentId: READERS[domain]!.agentOf(decoded), frame: Buffer.from(JSON.stringify(body)) };
+  const time = new Date(Math.floor(message.info.timestampNanos / 1e6)).toISOString();
+  // The message's JSON is written once, straight into the frame: no object built to be stringified again.
+  const frame = `{"cursor":"${domain}:${seq}","type":"${domain}.${definition.name}","data":${toJsonString(definition.schema, decoded)},"time":"${time}"}`;
+  return { domain, seq, tenant: parts.tenant, agentId: READERS[domain]!.agentOf(decoded), frame: Buffer.from(frame) };
 }
