@@ -22,3 +22,4 @@ export * from './infra/redis-namespace';
 export * from './api/access-token';
 export * from './live/live-events-client';
 export * from './live/live-upgrade-status';
+export * from './api/api-replica-env';

@@ -6,6 +6,7 @@ import {
   BrowserSignIn,
   ServiceProcess,
   TEST_POSTGRES_SERVER,
+  apiReplicaEnv,
   type TokenSet,
   builtService,
   createTestDatabase,
@@ -102,17 +103,9 @@ export class ApiTestbed {
     await writeFile(seedFile, stringify(seedDocument()));
     const port = await freePort();
     const env = {
-      NATS_NAMESPACE: namespace,
-      DATABASE_URL: `${TEST_POSTGRES_SERVER}/${namespace}`,
-      DATABASE_POOL_SIZE: '4',
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: String(port),
-      OIDC_ISSUER: `http://127.0.0.1:${port}/oidc`,
-      OIDC_SIGNING_KEYS: JSON.stringify(generateSigningJwks()),
-      OIDC_COOKIE_SECRETS: generateCookieSecret(),
+      ...apiReplicaEnv({ namespace, port, jwks: generateSigningJwks(), cookieSecret: generateCookieSecret() }),
       OIDC_DESKTOP_REDIRECT_URIS: `http://127.0.0.1:${port}/app/callback`,
       API_SEED_FILE: seedFile,
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       ...options.env,
     };
     const testbed = new ApiTestbed(namespace, dir, env);
