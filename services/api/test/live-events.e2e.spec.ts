@@ -137,6 +137,15 @@ describe('live events', () => {
     expect(contactsOf(li.events)).toEqual([before, whileAway, after]);
   }, 60_000);
 
+  it('starts a cursor beyond the end of the stream, as after the stream was recreated, at its end instead of skipping what comes', async () => {
+    const li = new LiveEventsClient({ urls: [api.replicas[1]!.url], tenant: 'acme', feed: 'me', cursor: 'acd:999999999', token: () => api.accessTokenOf('li', 'acme') });
+    clients.push(li);
+    await li.connect();
+    const next = await offer('acme', 'li');
+    await li.until(() => contactsOf(li.events).includes(next));
+    expect(contactsOf(li.events)).toEqual([next]);
+  }, 60_000);
+
   it('counts connected clients and pushed events on /metrics', async () => {
     const supervisor = await follow('supervisor', 'board', 'acme', [api.replicas[1]!.url]);
     const contact = await offer('acme', 'wu');

@@ -119,7 +119,8 @@ export class LiveEventsGateway implements OnApplicationBootstrap, OnModuleDestro
       session.holdLive(domain);
       await this.feeds.join(session, domain);
       const { state } = await this.connection.jsm.streams.info(await this.connection.ensureStream(domain));
-      const start = live.cursor?.get(domain) ?? state.last_seq;
+      // A cursor beyond the stream's end (the stream was recreated since) starts at its end rather than skip what comes.
+      const start = Math.min(live.cursor?.get(domain) ?? state.last_seq, state.last_seq);
       session.startAt(domain, start);
       if (start < state.last_seq) replayAfter.set(domain, start);
     }
