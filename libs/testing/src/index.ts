@@ -19,3 +19,4 @@ export * from './process/service-build';
 export * from './api/browser-sign-in';
 export * from './api/signing-keys';
 export * from './infra/redis-namespace';
+export * from './api/external-issuer';

@@ -33,7 +33,7 @@ const roleMapping = envList(
  */
 export const apiConfigSchema = configSchema(serviceIdentity, natsConfig, httpConfig(3000), logConfig, postgresConfig, {
   /** The issuer URL browsers and tools see, the embedded provider's base: http(s)://host[:port]/oidc. */
-  OIDC_ISSUER: url('https://cc.example.com/oidc'),
+  OIDC_ISSUER: url('https://cc.example.com/oidc').optional(),
   /** The embedded provider's signing keys (private JWKS; the first signs). Required unless an external issuer is used. */
   OIDC_SIGNING_KEYS: jwksText.optional(),
   /** Secrets that sign the provider's cookies, newest first (rotate by prepending). */
@@ -66,7 +66,7 @@ export const apiConfigSchema = configSchema(serviceIdentity, natsConfig, httpCon
 }).check((ctx) => {
   const config = ctx.value;
   if (config.OIDC_EXTERNAL_ISSUER) return;
-  for (const variable of ['OIDC_SIGNING_KEYS', 'OIDC_COOKIE_SECRETS'] as const) {
+  for (const variable of ['OIDC_ISSUER', 'OIDC_SIGNING_KEYS', 'OIDC_COOKIE_SECRETS'] as const) {
     if (config[variable] === undefined) {
       ctx.issues.push({ code: 'custom', input: undefined, path: [variable], message: 'is required for the embedded OpenID provider (or set OIDC_EXTERNAL_ISSUER)' });
     }
@@ -75,3 +75,9 @@ export const apiConfigSchema = configSchema(serviceIdentity, natsConfig, httpCon
 
 export type ApiConfig = z.output<typeof apiConfigSchema>;
 export const API_CONFIG = Symbol('ApiConfig');
+
+/** The embedded provider's issuer URL; the schema requires it whenever there is no external issuer. */
+export function embeddedIssuer(config: ApiConfig): string {
+  if (!config.OIDC_ISSUER) throw new Error('OIDC_ISSUER is not set: the embedded OpenID provider needs it');
+  return config.OIDC_ISSUER;
+}

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type JWK, type JWTVerifyGetKey, createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify } from 'jose';
-import { API_CONFIG, type ApiConfig } from '../api.config';
+import { API_CONFIG, type ApiConfig, embeddedIssuer } from '../api.config';
 import { type ClaimMapping, principalOfClaims } from './principal-of-claims';
 import { type Principal } from './principal';
 
@@ -25,7 +25,7 @@ export class AccessTokenVerifier {
   private keys: Promise<JWTVerifyGetKey> | undefined;
 
   constructor(@Inject(API_CONFIG) private readonly config: ApiConfig) {
-    this.issuer = config.OIDC_EXTERNAL_ISSUER ?? config.OIDC_ISSUER;
+    this.issuer = config.OIDC_EXTERNAL_ISSUER ?? embeddedIssuer(config);
     this.mapping = {
       tenantClaim: config.OIDC_TENANT_CLAIM,
       rolesClaim: config.OIDC_ROLES_CLAIM,
