@@ -13,7 +13,8 @@ import { DEMO_ACD_FILE, DEMO_FLOWS_DIR, demoAgents, loadDemoCallers, readyDemoAg
 import { type RunningStack, findRunningStack, removeRunningStack, writeRunningStack } from './local-stack/running-stack';
 import { ServiceChild } from './local-stack/service-child';
 import { stackPrintout } from './local-stack/stack-printout';
-import { FIXED_HTTP_PORTS, NATS_URL, POSTGRES_URL, SERVICES, type ServiceName, type StackSettings, TENANT, databaseOf, stackSettings } from './local-stack/stack-settings';
+import { DATABASE_SERVICES, type DatabaseService, FIXED_HTTP_PORTS, NATS_URL, POSTGRES_URL, SERVICES, type ServiceName, type StackSettings, TENANT, databaseOf, stackSettings } from './local-stack/stack-settings';
+import { DEMO_USERS_FILE, apiIdentityEnv, demoUsers } from './local-stack/demo-people';
 
 const root = resolve(__dirname, '..');
 /** Migrations and the first connections take seconds; a service not ready after this will not be. */
@@ -51,7 +52,7 @@ class LocalStack {
     await mkdir(this.logsDir, { recursive: true });
     await mkdir(this.recordingsDir, { recursive: true });
     await this.refuseSecondStack();
-    console.log(`starting Lianluo: Asterisk bj and sz, a media gateway each, acd, ivr, voicemail, reporting (namespace ${namespace})…`);
+    console.log(`starting Lianluo: Asterisk bj and sz, a media gateway each, acd, ivr, voicemail, reporting, api (namespace ${namespace})…`);
 
     this.sitesStarting = startSites(ports === 'fixed' ? { runId: 'local', fixedPorts: true } : {});
     const sites = await this.sitesStarting.catch((error: Error) => {
@@ -65,11 +66,11 @@ class LocalStack {
     const voicemailUrl = `http://127.0.0.1:${httpPorts.voicemail}`;
     // Voicemail's review plays a take back from voicemail's HTTP server (sound:http://…).
     const mediaCache = await Promise.all([sites.bj, sites.sz].map((site) => loadHttpMediaCache(site)));
-    await ensureDatabases(POSTGRES_URL, (['acd', 'ivr', 'voicemail', 'reporting'] as const).map((service) => databaseOf(namespace, service)));
+    await ensureDatabases(POSTGRES_URL, DATABASE_SERVICES.map((service) => databaseOf(namespace, service)));
     this.throwIfStopping();
 
     const recordings = { RECORDING_STORE: 'local', RECORDING_DIR: this.recordingsDir };
-    const database = (service: 'acd' | 'ivr' | 'voicemail' | 'reporting') => ({ DATABASE_URL: `${POSTGRES_URL}/${databaseOf(namespace, service)}`, DATABASE_POOL_SIZE: '4' });
+    const database = (service: DatabaseService) => ({ DATABASE_URL: `${POSTGRES_URL}/${databaseOf(namespace, service)}`, DATABASE_POOL_SIZE: '4' });
     for (const [name, site] of [['media-gateway-bj', sites.bj], ['media-gateway-sz', sites.sz]] as const) {
       this.startService(name, 'media-gateway', httpPorts[name], {
         SITE: site.site.name,
@@ -90,6 +91,8 @@ class LocalStack {
       SHUTDOWN_GRACE_MS: '3000',
     });
     this.startService('reporting', 'reporting', httpPorts.reporting, { ...database('reporting'), REPORT_TIME_ZONE: 'Asia/Shanghai' });
+    const apiUrl = `http://127.0.0.1:${httpPorts.api}`;
+    this.startService('api', 'api', httpPorts.api, { ...database('api'), ...(await apiIdentityEnv(this.settings.stateDir, apiUrl)), API_SEED_FILE: DEMO_USERS_FILE });
     await Promise.all([...this.services.values()].map((service) => service.waitUntilReady(READY_TIMEOUT_MS)));
     this.throwIfStopping();
 
@@ -121,6 +124,7 @@ class LocalStack {
       asteriskLogs: { bj: sites.bj.logFile, sz: sites.sz.logFile },
       agents,
       agentProblems,
+      people: await demoUsers(),
     });
     console.log(printout + (mediaCache.every(Boolean) ? '' : '  (Asterisk could not load res_http_media_cache: voicemail review offers no listening.)\n'));
   }
