@@ -23,8 +23,8 @@ const ROUTES: Record<string, readonly Role[]> = {
   'DELETE /v1/tenants/{tenant}/users/{userId}': ['admin'],
 };
 
-/** Open by design: health and metrics (not routed by the Ingress) and the sign-in pages. */
-const OPEN = new Set(['GET /health/live', 'GET /health/ready', 'GET /metrics', 'GET /interaction/{uid}', 'POST /interaction/{uid}/login', 'GET /interaction/{uid}/abort']);
+/** Open by design: health and metrics (not routed by the Ingress). The sign-in pages are not in the document. */
+const OPEN = new Set(['GET /health/live', 'GET /health/ready', 'GET /metrics']);
 
 const PERSON_OF_ROLE: Record<Role, Person> = { agent: 'li', supervisor: 'supervisor', admin: 'admin' };
 const SAMPLE_PARAMS: Record<string, string> = { tenant: 'acme', contactId: 'c-1', userId: '00000000-0000-4000-8000-000000000000' };

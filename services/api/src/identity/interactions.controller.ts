@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Provider } from 'oidc-provider' with { 'resolution-mode': 'import' };
@@ -38,6 +39,7 @@ function signInPage(uid: string, problem?: string, login = ''): string {
  * login; a right password ends the interaction with the account and a grant of the scopes
  * asked for (every client of the provider is the centre's own, so there is no consent page).
  */
+@ApiExcludeController()
 @Public()
 @Controller(INTERACTION_PATH.slice(1))
 export class InteractionsController {
