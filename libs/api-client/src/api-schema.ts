@@ -238,6 +238,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{tenant}/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Changes made through the api: who, what, when, before and after (passwords and secrets masked) */
+        get: operations["AuditLogController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2062,6 +2079,104 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
+                    };
+                };
+            };
+        };
+    };
+    AuditLogController_list: {
+        parameters: {
+            query?: {
+                /** @description Only this actor (user id or client id) */
+                actor?: string;
+                /** @description Only actions containing this text, e.g. `/users` */
+                action?: string;
+                from?: string;
+                to?: string;
+                limit?: number;
+                /** @description The `next` of the previous page */
+                before?: number;
+            };
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            entryId: number;
+                            /** Format: date-time */
+                            at: string;
+                            actor: string;
+                            actorRoles: string[];
+                            action: string;
+                            target: {
+                                [key: string]: string;
+                            };
+                            request: unknown;
+                            before: unknown;
+                            after: unknown;
+                            status: number;
+                            traceId: string | null;
+                        }[];
+                        next: number | null;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                        }[];
                     };
                 };
             };

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { MeController } from './agents/me.controller';
 import { API_CONFIG, type ApiConfig } from './api.config';
 import { AccessTokenVerifier } from './auth/access-token.verifier';
+import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { CommandRunner } from './commands/command-runner';
 import { IdentityModule } from './identity/identity.module';
@@ -55,6 +56,7 @@ export class ApiModule implements OnModuleInit {
         PostgresModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, migrationsDir: MIGRATIONS_DIR, schema: 'api' }),
         ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: config.LOGIN_RATE_PER_MINUTE }]),
         IdentityModule.forConfig(config),
+        AuditModule,
       ],
       controllers: [MeController, UsersController],
       providers: [AccessTokenVerifier, CommandRunner, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_GUARD, useClass: PolicyGuard }],

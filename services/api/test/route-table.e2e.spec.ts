@@ -21,6 +21,7 @@ const ROUTES: Record<string, readonly Role[]> = {
   'GET /v1/tenants/{tenant}/users/{userId}': ['admin'],
   'PATCH /v1/tenants/{tenant}/users/{userId}': ['admin'],
   'DELETE /v1/tenants/{tenant}/users/{userId}': ['admin'],
+  'GET /v1/tenants/{tenant}/audit-log': ['admin'],
 };
 
 /** Open by design: health and metrics (not routed by the Ingress). The sign-in pages are not in the document. */

@@ -1,4 +1,5 @@
-import { Controller, ConflictException, Delete, Get, HttpCode, NotFoundException, Patch, Post } from '@nestjs/common';
+import { Controller, ConflictException, Delete, Get, HttpCode, NotFoundException, Patch, Post, Req } from '@nestjs/common';
+import { type AuditedRequest, auditBefore } from '../audit/audit.interceptor';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ROLES } from '../auth/role';
@@ -94,7 +95,9 @@ export class UsersController {
   @Allow('update', 'User')
   @ApiOperation({ summary: "Change a user; new roles, agent or password, or disabling, end the user's sessions" })
   @Answers(200, userAnswer, [404, 409])
-  async update(@ValidPath(userAddress) { tenant, userId }: z.output<typeof userAddress>, @ValidBody(userChangeBody) change: z.output<typeof userChangeBody>) {
+  async update(@ValidPath(userAddress) { tenant, userId }: z.output<typeof userAddress>, @ValidBody(userChangeBody) change: z.output<typeof userChangeBody>, @Req() request: AuditedRequest) {
+    const before = await this.users.find(userId);
+    if (before?.tenant === tenant) auditBefore(request, userJson(before));
     const user = await answering(() => this.users.update(tenant, userId, change));
     if (!user) throw notFound();
     return userJson(user);
@@ -105,7 +108,9 @@ export class UsersController {
   @Allow('delete', 'User')
   @ApiOperation({ summary: 'Delete a user and end their sessions' })
   @Answers(204, undefined, [404])
-  async remove(@ValidPath(userAddress) { tenant, userId }: z.output<typeof userAddress>): Promise<void> {
+  async remove(@ValidPath(userAddress) { tenant, userId }: z.output<typeof userAddress>, @Req() request: AuditedRequest): Promise<void> {
+    const before = await this.users.find(userId);
+    if (before?.tenant === tenant) auditBefore(request, userJson(before));
     if (!(await this.users.remove(tenant, userId))) throw notFound();
   }
 }
