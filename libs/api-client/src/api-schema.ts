@@ -190,6 +190,57 @@ export interface paths {
         patch: operations["UsersController_update"];
         trace?: never;
     };
+    "/v1/tenants/{tenant}/callbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask for a customer to be called back, at once or at an appointed time; 201, or 200 when the callbackId was asked before */
+        post: operations["CallbacksController_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/public/callbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A customer's web form asks to be called back (no sign-in; rate limited per client address: 429) */
+        post: operations["CallbacksController_requestFromWeb"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/callbacks/{callbackId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw a scheduled or queued callback; 409 while it is dialled or once it is over */
+        delete: operations["CallbacksController_cancel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -1815,6 +1866,417 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    CallbacksController_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    queue: string;
+                    /** @description The number to call: 3 to 20 digits, optionally after + */
+                    number: string;
+                    /**
+                     * Format: date-time
+                     * @description Not called before this time
+                     */
+                    appointment?: string;
+                    /** @description What the form gathered, for the agent’s screen (at most 32 entries) */
+                    data?: {
+                        [key: string]: string;
+                    };
+                    /** @description Makes the request idempotent; a fresh id when absent */
+                    callbackId?: string;
+                    /** @description The site that dials; the agent’s when absent */
+                    site?: string;
+                    customerId?: string;
+                    priority?: number;
+                    maxAttempts?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callbackId: string;
+                        queue: string;
+                        number: string;
+                        site: string | null;
+                        customerId: string | null;
+                        priority: number;
+                        data: {
+                            [key: string]: string;
+                        };
+                        origin: ("ivr" | "web") | null;
+                        status: ("scheduled" | "queued" | "dialling" | "completed" | "failed" | "cancelled") | null;
+                        waitingSince: string | null;
+                        appointment: string | null;
+                        notBefore: string | null;
+                        attempts: number;
+                        maxAttempts: number;
+                        lastOutcome: ("answered" | "no-answer" | "busy" | "failed" | "agent-unreachable") | null;
+                        contactId: string | null;
+                        /** @description The callback id was requested before: nothing changed */
+                        duplicate: boolean;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    CallbacksController_requestFromWeb: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    queue: string;
+                    /** @description The number to call: 3 to 20 digits, optionally after + */
+                    number: string;
+                    /**
+                     * Format: date-time
+                     * @description Not called before this time
+                     */
+                    appointment?: string;
+                    /** @description What the form gathered, for the agent’s screen (at most 32 entries) */
+                    data?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callbackId: string;
+                        queue: string;
+                        number: string;
+                        site: string | null;
+                        customerId: string | null;
+                        priority: number;
+                        data: {
+                            [key: string]: string;
+                        };
+                        origin: ("ivr" | "web") | null;
+                        status: ("scheduled" | "queued" | "dialling" | "completed" | "failed" | "cancelled") | null;
+                        waitingSince: string | null;
+                        appointment: string | null;
+                        notBefore: string | null;
+                        attempts: number;
+                        maxAttempts: number;
+                        lastOutcome: ("answered" | "no-answer" | "busy" | "failed" | "agent-unreachable") | null;
+                        contactId: string | null;
+                        /** @description The callback id was requested before: nothing changed */
+                        duplicate: boolean;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Refused */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    CallbacksController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+                callbackId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        callbackId: string;
+                        queue: string;
+                        number: string;
+                        site: string | null;
+                        customerId: string | null;
+                        priority: number;
+                        data: {
+                            [key: string]: string;
+                        };
+                        origin: ("ivr" | "web") | null;
+                        status: ("scheduled" | "queued" | "dialling" | "completed" | "failed" | "cancelled") | null;
+                        waitingSince: string | null;
+                        appointment: string | null;
+                        notBefore: string | null;
+                        attempts: number;
+                        maxAttempts: number;
+                        lastOutcome: ("answered" | "no-answer" | "busy" | "failed" | "agent-unreachable") | null;
+                        contactId: string | null;
+                        /** @description The callback id was requested before: nothing changed */
+                        duplicate: boolean;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

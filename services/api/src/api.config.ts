@@ -47,6 +47,8 @@ export const apiConfigSchema = configSchema(serviceIdentity, natsConfig, httpCon
   LOGIN_LOCK_SECONDS: envInteger({ min: 1, max: 86_400 }).default(900),
   /** Sign-in attempts per client address and minute, per replica, before 429. */
   LOGIN_RATE_PER_MINUTE: envInteger({ min: 1, max: 10_000 }).default(20),
+  /** Requests per client address and minute, per replica, to the routes anyone may call (web callbacks), before 429. */
+  PUBLIC_RATE_PER_MINUTE: envInteger({ min: 1, max: 100_000 }).default(10),
   /** Users and tool clients upserted at start-up (YAML: users, clients); passwords hashed on the way in. */
   API_SEED_FILE: z.string().min(1).optional(),
 

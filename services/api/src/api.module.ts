@@ -9,6 +9,7 @@ import { MeController } from './agents/me.controller';
 import { API_CONFIG, type ApiConfig } from './api.config';
 import { AccessTokenVerifier } from './auth/access-token.verifier';
 import { AuditModule } from './audit/audit.module';
+import { CallbacksController } from './callbacks/callbacks.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { CommandRunner } from './commands/command-runner';
 import { IdentityModule } from './identity/identity.module';
@@ -54,11 +55,14 @@ export class ApiModule implements OnModuleInit {
           token: config.NATS_TOKEN,
         }),
         PostgresModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, migrationsDir: MIGRATIONS_DIR, schema: 'api' }),
-        ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: config.LOGIN_RATE_PER_MINUTE }]),
+        ThrottlerModule.forRoot([
+          { name: 'login', ttl: 60_000, limit: config.LOGIN_RATE_PER_MINUTE },
+          { name: 'public', ttl: 60_000, limit: config.PUBLIC_RATE_PER_MINUTE },
+        ]),
         IdentityModule.forConfig(config),
         AuditModule,
       ],
-      controllers: [MeController, UsersController],
+      controllers: [MeController, UsersController, CallbacksController],
       providers: [AccessTokenVerifier, CommandRunner, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_GUARD, useClass: PolicyGuard }],
     };
   }

@@ -22,10 +22,15 @@ const ROUTES: Record<string, readonly Role[]> = {
   'PATCH /v1/tenants/{tenant}/users/{userId}': ['admin'],
   'DELETE /v1/tenants/{tenant}/users/{userId}': ['admin'],
   'GET /v1/tenants/{tenant}/audit-log': ['admin'],
+  'POST /v1/tenants/{tenant}/callbacks': ['agent', 'supervisor', 'admin'],
+  'DELETE /v1/tenants/{tenant}/callbacks/{callbackId}': ['supervisor', 'admin'],
 };
 
-/** Open by design: health and metrics (not routed by the Ingress). The sign-in pages are not in the document. */
-const OPEN = new Set(['GET /health/live', 'GET /health/ready', 'GET /metrics']);
+/**
+ * Open by design: health and metrics (not routed by the Ingress), customers' web callback
+ * requests (rate limited). The sign-in pages are not in the document.
+ */
+const OPEN = new Set(['GET /health/live', 'GET /health/ready', 'GET /metrics', 'POST /v1/tenants/{tenant}/public/callbacks']);
 
 const PERSON_OF_ROLE: Record<Role, Person> = { agent: 'li', supervisor: 'supervisor', admin: 'admin' };
 const SAMPLE_PARAMS: Record<string, string> = { tenant: 'acme', contactId: 'c-1', userId: '00000000-0000-4000-8000-000000000000' };

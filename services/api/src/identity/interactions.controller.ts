@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Provider } from 'oidc-provider' with { 'resolution-mode': 'import' };
 import { z } from 'zod';
@@ -62,6 +62,7 @@ export class InteractionsController {
 
   @Post(':uid/login')
   @UseGuards(ThrottlerGuard)
+  @SkipThrottle({ public: true })
   async login(@Req() req: Request, @Res() res: Response): Promise<void> {
     const details = await this.provider.interactionDetails(req, res);
     const form = signInForm.safeParse(req.body ?? {});
