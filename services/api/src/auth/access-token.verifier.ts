@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { type JWK, type JWTVerifyGetKey, createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import { API_CONFIG, type ApiConfig, embeddedIssuer } from '../api.config';
 import { type ClaimMapping, principalOfClaims } from './principal-of-claims';
@@ -23,6 +24,11 @@ export class AccessTokenVerifier {
   private readonly issuer: string;
   private readonly mapping: ClaimMapping;
   private keys: Promise<JWTVerifyGetKey> | undefined;
+  /**
+   * Tokens verified already, until they expire: a desktop sends the same token with every
+   * request, and verifying its signature each time would cost more than most routes do.
+   */
+  private readonly verified = new LRUCache<string, Principal>({ max: 20_000 });
 
   constructor(@Inject(API_CONFIG) private readonly config: ApiConfig) {
     this.issuer = config.OIDC_EXTERNAL_ISSUER ?? embeddedIssuer(config);
@@ -35,6 +41,8 @@ export class AccessTokenVerifier {
   }
 
   async verify(token: string): Promise<Principal> {
+    const known = this.verified.get(token);
+    if (known) return known;
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, await this.keySet(), { issuer: this.issuer, audience: this.config.OIDC_AUDIENCE, clockTolerance: 5 }));
@@ -45,6 +53,7 @@ export class AccessTokenVerifier {
     }
     const principal = principalOfClaims(payload, this.mapping);
     if (!principal) throw new TokenRefused('the access token names no tenant or no role');
+    if (typeof payload.exp === 'number') this.verified.set(token, principal, { ttl: Math.max(1, payload.exp * 1000 - Date.now()) });
     return principal;
   }
 
