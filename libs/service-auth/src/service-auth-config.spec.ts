@@ -1,16 +1,9 @@
-import { ConfigError, configSchema, loadConfig } from '@lianluo/config';
+import { type ConfigProblem, configSchema, loadConfig } from '@lianluo/config';
 import { serviceAuthConfig, serviceTokenSignerConfig } from './service-auth-config';
 import { generateServiceKeys } from './service-keys';
 
-function problemsOf(run: () => unknown) {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+/** A ConfigError listing exactly `problems`. */
+const refusal = (...problems: ConfigProblem[]) => expect.objectContaining({ name: 'ConfigError', problems });
 
 const keys = generateServiceKeys();
 const publicKey = keys.publicJwks.keys[0]!;
@@ -28,9 +21,9 @@ describe('serviceAuthConfig', () => {
   });
 
   it('is required, and says what to give and how to make it', () => {
-    expect(problemsOf(() => loadConfig(configSchema(serviceAuthConfig), {}))).toEqual([
-      { variable: 'SERVICE_AUTH_PUBLIC_KEYS', reason: "required: the JWK Set of api's public keys (generate a pair with `npx tsx scripts/service-keys.ts`)" },
-    ]);
+    expect(() => loadConfig(configSchema(serviceAuthConfig), {})).toThrow(
+      refusal({ variable: 'SERVICE_AUTH_PUBLIC_KEYS', reason: "required: the JWK Set of api's public keys (generate a pair with `npx tsx scripts/service-keys.ts`)" }),
+    );
   });
 
   it.each([
@@ -44,7 +37,7 @@ describe('serviceAuthConfig', () => {
     ['two keys of one kid', JSON.stringify({ keys: [publicKey, { ...generateServiceKeys().publicJwks.keys[0], kid: publicKey.kid }] }), 'key #2 has the kid of an earlier key: each key needs its own'],
     ['a key for another algorithm', JSON.stringify({ keys: [{ ...publicKey, alg: 'ES256' }] }), 'key #1 "alg" must be EdDSA when given'],
   ])('refuses %s, naming the variable and never showing its value', (_, value, reason) => {
-    expect(problemsOf(() => loadConfig(serviceAuthConfig, { SERVICE_AUTH_PUBLIC_KEYS: value }))).toEqual([{ variable: 'SERVICE_AUTH_PUBLIC_KEYS', reason: `${reason} (got (hidden))` }]);
+    expect(() => loadConfig(serviceAuthConfig, { SERVICE_AUTH_PUBLIC_KEYS: value })).toThrow(refusal({ variable: 'SERVICE_AUTH_PUBLIC_KEYS', reason: `${reason} (got (hidden))` }));
   });
 });
 
@@ -58,8 +51,8 @@ describe('serviceTokenSignerConfig', () => {
     ['a key set', JSON.stringify({ keys: [keys.privateJwk] }), 'the key must be an Ed25519 key: "kty" OKP, "crv" Ed25519'],
     ['a private key whose x is another key’s', JSON.stringify({ ...keys.privateJwk, x: generateServiceKeys().privateJwk.x }), 'is inconsistent: "x" is not the public half of "d"'],
   ])('refuses %s without showing it', (_, value, reason) => {
-    const problems = problemsOf(() => loadConfig(serviceTokenSignerConfig, { SERVICE_AUTH_PRIVATE_KEY: value }));
-    expect(problems).toEqual([{ variable: 'SERVICE_AUTH_PRIVATE_KEY', reason: `${reason} (got (hidden))` }]);
-    expect(JSON.stringify(problems)).not.toContain(keys.privateJwk.d);
+    const load = () => loadConfig(serviceTokenSignerConfig, { SERVICE_AUTH_PRIVATE_KEY: value });
+    expect(load).toThrow(refusal({ variable: 'SERVICE_AUTH_PRIVATE_KEY', reason: `${reason} (got (hidden))` }));
+    expect(load).not.toThrow(keys.privateJwk.d);
   });
 });
