@@ -8,7 +8,7 @@ import { MessagingConnection, deleteNamespaceStreams, parseSubject } from '@lian
 import { BrowserSignIn, ensureLocalInfra, freePort, runSipp, startSipp, uniqueNamespace } from '@lianluo/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,6 +17,7 @@ import { Client } from 'pg';
 import { DEMO_CALLERS, DEMO_VIP } from './local-stack/demo-centre';
 import { demoUsers } from './local-stack/demo-people';
 import { type RunningStack, processExists, runningStackFile } from './local-stack/running-stack';
+import { serviceKeysFile } from './local-stack/stack-service-keys';
 import { DATABASE_SERVICES, NATS_URL, POSTGRES_URL, SERVICES, TENANT, databaseOf } from './local-stack/stack-settings';
 
 jest.setTimeout(180_000);
@@ -209,6 +210,16 @@ describe('npm start', () => {
     const adminTokens = await browser().signIn(admin.login, admin.password);
     const users = await fetch(`${api}/v1/tenants/${TENANT}/users`, { headers: { authorization: `Bearer ${adminTokens.access_token}` } });
     expect(((await users.json()) as { items: { login: string }[] }).items.map((user) => user.login).sort()).toEqual(people.map((person) => person.login).sort());
+  });
+
+  it('keeps the services’ own routes for api: refused without its token, answered with the stack’s (npm run service-token)', async () => {
+    expect(statSync(serviceKeysFile(stateDir)).mode & 0o777).toBe(0o600);
+    const report = `${running.services.reporting.url}/reports/performance?tenant=${TENANT}&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z`;
+    expect((await fetch(report)).status).toBe(401);
+    const run = new ScriptRun('service-token.ts', ['reporting'], { LIANLUO_STATE_DIR: stateDir });
+    expect(await run.exited).toBe(0);
+    const answered = await fetch(report, { headers: { authorization: `Bearer ${run.output.trim()}` } });
+    expect({ status: answered.status, body: await answered.json() }).toMatchObject({ status: 200, body: { items: [] } });
   });
 
   it('puts a caller keying 1 through to the ready sales agent whose softphone is registered', async () => {

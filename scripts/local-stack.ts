@@ -12,6 +12,7 @@ import { ensureDatabases } from './local-stack/databases';
 import { DEMO_ACD_FILE, DEMO_FLOWS_DIR, demoAgents, loadDemoCallers, readyDemoAgents } from './local-stack/demo-centre';
 import { type RunningStack, findRunningStack, removeRunningStack, writeRunningStack } from './local-stack/running-stack';
 import { ServiceChild } from './local-stack/service-child';
+import { ensureServiceKeys, stackSigner } from './local-stack/stack-service-keys';
 import { stackPrintout } from './local-stack/stack-printout';
 import { DATABASE_SERVICES, type DatabaseService, FIXED_HTTP_PORTS, NATS_URL, POSTGRES_URL, SERVICES, type ServiceName, type StackSettings, TENANT, databaseOf, stackSettings } from './local-stack/stack-settings';
 import { DEMO_USERS_FILE, apiIdentityEnv, demoUsers } from './local-stack/demo-people';
@@ -70,6 +71,9 @@ class LocalStack {
     this.throwIfStopping();
 
     const recordings = { RECORDING_STORE: 'local', RECORDING_DIR: this.recordingsDir };
+    // The services with routes of their own answer only api's identity: here, the stack's key.
+    const serviceKeys = await ensureServiceKeys(this.settings.stateDir);
+    const serviceAuth = { SERVICE_AUTH_PUBLIC_KEYS: JSON.stringify(serviceKeys.publicJwks) };
     const database = (service: DatabaseService) => ({ DATABASE_URL: `${POSTGRES_URL}/${databaseOf(namespace, service)}`, DATABASE_POOL_SIZE: '4' });
     for (const [name, site] of [['media-gateway-bj', sites.bj], ['media-gateway-sz', sites.sz]] as const) {
       this.startService(name, 'media-gateway', httpPorts[name], {
@@ -82,23 +86,24 @@ class LocalStack {
         ...recordings,
       });
     }
-    this.startService('acd', 'acd', httpPorts.acd, { ...database('acd'), REDIS_KEY_PREFIX: namespace, ACD_CONFIG_FILE: DEMO_ACD_FILE });
-    this.startService('ivr', 'ivr', httpPorts.ivr, { ...database('ivr'), FLOWS_DIR: DEMO_FLOWS_DIR, SHUTDOWN_GRACE_MS: '3000' });
+    this.startService('acd', 'acd', httpPorts.acd, { ...database('acd'), ...serviceAuth, REDIS_KEY_PREFIX: namespace, ACD_CONFIG_FILE: DEMO_ACD_FILE });
+    this.startService('ivr', 'ivr', httpPorts.ivr, { ...database('ivr'), ...serviceAuth, FLOWS_DIR: DEMO_FLOWS_DIR, SHUTDOWN_GRACE_MS: '3000' });
     this.startService('voicemail', 'voicemail', httpPorts.voicemail, {
       ...database('voicemail'),
+      ...serviceAuth,
       ...recordings,
       ...(mediaCache.every(Boolean) ? { MEDIA_BASE_URL: voicemailUrl } : {}),
       SHUTDOWN_GRACE_MS: '3000',
     });
-    this.startService('reporting', 'reporting', httpPorts.reporting, { ...database('reporting'), REPORT_TIME_ZONE: 'Asia/Shanghai' });
-    const apiUrl = `http://127.0.0.1:${httpPorts.api}`;
+    this.startService('reporting', 'reporting', httpPorts.reporting, { ...database('reporting'), ...serviceAuth, REPORT_TIME_ZONE: 'Asia/Shanghai' });
+        const apiUrl = `http://127.0.0.1:${httpPorts.api}`;
     this.startService('api', 'api', httpPorts.api, { ...database('api'), ...(await apiIdentityEnv(this.settings.stateDir, apiUrl)), API_SEED_FILE: DEMO_USERS_FILE });
     await Promise.all([...this.services.values()].map((service) => service.waitUntilReady(READY_TIMEOUT_MS)));
     this.throwIfStopping();
 
-    // The demo centre: acd imported demo-acd.yaml at start-up; the ivr learns its callers;
-    // the agents log in and get ready, as their desktops will do.
-    await loadDemoCallers(this.service('ivr').url);
+    // The demo centre: acd imported demo-acd.yaml at start-up; the ivr learns its callers
+    // (as api would pass on a CRM sync); the agents log in and get ready, as their desktops will do.
+    await loadDemoCallers(this.service('ivr').url, stackSigner(serviceKeys));
     this.connection = await MessagingConnection.connect({ servers: NATS_URL, namespace, connectionName: 'local-stack', queueGroup: 'local-stack' });
     const agents = await demoAgents();
     const agentProblems = await readyDemoAgents(this.connection, agents);

@@ -4,9 +4,12 @@ import { readmeWithTable } from '../helm/tools/values-table';
 import { CHART_DIR, ChartCopy, EXAMPLES, helm, type Manifest, podSpecOf, WITH_PROMETHEUS_OPERATOR } from './chart';
 import { schemaViolations, unknownFields } from './kubernetes-schemas';
 
-const QUICK_START = ['--set', 'sites.bj.address=192.0.2.10', '--set', 'sites.bj.trunk.match={192.0.2.128/25}'];
+/** The one value the chart cannot default: the public keys of api's service identity (a key set whose private half is gone). */
+const PUBLIC_KEYS_FILE = join(__dirname, 'fixtures', 'service-auth-public.jwks.json');
+const SERVICE_KEYS = ['--set-file', `serviceAuth.publicKeys=${PUBLIC_KEYS_FILE}`];
+const QUICK_START = [...SERVICE_KEYS, '--set', 'sites.bj.address=192.0.2.10', '--set', 'sites.bj.trunk.match={192.0.2.128/25}'];
 const CASES = {
-  'default values': [],
+  'default values': SERVICE_KEYS,
   'default values with one site': QUICK_START,
   'the two-site production example': ['-f', EXAMPLES.production, ...WITH_PROMETHEUS_OPERATOR],
   'the external-services example': ['-f', EXAMPLES.external],
@@ -187,10 +190,22 @@ describe('the two-site production example', () => {
     expect(chart.render(['-f', EXAMPLES.production]).filter((m) => m.kind === 'ServiceMonitor')).toEqual([]);
   });
 
-  it('lets only the api reach reporting over HTTP, besides the scrapers', () => {
-    const policy = find('NetworkPolicy', 'lianluo-reporting')!;
-    expect(JSON.stringify(policy.spec)).toContain('"app.kubernetes.io/component":"api"');
-    expect(JSON.stringify(find('NetworkPolicy', 'lianluo-acd')!.spec)).not.toContain('"app.kubernetes.io/component":"api"');
+  it.each(['acd', 'ivr', 'reporting'])('lets only the api reach %s over HTTP, besides the scrapers of the monitoring namespace', (service) => {
+    const policy = find('NetworkPolicy', `lianluo-${service}`)!.spec as { ingress: { ports: object[]; from: object[] }[] };
+    expect(policy.ingress).toEqual([
+      {
+        ports: [{ port: 'http', protocol: 'TCP' }],
+        from: [
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+          { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'lianluo', 'app.kubernetes.io/instance': 'lianluo', 'app.kubernetes.io/component': 'api' } } },
+        ],
+      },
+    ]);
+  });
+
+  it('lets nothing but the scrapers reach the media gateways’ HTTP', () => {
+    const policy = find('NetworkPolicy', 'lianluo-media-gateway-bj')!.spec as { ingress: { from: object[] }[] };
+    expect(policy.ingress[0]!.from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]);
   });
 });
 
@@ -220,7 +235,7 @@ describe('the shared services', () => {
   });
 
   it('gives a service DATABASE_URL, and its password, exactly when it uses postgresql', () => {
-    const manifests = chart.render(['--set', 'services.reporting.uses={nats}', '--set', 'services.workitems.enabled=true']);
+    const manifests = chart.render([...SERVICE_KEYS, '--set', 'services.reporting.uses={nats}', '--set', 'services.workitems.enabled=true']);
     expect(envOf(findIn(manifests, 'Deployment', 'lianluo-reporting'))).not.toHaveProperty('DATABASE_URL');
     expect(envOf(findIn(manifests, 'Deployment', 'lianluo-workitems'))).toMatchObject({
       DATABASE_URL: 'postgres://lianluo@lianluo-postgresql:5432/lianluo',
@@ -296,6 +311,53 @@ describe('ivr’s flows', () => {
   });
 });
 
+describe('api’s service identity', () => {
+  const VERIFIERS = ['acd', 'ivr', 'voicemail', 'reporting'];
+  const publicKeys = readFileSync(PUBLIC_KEYS_FILE, 'utf8');
+
+  it('gives every service with routes of its own api’s public keys from the chart’s ConfigMap, rolled when they change', () => {
+    const manifests = manifestsOf('default values with one site');
+    expect(findIn(manifests, 'ConfigMap', 'lianluo-service-auth').data).toEqual({ 'service-auth-public.jwks.json': publicKeys });
+    for (const service of VERIFIERS) {
+      const deployment = findIn(manifests, 'Deployment', `lianluo-${service}`);
+      expect({ service, keys: envOf(deployment).SERVICE_AUTH_PUBLIC_KEYS }).toEqual({ service, keys: { configMapKeyRef: { name: 'lianluo-service-auth', key: 'service-auth-public.jwks.json' } } });
+      const annotations = (deployment.spec as { template: { metadata: { annotations?: Record<string, string> } } }).template.metadata.annotations;
+      expect(annotations?.['checksum/service-auth-public-keys']).toMatch(/^[0-9a-f]{64}$/);
+    }
+    expect(envOf(findIn(manifests, 'Deployment', 'lianluo-media-gateway-bj'))).not.toHaveProperty('SERVICE_AUTH_PUBLIC_KEYS');
+  });
+
+  it('gives api its private key from the operator’s Secret, and the services the operator’s ConfigMap', () => {
+    const manifests = manifestsOf('the two-site production example');
+    expect(envOf(findIn(manifests, 'Deployment', 'lianluo-api')).SERVICE_AUTH_PRIVATE_KEY).toEqual({ secretKeyRef: { name: 'lianluo-service-auth', key: 'service-auth-private.jwk.json' } });
+    expect(envOf(findIn(manifests, 'Deployment', 'lianluo-acd')).SERVICE_AUTH_PUBLIC_KEYS).toEqual({ configMapKeyRef: { name: 'lianluo-service-auth-keys', key: 'service-auth-public.jwks.json' } });
+    expect(manifests.filter((m) => m.metadata.name.includes('service-auth'))).toEqual([]);
+  });
+
+  it('writes api’s private key of values into a Secret of its own, never into a ConfigMap', () => {
+    const privateKey = '{"kty":"OKP","crv":"Ed25519","x":"x","d":"d","kid":"k"}';
+    const manifests = chart.render([...QUICK_START, '--set', 'services.api.enabled=true', '--set-json', `serviceAuth.privateKey=${JSON.stringify(privateKey)}`]);
+    const secret = findIn(manifests, 'Secret', 'lianluo-service-auth');
+    expect(Buffer.from((secret.data as Record<string, string>)['service-auth-private.jwk.json']!, 'base64').toString()).toBe(privateKey);
+    expect(envOf(findIn(manifests, 'Deployment', 'lianluo-api')).SERVICE_AUTH_PRIVATE_KEY).toEqual({ secretKeyRef: { name: 'lianluo-service-auth', key: 'service-auth-private.jwk.json' } });
+    for (const map of manifests.filter((m) => m.kind === 'ConfigMap')) expect(JSON.stringify(map.data)).not.toContain('"d":"d"');
+  });
+
+  it.each([
+    ['without the public keys', [], 'serviceAuth.publicKeys (or serviceAuth.existingConfigMap) is required'],
+    ['with a private key as the public keys', ['--set-json', `serviceAuth.publicKeys=${JSON.stringify('{"keys":[{"kty":"OKP","crv":"Ed25519","x":"x","d":"d","kid":"k"}]}')}`], 'serviceAuth.publicKeys holds a private key'],
+    ['with api but without its private key', [...SERVICE_KEYS, '--set', 'services.api.enabled=true'], 'serviceAuth.existingSecret (or serviceAuth.privateKey) is required while api is enabled'],
+  ])('fails helm template %s, naming the value', (_, args, message) => {
+    const result = chart.template(args);
+    expect({ status: result.status, error: result.stderr }).toEqual({ status: 1, error: expect.stringContaining(message) });
+  });
+
+  it('renders without keys when no service needs them', () => {
+    const args = VERIFIERS.flatMap((service) => ['--set', `services.${service}.enabled=false`]);
+    expect(chart.template(args).status).toBe(0);
+  });
+});
+
 describe('voicemail', () => {
   const RECORDING_VARIABLE = /^(RECORDING_|S3_)/;
   const recordingEnvOf = (manifest: Manifest) => Object.fromEntries(Object.entries(envOf(manifest)).filter(([name]) => RECORDING_VARIABLE.test(name)));
@@ -356,9 +418,9 @@ describe('Grafana dashboards', () => {
     try {
       const folder = join(copy.dir, 'dashboards');
       for (const file of readdirSync(folder)) rmSync(join(folder, file));
-      expect(dashboardMaps(copy.render())).toEqual([]);
+      expect(dashboardMaps(copy.render(SERVICE_KEYS))).toEqual([]);
       for (const name of ['one', 'two_b', 'three']) writeFileSync(join(folder, `${name}.json`), JSON.stringify({ title: name }));
-      expect(dashboardMaps(copy.render()).map((map) => map.metadata.name)).toEqual(['lianluo-dashboard-one', 'lianluo-dashboard-three', 'lianluo-dashboard-two-b']);
+      expect(dashboardMaps(copy.render(SERVICE_KEYS)).map((map) => map.metadata.name)).toEqual(['lianluo-dashboard-one', 'lianluo-dashboard-three', 'lianluo-dashboard-two-b']);
     } finally {
       copy.remove();
     }

@@ -14,6 +14,7 @@ export * from './infra/test-database';
 export { freePort } from './infra/free-port';
 export * from './prometheus/start-prometheus';
 export * from './process/service-process';
+export * from './service-auth/test-service-identity';
 export * from './wait/until';
 export * from './process/service-build';
 export * from './api/browser-sign-in';

@@ -144,6 +144,16 @@ its Deployment, Service, PodDisruptionBudget, NetworkPolicy and ServiceMonitor a
 {{- default (printf "%s-ari" (include "lianluo.fullname" .)) .Values.asterisk.ari.existingSecret }}
 {{- end }}
 
+{{/* The ConfigMap of api's public keys (serviceAuth): the chart's, or serviceAuth.existingConfigMap. */}}
+{{- define "lianluo.serviceAuthConfigMapName" -}}
+{{- default (printf "%s-service-auth" (include "lianluo.fullname" .)) .Values.serviceAuth.existingConfigMap }}
+{{- end }}
+
+{{/* The Secret of api's private key (serviceAuth): the chart's, or serviceAuth.existingSecret. */}}
+{{- define "lianluo.serviceAuthSecretName" -}}
+{{- default (printf "%s-service-auth" (include "lianluo.fullname" .)) .Values.serviceAuth.existingSecret }}
+{{- end }}
+
 {{/* Where acd's configuration ConfigMap is mounted; the file is `configuration.yaml` in it. */}}
 {{- define "lianluo.acdConfigurationDir" -}}
 /etc/lianluo/acd
@@ -295,8 +305,15 @@ its Deployment, Service, PodDisruptionBudget, NetworkPolicy and ServiceMonitor a
 - name: FLOWS_DIR
   value: {{ include "lianluo.flowsDir" nil }}
 {{- end }}
+{{- if eq (default "none" $w.apiIdentity) "verify" }}
+- name: SERVICE_AUTH_PUBLIC_KEYS
+  valueFrom: {configMapKeyRef: {name: {{ include "lianluo.serviceAuthConfigMapName" $root | quote }}, key: {{ $root.Values.serviceAuth.publicKeysKey | quote }}}}
+{{- else if eq (default "none" $w.apiIdentity) "sign" }}
+- name: SERVICE_AUTH_PRIVATE_KEY
+  valueFrom: {secretKeyRef: {name: {{ include "lianluo.serviceAuthSecretName" $root | quote }}, key: {{ $root.Values.serviceAuth.privateKeyKey | quote }}}}
+{{- end }}
 {{- if eq $w.component "voicemail" }}
-{{- /* Asterisk (host network, cluster DNS) fetches a take from here to play it back in review. */}}
+{{- /* Asterisk (host network, cluster DNS) fetches a take from here to play it back in review, at a signed URL. */}}
 - name: MEDIA_BASE_URL
   value: {{ printf "http://%s-%s.%s.svc:%v" (include "lianluo.fullname" $root) $w.name $root.Release.Namespace $w.httpPort | quote }}
 {{- end }}
