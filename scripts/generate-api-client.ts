@@ -3,6 +3,7 @@
 // Run after changing a route; the api's tests fail while the committed document is stale.
 import {
   ServiceProcess,
+  apiServiceAuthEnv,
   TEST_POSTGRES_SERVER,
   builtService,
   createTestDatabase,
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     OIDC_SIGNING_KEYS: JSON.stringify(generateSigningJwks()),
     OIDC_COOKIE_SECRETS: generateCookieSecret(),
     LOG_LEVEL: 'warn',
+    ...apiServiceAuthEnv(),
   });
   try {
     await api.start();

@@ -97,7 +97,16 @@ class LocalStack {
     });
     this.startService('reporting', 'reporting', httpPorts.reporting, { ...database('reporting'), ...serviceAuth, REPORT_TIME_ZONE: 'Asia/Shanghai' });
         const apiUrl = `http://127.0.0.1:${httpPorts.api}`;
-    this.startService('api', 'api', httpPorts.api, { ...database('api'), ...(await apiIdentityEnv(this.settings.stateDir, apiUrl)), API_SEED_FILE: DEMO_USERS_FILE });
+    this.startService('api', 'api', httpPorts.api, {
+      ...database('api'),
+      ...(await apiIdentityEnv(this.settings.stateDir, apiUrl)),
+      API_SEED_FILE: DEMO_USERS_FILE,
+      SERVICE_AUTH_PRIVATE_KEY: JSON.stringify(serviceKeys.privateJwk),
+      ACD_URL: `http://127.0.0.1:${httpPorts.acd}`,
+      IVR_URL: `http://127.0.0.1:${httpPorts.ivr}`,
+      VOICEMAIL_URL: voicemailUrl,
+      REPORTING_URL: `http://127.0.0.1:${httpPorts.reporting}`,
+    });
     await Promise.all([...this.services.values()].map((service) => service.waitUntilReady(READY_TIMEOUT_MS)));
     this.throwIfStopping();
 

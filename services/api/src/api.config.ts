@@ -1,5 +1,6 @@
 import { configSchema, envInteger, envList, httpConfig, logConfig, natsConfig, serviceIdentity } from '@lianluo/config';
 import { postgresConfig } from '@lianluo/postgres';
+import { serviceTokenSignerConfig } from '@lianluo/service-auth';
 import { z } from 'zod';
 
 const url = (example: string) => z.url({ protocol: /^https?$/, error: `must be an http(s) URL, e.g. ${example}` });
@@ -31,7 +32,7 @@ const roleMapping = envList(
  * Environment of an api replica; every variable is checked at start-up. People sign in at the
  * embedded OpenID Connect provider unless `OIDC_EXTERNAL_ISSUER` names the operator's own.
  */
-export const apiConfigSchema = configSchema(serviceIdentity, natsConfig, httpConfig(3000), logConfig, postgresConfig, {
+export const apiConfigSchema = configSchema(serviceIdentity, natsConfig, httpConfig(3000), logConfig, postgresConfig, serviceTokenSignerConfig, {
   /** The issuer URL browsers and tools see, the embedded provider's base: http(s)://host[:port]/oidc. */
   OIDC_ISSUER: url('https://cc.example.com/oidc').optional(),
   /** The embedded provider's signing keys (private JWKS; the first signs). Required unless an external issuer is used. */
@@ -63,6 +64,11 @@ export const apiConfigSchema = configSchema(serviceIdentity, natsConfig, httpCon
   /** Maps the external issuer's role values to Lianluo's roles; values already named as roles pass unmapped. */
   OIDC_ROLE_MAP: roleMapping.default({}),
 
+  /** The services' own HTTP routes, which answer only api's service token (SERVICE_AUTH_PRIVATE_KEY); a route whose service is not set answers 503. */
+  ACD_URL: url('http://acd:3002').optional(),
+  IVR_URL: url('http://ivr:3003').optional(),
+  VOICEMAIL_URL: url('http://voicemail:3004').optional(),
+  REPORTING_URL: url('http://reporting:3005').optional(),
   /** How long a request to a service's command waits for its reply. */
   COMMAND_TIMEOUT_MS: envInteger({ min: 100, max: 60_000 }).default(5_000),
 }).check((ctx) => {

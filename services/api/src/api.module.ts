@@ -10,6 +10,11 @@ import { API_CONFIG, type ApiConfig } from './api.config';
 import { AccessTokenVerifier } from './auth/access-token.verifier';
 import { AuditModule } from './audit/audit.module';
 import { CallbacksController } from './callbacks/callbacks.controller';
+import { CustomersController } from './customers/customers.controller';
+import { ReportsController } from './reports/reports.controller';
+import { ServiceForwarder } from './services/service-forwarder';
+import { GreetingsController } from './voicemail/greetings.controller';
+import { VoicemailsController } from './voicemail/voicemails.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { CommandRunner } from './commands/command-runner';
 import { IdentityModule } from './identity/identity.module';
@@ -62,8 +67,8 @@ export class ApiModule implements OnModuleInit {
         IdentityModule.forConfig(config),
         AuditModule,
       ],
-      controllers: [MeController, UsersController, CallbacksController],
-      providers: [AccessTokenVerifier, CommandRunner, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_GUARD, useClass: PolicyGuard }],
+      controllers: [MeController, UsersController, CallbacksController, ReportsController, CustomersController, VoicemailsController, GreetingsController],
+      providers: [AccessTokenVerifier, CommandRunner, ServiceForwarder, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_GUARD, useClass: PolicyGuard }],
     };
   }
 

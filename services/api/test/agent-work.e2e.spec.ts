@@ -23,7 +23,7 @@ describe("an agent's work through the api", () => {
   let wu: ApiClient;
 
   beforeAll(async () => {
-    api = await ApiTestbed.start({ acd: true });
+    api = await ApiTestbed.start({ services: ['acd'] });
     connection = await MessagingConnection.connect({ servers: 'nats://127.0.0.1:4222', namespace: api.namespace, connectionName: 'api-test', queueGroup: 'api-test' });
     offers = new EventConsumer(connection, {
       durable: 'api-test-offers',

@@ -13,7 +13,7 @@ describe('callbacks', () => {
   const tenant = { path: { tenant: 'acme' } };
 
   beforeAll(async () => {
-    api = await ApiTestbed.start({ acd: true, env: { PUBLIC_RATE_PER_MINUTE: String(PUBLIC_RATE) } });
+    api = await ApiTestbed.start({ services: ['acd'], env: { PUBLIC_RATE_PER_MINUTE: String(PUBLIC_RATE) } });
     agent = createApiClient({ baseUrl: api.url, accessToken: () => api.accessTokenOf('li') });
     supervisor = createApiClient({ baseUrl: api.url, accessToken: () => api.accessTokenOf('supervisor') });
   }, 120_000);

@@ -23,7 +23,23 @@ const ROUTES: Record<string, readonly Role[]> = {
   'DELETE /v1/tenants/{tenant}/users/{userId}': ['admin'],
   'GET /v1/tenants/{tenant}/audit-log': ['admin'],
   'POST /v1/tenants/{tenant}/callbacks': ['agent', 'supervisor', 'admin'],
+  'GET /v1/tenants/{tenant}/callbacks/{callbackId}': ['agent', 'supervisor', 'admin'],
   'DELETE /v1/tenants/{tenant}/callbacks/{callbackId}': ['supervisor', 'admin'],
+  'GET /v1/tenants/{tenant}/reports/performance': ['supervisor', 'admin'],
+  'GET /v1/tenants/{tenant}/reports/agent-states': ['supervisor', 'admin'],
+  'GET /v1/tenants/{tenant}/reports/queue-intervals': ['supervisor', 'admin'],
+  'GET /v1/tenants/{tenant}/customers/{customer}/interactions': ['agent', 'supervisor', 'admin'],
+  'PUT /v1/tenants/{tenant}/customers/{customerId}': ['admin'],
+  'DELETE /v1/tenants/{tenant}/customers/{customerId}': ['admin'],
+  'PUT /v1/tenants/{tenant}/blocked-numbers/{number}': ['admin'],
+  'DELETE /v1/tenants/{tenant}/blocked-numbers/{number}': ['admin'],
+  'GET /v1/tenants/{tenant}/voicemails/{messageId}': ['agent', 'supervisor', 'admin'],
+  'GET /v1/tenants/{tenant}/voicemails/{messageId}/audio': ['agent', 'supervisor', 'admin'],
+  'GET /v1/tenants/{tenant}/greetings': ['admin'],
+  'PUT /v1/tenants/{tenant}/greetings': ['admin'],
+  'DELETE /v1/tenants/{tenant}/greetings': ['admin'],
+  'PUT /v1/tenants/{tenant}/greetings/queues/{queue}': ['admin'],
+  'DELETE /v1/tenants/{tenant}/greetings/queues/{queue}': ['admin'],
 };
 
 /**

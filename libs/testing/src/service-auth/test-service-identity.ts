@@ -81,3 +81,8 @@ export async function probeServiceIdentity(baseUrl: string, audience: string, ro
   }
   return answers;
 }
+
+/** The variable api under test needs to sign as api towards services trusting serviceAuthEnv(). */
+export function apiServiceAuthEnv(): { SERVICE_AUTH_PRIVATE_KEY: string } {
+  return { SERVICE_AUTH_PRIVATE_KEY: JSON.stringify(testKeys().privateJwk) };
+}

@@ -1,6 +1,6 @@
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { AcdCommands, CallbackOrigin } from '@lianluo/contracts';
-import { Controller, Delete, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
 import { randomUUID } from 'node:crypto';
@@ -10,6 +10,7 @@ import { CommandRunner } from '../commands/command-runner';
 import { IdempotencyKey } from '../commands/idempotency-key.decorator';
 import { Answers, ValidBody, ValidPath } from '../http/valid-request.decorators';
 import { Allow } from '../policy/allow.decorator';
+import { ServiceForwarder } from '../services/service-forwarder';
 import { tenantAddress, tenantId } from '../tenants/tenant-address';
 import { callbackAnswer, callbackJson } from './callback-json';
 
@@ -45,7 +46,10 @@ interface StatusResponse {
 @ApiTags('callbacks')
 @Controller('v1/tenants/:tenant')
 export class CallbacksController {
-  constructor(private readonly commands: CommandRunner) {}
+  constructor(
+    private readonly commands: CommandRunner,
+    private readonly services: ServiceForwarder,
+  ) {}
 
   @Post('callbacks')
   @ApiBearerAuth()
@@ -74,6 +78,15 @@ export class CallbacksController {
     @IdempotencyKey() key?: string,
   ) {
     return this.requestCallback(tenant, body, `web-${key ?? randomUUID()}`, response, key);
+  }
+
+  @Get('callbacks/:callbackId')
+  @ApiBearerAuth()
+  @Allow('read', 'Callback')
+  @ApiOperation({ summary: 'A callback, its status and the history of its attempts' })
+  @Answers(200, callbackAnswer.omit({ duplicate: true }).extend({ history: z.array(z.record(z.string(), z.unknown())) }), [404, 503])
+  find(@ValidPath(callbackAddress) { tenant, callbackId }: z.output<typeof callbackAddress>) {
+    return this.services.json('acd', `/v1/tenants/${tenant}/callbacks/${encodeURIComponent(callbackId)}`);
   }
 
   @Delete('callbacks/:callbackId')
