@@ -219,7 +219,7 @@ describe('npm start', () => {
     const run = new ScriptRun('service-token.ts', ['reporting'], { LIANLUO_STATE_DIR: stateDir });
     expect(await run.exited).toBe(0);
     const answered = await fetch(report, { headers: { authorization: `Bearer ${run.output.trim()}` } });
-    expect({ status: answered.status, body: await answered.json() }).toMatchObject({ status: 200, body: { items: [] } });
+    expect({ status: answered.status, body: await answered.json() }).toMatchObject({ status: 200, body: { items: [{ contacts: 0 }] } });
   });
 
   it('puts a caller keying 1 through to the ready sales agent whose softphone is registered', async () => {
