@@ -68,7 +68,16 @@ export class ApiModule implements OnModuleInit {
         AuditModule,
       ],
       controllers: [MeController, UsersController, CallbacksController, ReportsController, CustomersController, VoicemailsController, GreetingsController],
-      providers: [AccessTokenVerifier, CommandRunner, ServiceForwarder, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_GUARD, useClass: PolicyGuard }],
+      providers: [
+        AccessTokenVerifier,
+        CommandRunner,
+        ServiceForwarder,
+        // Global guards by reference to their own providers, so a bench can set them aside.
+        AuthGuard,
+        PolicyGuard,
+        { provide: APP_GUARD, useExisting: AuthGuard },
+        { provide: APP_GUARD, useExisting: PolicyGuard },
+      ],
     };
   }
 
