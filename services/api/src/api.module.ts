@@ -11,6 +11,8 @@ import { AccessTokenVerifier } from './auth/access-token.verifier';
 import { AuditModule } from './audit/audit.module';
 import { CallbacksController } from './callbacks/callbacks.controller';
 import { CustomersController } from './customers/customers.controller';
+import { NumberPlanStore } from './numbers/number-plan.store';
+import { NumbersController } from './numbers/numbers.controller';
 import { ReportsController } from './reports/reports.controller';
 import { ServiceForwarder } from './services/service-forwarder';
 import { GreetingsController } from './voicemail/greetings.controller';
@@ -67,11 +69,12 @@ export class ApiModule implements OnModuleInit {
         IdentityModule.forConfig(config),
         AuditModule,
       ],
-      controllers: [MeController, UsersController, CallbacksController, ReportsController, CustomersController, VoicemailsController, GreetingsController],
+      controllers: [MeController, UsersController, CallbacksController, ReportsController, CustomersController, VoicemailsController, GreetingsController, NumbersController],
       providers: [
         AccessTokenVerifier,
         CommandRunner,
         ServiceForwarder,
+        NumberPlanStore,
         // Global guards by reference to their own providers, so a bench can set them aside.
         AuthGuard,
         PolicyGuard,

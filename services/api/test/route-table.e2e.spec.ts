@@ -40,6 +40,11 @@ const ROUTES: Record<string, readonly Role[]> = {
   'DELETE /v1/tenants/{tenant}/greetings': ['admin'],
   'PUT /v1/tenants/{tenant}/greetings/queues/{queue}': ['admin'],
   'DELETE /v1/tenants/{tenant}/greetings/queues/{queue}': ['admin'],
+  'GET /v1/tenants/{tenant}/numbers': ['admin'],
+  // The platform's number plan: platform operators only.
+  'GET /v1/numbers': [],
+  'PUT /v1/numbers/{number}': [],
+  'DELETE /v1/numbers/{number}': [],
 };
 
 /**
@@ -49,7 +54,7 @@ const ROUTES: Record<string, readonly Role[]> = {
 const OPEN = new Set(['GET /health/live', 'GET /health/ready', 'GET /metrics', 'POST /v1/tenants/{tenant}/public/callbacks']);
 
 const PERSON_OF_ROLE: Record<Role, Person> = { agent: 'li', supervisor: 'supervisor', admin: 'admin' };
-const SAMPLE_PARAMS: Record<string, string> = { tenant: 'acme', contactId: 'c-1', userId: '00000000-0000-4000-8000-000000000000' };
+const SAMPLE_PARAMS: Record<string, string> = { tenant: 'acme', contactId: 'c-1', userId: '00000000-0000-4000-8000-000000000000', number: '4008009999' };
 
 describe('the route table', () => {
   let api: ApiTestbed;
