@@ -65,7 +65,7 @@ export function stackPrintout({ settings, stack, sites, asteriskLogs, agents, ag
     `    ${pad('agent', 7)}${pad('site', 6)}${pad('phone: SIP user / password at registrar', 42)}queues`,
     ...agents.map((agent) => `    ${pad(agent.agentId, 7)}${pad(agent.site, 6)}${pad(phoneOf(agent), 42)}${agent.queues.join(', ')}`),
     `    Register a softphone from an address outside 127.0.0.0/24 (that range is the trunk), e.g. bound to 127.0.3.1.`,
-    `    There is no agent desktop yet:  npm run agent -- <agent> ready | not-ready | login | logout`,
+    `    Until the agent desktop:  npm run agent -- <agent> ready | not-ready | login | logout (signs in as the agent, acts through the api)`,
     ...agentProblems.map((problem) => `    ! ${problem}`),
     '',
     `  People (sign in at ${services.api.url}/oidc, e.g. from the OpenAPI page ${services.api.url}/v1/docs)`,
