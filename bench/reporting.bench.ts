@@ -11,7 +11,7 @@ import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { loadConfig } from '@lianluo/config';
 import { CallEvents, type EventDefinition } from '@lianluo/contracts';
 import { MessagingConnection, type EventContext, streamNameOf, subjectOf } from '@lianluo/messaging';
-import { TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, endTestPool, ensureLocalInfra, freePort, uniqueNamespace } from '@lianluo/testing';
+import { TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, endTestPool, ensureLocalInfra, freePort, serviceAuthEnv, uniqueNamespace } from '@lianluo/testing';
 import { pipeline } from 'node:stream/promises';
 import { Readable, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -61,6 +61,7 @@ async function main() {
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(await freePort()),
     LOG_LEVEL: 'warn',
+    ...serviceAuthEnv(),
   });
   const app = await startReporting(config);
   const connection = await MessagingConnection.connect({ servers: config.NATS_URL, namespace, connectionName: 'bench', queueGroup: 'bench' });

@@ -5,18 +5,20 @@
 import { type DescMessage, type MessageShape, fromBinary } from '@bufbuild/protobuf';
 import { ALL_ACD_EVENTS, ALL_IVR_EVENTS, Channel, type EventDefinition, FlowOutcome } from '@lianluo/contracts';
 import { MessagingConnection, deleteNamespaceStreams, parseSubject } from '@lianluo/messaging';
-import { ensureLocalInfra, freePort, runSipp, startSipp, uniqueNamespace } from '@lianluo/testing';
+import { BrowserSignIn, ensureLocalInfra, freePort, runSipp, startSipp, uniqueNamespace } from '@lianluo/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { DEMO_CALLERS, DEMO_VIP } from './local-stack/demo-centre';
+import { demoUsers } from './local-stack/demo-people';
 import { type RunningStack, processExists, runningStackFile } from './local-stack/running-stack';
-import { NATS_URL, POSTGRES_URL, SERVICES, TENANT, databaseOf } from './local-stack/stack-settings';
+import { serviceKeysFile } from './local-stack/stack-service-keys';
+import { DATABASE_SERVICES, NATS_URL, POSTGRES_URL, SERVICES, TENANT, databaseOf } from './local-stack/stack-settings';
 
 jest.setTimeout(180_000);
 
@@ -189,6 +191,37 @@ describe('npm start', () => {
     expect(stack.output).toContain('1001 / agent-1001');
   });
 
+  it('lets the printed demo people sign in at the api, an agent change its own state and an admin list the users', async () => {
+    const people = await demoUsers();
+    for (const person of people) expect(stack.output).toContain(person.login);
+    const api = running.services.api.url;
+    const browser = () => new BrowserSignIn({ issuer: `${api}/oidc`, clientId: 'lianluo-desktop', redirectUri: `${api}/app/callback` });
+    const agent = people.find((person) => person.agentId === 'zhou')!;
+    const agentTokens = await browser().signIn(agent.login, agent.password);
+    const notReady = await fetch(`${api}/v1/tenants/${TENANT}/me/not-ready`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${agentTokens.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'break' }),
+    });
+    expect(notReady.status).toBe(204);
+    const changed = await events.next<{ agent: { agentId: string }; reasonCode: string }>('agent_state_changed', (m) => m.agent.agentId === 'zhou' && m.reasonCode === 'break');
+    expect(changed.reasonCode).toBe('break');
+    const admin = people.find((person) => person.roles.includes('admin'))!;
+    const adminTokens = await browser().signIn(admin.login, admin.password);
+    const users = await fetch(`${api}/v1/tenants/${TENANT}/users`, { headers: { authorization: `Bearer ${adminTokens.access_token}` } });
+    expect(((await users.json()) as { items: { login: string }[] }).items.map((user) => user.login).sort()).toEqual(people.map((person) => person.login).sort());
+  });
+
+  it('keeps the services’ own routes for api: refused without its token, answered with the stack’s (npm run service-token)', async () => {
+    expect(statSync(serviceKeysFile(stateDir)).mode & 0o777).toBe(0o600);
+    const report = `${running.services.reporting.url}/reports/performance?tenant=${TENANT}&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z`;
+    expect((await fetch(report)).status).toBe(401);
+    const run = new ScriptRun('service-token.ts', ['reporting'], { LIANLUO_STATE_DIR: stateDir });
+    expect(await run.exited).toBe(0);
+    const answered = await fetch(report, { headers: { authorization: `Bearer ${run.output.trim()}` } });
+    expect({ status: answered.status, body: await answered.json() }).toMatchObject({ status: 200, body: { items: [{ contacts: 0 }] } });
+  });
+
   it('puts a caller keying 1 through to the ready sales agent whose softphone is registered', async () => {
     // li (bj, 1001) is the one ready agent of sales; the phone answers and hangs up after a moment.
     for (const [agent, action] of [['zhang', 'not-ready'], ['zhou', 'not-ready'], ['li', 'ready']]) {
@@ -256,6 +289,6 @@ async function removeNamespace(namespace: string): Promise<void> {
   await redis.quit();
   const admin = new Client({ connectionString: `${POSTGRES_URL}/postgres` });
   await admin.connect();
-  for (const service of ['acd', 'ivr', 'voicemail', 'reporting'] as const) await admin.query(`DROP DATABASE IF EXISTS ${databaseOf(namespace, service)} WITH (FORCE)`);
+  for (const service of DATABASE_SERVICES) await admin.query(`DROP DATABASE IF EXISTS ${databaseOf(namespace, service)} WITH (FORCE)`);
   await admin.end();
 }

@@ -12,8 +12,10 @@ import { ensureDatabases } from './local-stack/databases';
 import { DEMO_ACD_FILE, DEMO_FLOWS_DIR, demoAgents, loadDemoCallers, readyDemoAgents } from './local-stack/demo-centre';
 import { type RunningStack, findRunningStack, removeRunningStack, writeRunningStack } from './local-stack/running-stack';
 import { ServiceChild } from './local-stack/service-child';
+import { ensureServiceKeys, stackSigner } from './local-stack/stack-service-keys';
 import { stackPrintout } from './local-stack/stack-printout';
-import { FIXED_HTTP_PORTS, NATS_URL, POSTGRES_URL, SERVICES, type ServiceName, type StackSettings, TENANT, databaseOf, stackSettings } from './local-stack/stack-settings';
+import { DATABASE_SERVICES, type DatabaseService, FIXED_HTTP_PORTS, NATS_URL, POSTGRES_URL, SERVICES, type ServiceName, type StackSettings, TENANT, databaseOf, stackSettings } from './local-stack/stack-settings';
+import { DEMO_USERS_FILE, apiIdentityEnv, demoUsers } from './local-stack/demo-people';
 
 const root = resolve(__dirname, '..');
 /** Migrations and the first connections take seconds; a service not ready after this will not be. */
@@ -51,7 +53,7 @@ class LocalStack {
     await mkdir(this.logsDir, { recursive: true });
     await mkdir(this.recordingsDir, { recursive: true });
     await this.refuseSecondStack();
-    console.log(`starting Lianluo: Asterisk bj and sz, a media gateway each, acd, ivr, voicemail, reporting (namespace ${namespace})…`);
+    console.log(`starting Lianluo: Asterisk bj and sz, a media gateway each, acd, ivr, voicemail, reporting, api (namespace ${namespace})…`);
 
     this.sitesStarting = startSites(ports === 'fixed' ? { runId: 'local', fixedPorts: true } : {});
     const sites = await this.sitesStarting.catch((error: Error) => {
@@ -65,11 +67,14 @@ class LocalStack {
     const voicemailUrl = `http://127.0.0.1:${httpPorts.voicemail}`;
     // Voicemail's review plays a take back from voicemail's HTTP server (sound:http://…).
     const mediaCache = await Promise.all([sites.bj, sites.sz].map((site) => loadHttpMediaCache(site)));
-    await ensureDatabases(POSTGRES_URL, (['acd', 'ivr', 'voicemail', 'reporting'] as const).map((service) => databaseOf(namespace, service)));
+    await ensureDatabases(POSTGRES_URL, DATABASE_SERVICES.map((service) => databaseOf(namespace, service)));
     this.throwIfStopping();
 
     const recordings = { RECORDING_STORE: 'local', RECORDING_DIR: this.recordingsDir };
-    const database = (service: 'acd' | 'ivr' | 'voicemail' | 'reporting') => ({ DATABASE_URL: `${POSTGRES_URL}/${databaseOf(namespace, service)}`, DATABASE_POOL_SIZE: '4' });
+    // The services with routes of their own answer only api's identity: here, the stack's key.
+    const serviceKeys = await ensureServiceKeys(this.settings.stateDir);
+    const serviceAuth = { SERVICE_AUTH_PUBLIC_KEYS: JSON.stringify(serviceKeys.publicJwks) };
+    const database = (service: DatabaseService) => ({ DATABASE_URL: `${POSTGRES_URL}/${databaseOf(namespace, service)}`, DATABASE_POOL_SIZE: '4' });
     for (const [name, site] of [['media-gateway-bj', sites.bj], ['media-gateway-sz', sites.sz]] as const) {
       this.startService(name, 'media-gateway', httpPorts[name], {
         SITE: site.site.name,
@@ -81,21 +86,33 @@ class LocalStack {
         ...recordings,
       });
     }
-    this.startService('acd', 'acd', httpPorts.acd, { ...database('acd'), REDIS_KEY_PREFIX: namespace, ACD_CONFIG_FILE: DEMO_ACD_FILE });
-    this.startService('ivr', 'ivr', httpPorts.ivr, { ...database('ivr'), FLOWS_DIR: DEMO_FLOWS_DIR, SHUTDOWN_GRACE_MS: '3000' });
+    this.startService('acd', 'acd', httpPorts.acd, { ...database('acd'), ...serviceAuth, REDIS_KEY_PREFIX: namespace, ACD_CONFIG_FILE: DEMO_ACD_FILE });
+    this.startService('ivr', 'ivr', httpPorts.ivr, { ...database('ivr'), ...serviceAuth, FLOWS_DIR: DEMO_FLOWS_DIR, SHUTDOWN_GRACE_MS: '3000' });
     this.startService('voicemail', 'voicemail', httpPorts.voicemail, {
       ...database('voicemail'),
+      ...serviceAuth,
       ...recordings,
       ...(mediaCache.every(Boolean) ? { MEDIA_BASE_URL: voicemailUrl } : {}),
       SHUTDOWN_GRACE_MS: '3000',
     });
-    this.startService('reporting', 'reporting', httpPorts.reporting, { ...database('reporting'), REPORT_TIME_ZONE: 'Asia/Shanghai' });
+    this.startService('reporting', 'reporting', httpPorts.reporting, { ...database('reporting'), ...serviceAuth, REPORT_TIME_ZONE: 'Asia/Shanghai' });
+        const apiUrl = `http://127.0.0.1:${httpPorts.api}`;
+    this.startService('api', 'api', httpPorts.api, {
+      ...database('api'),
+      ...(await apiIdentityEnv(this.settings.stateDir, apiUrl)),
+      API_SEED_FILE: DEMO_USERS_FILE,
+      SERVICE_AUTH_PRIVATE_KEY: JSON.stringify(serviceKeys.privateJwk),
+      ACD_URL: `http://127.0.0.1:${httpPorts.acd}`,
+      IVR_URL: `http://127.0.0.1:${httpPorts.ivr}`,
+      VOICEMAIL_URL: voicemailUrl,
+      REPORTING_URL: `http://127.0.0.1:${httpPorts.reporting}`,
+    });
     await Promise.all([...this.services.values()].map((service) => service.waitUntilReady(READY_TIMEOUT_MS)));
     this.throwIfStopping();
 
-    // The demo centre: acd imported demo-acd.yaml at start-up; the ivr learns its callers;
-    // the agents log in and get ready, as their desktops will do.
-    await loadDemoCallers(this.service('ivr').url);
+    // The demo centre: acd imported demo-acd.yaml at start-up; the ivr learns its callers
+    // (as api would pass on a CRM sync); the agents log in and get ready, as their desktops will do.
+    await loadDemoCallers(this.service('ivr').url, stackSigner(serviceKeys));
     this.connection = await MessagingConnection.connect({ servers: NATS_URL, namespace, connectionName: 'local-stack', queueGroup: 'local-stack' });
     const agents = await demoAgents();
     const agentProblems = await readyDemoAgents(this.connection, agents);
@@ -121,6 +138,7 @@ class LocalStack {
       asteriskLogs: { bj: sites.bj.logFile, sz: sites.sz.logFile },
       agents,
       agentProblems,
+      people: await demoUsers(),
     });
     console.log(printout + (mediaCache.every(Boolean) ? '' : '  (Asterisk could not load res_http_media_cache: voicemail review offers no listening.)\n'));
   }

@@ -5,7 +5,7 @@
 import { type DescMessage, create } from '@bufbuild/protobuf';
 import { AcdCommands, AgentKind, type CommandDefinition, ErrorKind, Strategy } from '@lianluo/contracts';
 import { CommandClient, MessagingConnection, deleteNamespaceStreams } from '@lianluo/messaging';
-import { type Sites, ServiceProcess, TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, freePort } from '@lianluo/testing';
+import { type Sites, ServiceProcess, TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, freePort, serviceAuthEnv } from '@lianluo/testing';
 import { Redis } from 'ioredis';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -86,8 +86,8 @@ export class LianluoServices {
     const specs: [string, string, Record<string, string>][] = [
       ['media-gateway-bj', 'media-gateway', await gateway('bj')],
       ['media-gateway-sz', 'media-gateway', await gateway('sz')],
-      ['acd', 'acd', { ...(await common()), ...database('acd'), REDIS_URL, REDIS_KEY_PREFIX: namespace }],
-      ['ivr', 'ivr', { ...(await common()), ...database('ivr'), FLOWS_DIR: flowsDir }],
+      ['acd', 'acd', { ...(await common()), ...database('acd'), ...serviceAuthEnv(), REDIS_URL, REDIS_KEY_PREFIX: namespace }],
+      ['ivr', 'ivr', { ...(await common()), ...database('ivr'), ...serviceAuthEnv(), FLOWS_DIR: flowsDir }],
     ];
     const services: RunningService[] = [];
     const connection = await MessagingConnection.connect({ servers: NATS_URL, namespace, connectionName: 'calls-bench', queueGroup: 'calls-bench' });

@@ -4,17 +4,29 @@ import { readmeWithTable } from '../helm/tools/values-table';
 import { CHART_DIR, ChartCopy, EXAMPLES, helm, type Manifest, podSpecOf, WITH_PROMETHEUS_OPERATOR } from './chart';
 import { schemaViolations, unknownFields } from './kubernetes-schemas';
 
-const QUICK_START = ['--set', 'sites.bj.address=192.0.2.10', '--set', 'sites.bj.trunk.match={192.0.2.128/25}'];
+/** The public keys of api's service identity (a key set whose private half is gone). */
+const PUBLIC_KEYS_FILE = join(__dirname, 'fixtures', 'service-auth-public.jwks.json');
+const SERVICE_KEYS = ['--set-file', `serviceAuth.publicKeys=${PUBLIC_KEYS_FILE}`];
+/** Stand-ins of api's private keys (the chart checks their shape, not their maths) and a cookie secret. */
+const API_SIGNING_KEYS = '{"keys":[{"kty":"OKP","crv":"Ed25519","x":"x","d":"d-of-the-api-oidc-test-key","kid":"k"}]}';
+const API_COOKIE_SECRETS = 'cookie-secret-of-the-chart-tests-0123456789';
+const API_OIDC = ['--set', 'api.issuer=https://cc.example.com/oidc', '--set-json', `api.oidc.signingKeys=${JSON.stringify(API_SIGNING_KEYS)}`, '--set', `api.oidc.cookieSecrets=${API_COOKIE_SECRETS}`];
+const API_SERVICE_KEY = ['--set-json', `serviceAuth.privateKey=${JSON.stringify('{"kty":"OKP","crv":"Ed25519","x":"x","d":"d","kid":"k"}')}`];
+/** The values the chart cannot default: the service keys, and the issuer and keys of api's embedded OpenID provider. */
+const REQUIRED = [...SERVICE_KEYS, ...API_SERVICE_KEY, ...API_OIDC];
+const QUICK_START = [...REQUIRED, '--set', 'sites.bj.address=192.0.2.10', '--set', 'sites.bj.trunk.match={192.0.2.128/25}'];
 const CASES = {
-  'default values': [],
+  'default values': REQUIRED,
   'default values with one site': QUICK_START,
   'the two-site production example': ['-f', EXAMPLES.production, ...WITH_PROMETHEUS_OPERATOR],
   'the external-services example': ['-f', EXAMPLES.external],
 } satisfies Record<string, string[]>;
 type CaseName = keyof typeof CASES;
 
-// Names of environment variables whose values must come from a Secret (as libs/config hides them).
-const SECRET_VARIABLE = /PASSWORD|SECRET|TOKEN|_KEY(_|$)/;
+// Names of environment variables whose values must come from a Secret (as libs/config hides them),
+// and those whose names only look so.
+const SECRET_VARIABLE = /PASSWORD|SECRET|TOKEN|_KEYS?(_|$)/;
+const NOT_SECRET = new Set(['REDIS_KEY_PREFIX', 'SERVICE_AUTH_PUBLIC_KEYS', 'ACCESS_TOKEN_TTL_SECONDS', 'REFRESH_TOKEN_TTL_SECONDS']);
 
 let chart: ChartCopy;
 const rendered = new Map<CaseName, Manifest[]>();
@@ -92,12 +104,15 @@ describe.each(Object.keys(CASES) as CaseName[])('%s', (name) => {
     }
   });
 
-  it('gives every Deployment of more than one replica a PodDisruptionBudget selecting its pods', () => {
+  it('gives every Deployment of more than one replica, or an autoscaler that may make it so, a PodDisruptionBudget selecting its pods', () => {
     const manifests = manifestsOf(name);
     const budgets = manifests.filter((manifest) => manifest.kind === 'PodDisruptionBudget');
     for (const deployment of manifests.filter((manifest) => manifest.kind === 'Deployment')) {
-      const spec = deployment.spec as { replicas: number; template: { metadata: { labels: Record<string, string> } } };
-      if (spec.replicas <= 1) continue;
+      const spec = deployment.spec as { replicas?: number; template: { metadata: { labels: Record<string, string> } } };
+      const autoscaler = manifests.find((m) => m.kind === 'HorizontalPodAutoscaler' && (m.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name === deployment.metadata.name);
+      // An autoscaled Deployment leaves its count to the autoscaler (a count of its own would undo its work on each upgrade).
+      expect({ deployment: deployment.metadata.name, replicas: spec.replicas === undefined }).toEqual({ deployment: deployment.metadata.name, replicas: autoscaler !== undefined });
+      if ((autoscaler ? (autoscaler.spec as { maxReplicas: number }).maxReplicas : spec.replicas!) <= 1) continue;
       const covering = budgets.filter((budget) => {
         const selector = (budget.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
         return Object.entries(selector).every(([label, value]) => spec.template.metadata.labels[label] === value);
@@ -110,7 +125,7 @@ describe.each(Object.keys(CASES) as CaseName[])('%s', (name) => {
     const manifests = manifestsOf(name);
     for (const { pod } of workloads(manifests)) {
       for (const variable of pod.containers.flatMap((container) => container.env ?? [])) {
-        if (variable.name === 'REDIS_KEY_PREFIX' || !SECRET_VARIABLE.test(variable.name)) continue;
+        if (NOT_SECRET.has(variable.name) || !SECRET_VARIABLE.test(variable.name)) continue;
         expect({ variable: variable.name, value: variable.value, fromSecret: variable.valueFrom?.secretKeyRef !== undefined }).toEqual({
           variable: variable.name,
           value: undefined,
@@ -187,10 +202,22 @@ describe('the two-site production example', () => {
     expect(chart.render(['-f', EXAMPLES.production]).filter((m) => m.kind === 'ServiceMonitor')).toEqual([]);
   });
 
-  it('lets only the api reach reporting over HTTP, besides the scrapers', () => {
-    const policy = find('NetworkPolicy', 'lianluo-reporting')!;
-    expect(JSON.stringify(policy.spec)).toContain('"app.kubernetes.io/component":"api"');
-    expect(JSON.stringify(find('NetworkPolicy', 'lianluo-acd')!.spec)).not.toContain('"app.kubernetes.io/component":"api"');
+  it.each(['acd', 'ivr', 'reporting'])('lets only the api reach %s over HTTP, besides the scrapers of the monitoring namespace', (service) => {
+    const policy = find('NetworkPolicy', `lianluo-${service}`)!.spec as { ingress: { ports: object[]; from: object[] }[] };
+    expect(policy.ingress).toEqual([
+      {
+        ports: [{ port: 'http', protocol: 'TCP' }],
+        from: [
+          { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+          { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'lianluo', 'app.kubernetes.io/instance': 'lianluo', 'app.kubernetes.io/component': 'api' } } },
+        ],
+      },
+    ]);
+  });
+
+  it('lets nothing but the scrapers reach the media gateways’ HTTP', () => {
+    const policy = find('NetworkPolicy', 'lianluo-media-gateway-bj')!.spec as { ingress: { from: object[] }[] };
+    expect(policy.ingress[0]!.from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]);
   });
 });
 
@@ -220,7 +247,7 @@ describe('the shared services', () => {
   });
 
   it('gives a service DATABASE_URL, and its password, exactly when it uses postgresql', () => {
-    const manifests = chart.render(['--set', 'services.reporting.uses={nats}', '--set', 'services.workitems.enabled=true']);
+    const manifests = chart.render([...REQUIRED, '--set', 'services.reporting.uses={nats}', '--set', 'services.workitems.enabled=true']);
     expect(envOf(findIn(manifests, 'Deployment', 'lianluo-reporting'))).not.toHaveProperty('DATABASE_URL');
     expect(envOf(findIn(manifests, 'Deployment', 'lianluo-workitems'))).toMatchObject({
       DATABASE_URL: 'postgres://lianluo@lianluo-postgresql:5432/lianluo',
@@ -296,6 +323,167 @@ describe('ivr’s flows', () => {
   });
 });
 
+describe('api’s service identity', () => {
+  const VERIFIERS = ['acd', 'ivr', 'voicemail', 'reporting'];
+  const publicKeys = readFileSync(PUBLIC_KEYS_FILE, 'utf8');
+
+  it('gives every service with routes of its own api’s public keys from the chart’s ConfigMap, rolled when they change', () => {
+    const manifests = manifestsOf('default values with one site');
+    expect(findIn(manifests, 'ConfigMap', 'lianluo-service-auth').data).toEqual({ 'service-auth-public.jwks.json': publicKeys });
+    for (const service of VERIFIERS) {
+      const deployment = findIn(manifests, 'Deployment', `lianluo-${service}`);
+      expect({ service, keys: envOf(deployment).SERVICE_AUTH_PUBLIC_KEYS }).toEqual({ service, keys: { configMapKeyRef: { name: 'lianluo-service-auth', key: 'service-auth-public.jwks.json' } } });
+      const annotations = (deployment.spec as { template: { metadata: { annotations?: Record<string, string> } } }).template.metadata.annotations;
+      expect(annotations?.['checksum/service-auth-public-keys']).toMatch(/^[0-9a-f]{64}$/);
+    }
+    expect(envOf(findIn(manifests, 'Deployment', 'lianluo-media-gateway-bj'))).not.toHaveProperty('SERVICE_AUTH_PUBLIC_KEYS');
+  });
+
+  it('gives api its private key from the operator’s Secret, and the services the operator’s ConfigMap', () => {
+    const manifests = manifestsOf('the two-site production example');
+    expect(envOf(findIn(manifests, 'Deployment', 'lianluo-api')).SERVICE_AUTH_PRIVATE_KEY).toEqual({ secretKeyRef: { name: 'lianluo-service-auth', key: 'service-auth-private.jwk.json' } });
+    expect(envOf(findIn(manifests, 'Deployment', 'lianluo-acd')).SERVICE_AUTH_PUBLIC_KEYS).toEqual({ configMapKeyRef: { name: 'lianluo-service-auth-keys', key: 'service-auth-public.jwks.json' } });
+    expect(manifests.filter((m) => m.metadata.name.includes('service-auth'))).toEqual([]);
+  });
+
+  it('writes api’s private key of values into a Secret of its own, never into a ConfigMap', () => {
+    const privateKey = '{"kty":"OKP","crv":"Ed25519","x":"x","d":"d","kid":"k"}';
+    const manifests = chart.render([...QUICK_START, '--set-json', `serviceAuth.privateKey=${JSON.stringify(privateKey)}`]);
+    const secret = findIn(manifests, 'Secret', 'lianluo-service-auth');
+    expect(Buffer.from((secret.data as Record<string, string>)['service-auth-private.jwk.json']!, 'base64').toString()).toBe(privateKey);
+    expect(envOf(findIn(manifests, 'Deployment', 'lianluo-api')).SERVICE_AUTH_PRIVATE_KEY).toEqual({ secretKeyRef: { name: 'lianluo-service-auth', key: 'service-auth-private.jwk.json' } });
+    for (const map of manifests.filter((m) => m.kind === 'ConfigMap')) expect(JSON.stringify(map.data)).not.toContain('"d":"d"');
+  });
+
+  it.each([
+    ['without the public keys', [...API_SERVICE_KEY, ...API_OIDC], 'serviceAuth.publicKeys (or serviceAuth.existingConfigMap) is required'],
+    ['with a private key as the public keys', ['--set-json', `serviceAuth.publicKeys=${JSON.stringify('{"keys":[{"kty":"OKP","crv":"Ed25519","x":"x","d":"d","kid":"k"}]}')}`], 'serviceAuth.publicKeys holds a private key'],
+    ['with api but without its private key', [...SERVICE_KEYS, ...API_OIDC], 'serviceAuth.existingSecret (or serviceAuth.privateKey) is required while api is enabled'],
+  ])('fails helm template %s, naming the value', (_, args, message) => {
+    const result = chart.template(args);
+    expect({ status: result.status, error: result.stderr }).toEqual({ status: 1, error: expect.stringContaining(message) });
+  });
+
+  it('renders without keys when no service needs them', () => {
+    const args = [...VERIFIERS, 'api'].flatMap((service) => ['--set', `services.${service}.enabled=false`]);
+    expect(chart.template(args).status).toBe(0);
+  });
+});
+
+describe('the api', () => {
+  const SERVICES = { acd: 3002, ivr: 3003, voicemail: 3004, reporting: 3005 };
+  const templateOf = (deployment: Manifest) => (deployment.spec as { template: { metadata: { annotations?: Record<string, string> }; spec: { volumes: object[]; containers: { volumeMounts: object[] }[] } } }).template;
+  const decoded = (secret: Manifest) => Object.fromEntries(Object.entries(secret.data as Record<string, string>).map(([key, value]) => [key, Buffer.from(value, 'base64').toString()]));
+
+  it('gives the embedded provider its keys of values from a Secret of the chart, never a ConfigMap, and rolls the api when they change', () => {
+    const manifests = manifestsOf('default values');
+    const api = findIn(manifests, 'Deployment', 'lianluo-api');
+    expect(envOf(api)).toMatchObject({
+      OIDC_ISSUER: 'https://cc.example.com/oidc',
+      OIDC_SIGNING_KEYS: { secretKeyRef: { name: 'lianluo-api-oidc', key: 'oidc-signing-keys.jwks.json' } },
+      OIDC_COOKIE_SECRETS: { secretKeyRef: { name: 'lianluo-api-oidc', key: 'oidc-cookie-secrets' } },
+      ACCESS_TOKEN_TTL_SECONDS: '600',
+      LOGIN_MAX_FAILURES: '5',
+    });
+    expect(decoded(findIn(manifests, 'Secret', 'lianluo-api-oidc'))).toEqual({ 'oidc-signing-keys.jwks.json': API_SIGNING_KEYS, 'oidc-cookie-secrets': API_COOKIE_SECRETS });
+    for (const map of manifests.filter((m) => m.kind === 'ConfigMap')) expect(JSON.stringify(map.data)).not.toMatch(/d-of-the-api-oidc-test-key|cookie-secret-of-the-chart-tests/);
+    const rotated = chart.render([...REQUIRED, '--set', `api.oidc.cookieSecrets=new-${API_COOKIE_SECRETS}\\,${API_COOKIE_SECRETS}`]);
+    const checksums = [manifests, rotated].map((rendered) => templateOf(findIn(rendered, 'Deployment', 'lianluo-api')).metadata.annotations?.['checksum/api-oidc']);
+    expect([typeof checksums[0], checksums[0] === checksums[1]]).toEqual(['string', false]);
+  });
+
+  it('takes the provider’s keys and the seed from the operator’s Secrets in the production example, the seed as a file', () => {
+    const manifests = manifestsOf('the two-site production example');
+    const api = findIn(manifests, 'Deployment', 'lianluo-api');
+    expect(envOf(api)).toMatchObject({
+      OIDC_ISSUER: 'https://cc.example.com/oidc',
+      OIDC_SIGNING_KEYS: { secretKeyRef: { name: 'lianluo-api-oidc', key: 'oidc-signing-keys.jwks.json' } },
+      OIDC_COOKIE_SECRETS: { secretKeyRef: { name: 'lianluo-api-oidc', key: 'oidc-cookie-secrets' } },
+      OIDC_DESKTOP_REDIRECT_URIS: 'https://cc.example.com/app/callback',
+      API_SEED_FILE: '/etc/lianluo/api-seed/seed.yaml',
+    });
+    const pod = templateOf(api);
+    expect(pod.spec.volumes).toContainEqual({ name: 'api-seed', secret: { secretName: 'lianluo-api-seed', items: [{ key: 'seed.yaml', path: 'seed.yaml' }], defaultMode: 0o440 } });
+    expect(pod.spec.containers[0]!.volumeMounts).toContainEqual({ name: 'api-seed', mountPath: '/etc/lianluo/api-seed', readOnly: true });
+    expect(pod.metadata.annotations?.['checksum/api-oidc']).toBeUndefined();
+  });
+
+  it.each([
+    ['without an issuer', [...SERVICE_KEYS, ...API_SERVICE_KEY, '--set', 'api.oidc.existingSecret=oidc'], 'api.issuer is required while api runs its embedded OpenID provider'],
+    ['without the provider’s keys', [...SERVICE_KEYS, ...API_SERVICE_KEY, '--set', 'api.issuer=https://cc.example.com/oidc'], 'api.oidc.existingSecret (or api.oidc.signingKeys and api.oidc.cookieSecrets) is required'],
+    ['with signing keys but no cookie secret', [...REQUIRED, '--set', 'api.oidc.cookieSecrets='], 'api.oidc.existingSecret (or api.oidc.signingKeys and api.oidc.cookieSecrets) is required'],
+  ])('fails helm template %s, naming the value', (_, args, message) => {
+    const result = chart.template(args);
+    expect({ status: result.status, error: result.stderr }).toEqual({ status: 1, error: expect.stringContaining(message) });
+  });
+
+  it('needs neither issuer nor keys with an external issuer, and gives api its claims and role map', () => {
+    const manifests = manifestsOf('the external-services example');
+    const env = envOf(findIn(manifests, 'Deployment', 'lianluo-api'));
+    expect(env).toMatchObject({
+      OIDC_EXTERNAL_ISSUER: 'https://sso.example.com/realms/cc',
+      OIDC_AUDIENCE: 'lianluo-api',
+      OIDC_ROLES_CLAIM: 'realm_access.roles',
+      OIDC_ROLE_MAP: 'cc-admins=admin,cc-agents=agent,cc-leads=supervisor',
+    });
+    for (const variable of ['OIDC_ISSUER', 'OIDC_SIGNING_KEYS', 'OIDC_COOKIE_SECRETS', 'LOGIN_MAX_FAILURES']) expect(env).not.toHaveProperty(variable);
+    expect(manifests.filter((m) => m.metadata.name === 'lianluo-api-oidc')).toEqual([]);
+  });
+
+  it('routes /v1, /oidc, /interaction and /app of the issuer’s host to the api over TLS in the production example', () => {
+    const ingress = findIn(manifestsOf('the two-site production example'), 'Ingress', 'lianluo-api');
+    expect(ingress.metadata.annotations).toMatchObject({ 'cert-manager.io/cluster-issuer': 'letsencrypt' });
+    const spec = ingress.spec as { ingressClassName: string; tls: object[]; rules: { host: string; http: { paths: { path: string; pathType: string; backend: object }[] } }[] };
+    expect(spec.ingressClassName).toBe('nginx');
+    expect(spec.tls).toEqual([{ secretName: 'lianluo-api-tls', hosts: ['cc.example.com'] }]);
+    expect(spec.rules.map((rule) => rule.host)).toEqual(['cc.example.com']);
+    const paths = spec.rules[0]!.http.paths;
+    expect(paths.map((path) => path.path).sort()).toEqual(['/app', '/interaction', '/oidc', '/v1']);
+    for (const path of paths) expect(path).toMatchObject({ pathType: 'Prefix', backend: { service: { name: 'lianluo-api', port: { name: 'http' } } } });
+    expect(manifestsOf('default values').filter((m) => m.kind === 'Ingress')).toEqual([]);
+  });
+
+  it('scales on CPU with an autoscaler from two replicas, spread over zones, a budget keeping one up', () => {
+    const manifests = manifestsOf('the two-site production example');
+    expect(findIn(manifests, 'HorizontalPodAutoscaler', 'lianluo-api').spec).toMatchObject({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'lianluo-api' },
+      minReplicas: 2,
+      maxReplicas: 8,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+    });
+    const api = findIn(manifests, 'Deployment', 'lianluo-api');
+    expect(api.spec).not.toHaveProperty('replicas');
+    expect(JSON.stringify(api.spec)).toContain('"topologyKey":"topology.kubernetes.io/zone"');
+    expect(findIn(manifests, 'PodDisruptionBudget', 'lianluo-api').spec).toMatchObject({ maxUnavailable: 1 });
+    const fixed = chart.render([...REQUIRED, '--set', 'services.api.autoscaling.enabled=false', '--set', 'services.api.replicas=3']);
+    expect(findIn(fixed, 'Deployment', 'lianluo-api').spec).toMatchObject({ replicas: 3 });
+    expect(fixed.filter((m) => m.kind === 'HorizontalPodAutoscaler')).toEqual([]);
+  });
+
+  it('fails helm template when autoscaling’s minReplicas is above its maxReplicas', () => {
+    const result = chart.template([...REQUIRED, '--set', 'services.api.autoscaling.minReplicas=7']);
+    expect({ status: result.status, error: result.stderr }).toEqual({ status: 1, error: expect.stringContaining('services.api.autoscaling.minReplicas (7) is above its maxReplicas (6)') });
+  });
+
+  it.each(Object.keys(SERVICES) as (keyof typeof SERVICES)[])('reaches %s’s pods on its HTTP port, at its Service', (service) => {
+    const manifests = manifestsOf('the two-site production example');
+    const port = (findIn(manifests, 'Service', `lianluo-${service}`).spec as { ports: { port: number }[] }).ports[0]!.port;
+    expect(port).toBe(SERVICES[service]);
+    expect(envOf(findIn(manifests, 'Deployment', 'lianluo-api'))[`${service.toUpperCase()}_URL`]).toBe(`http://lianluo-${service}:${port}`);
+    const egress = (findIn(manifests, 'NetworkPolicy', 'lianluo-api').spec as { egress: object[] }).egress;
+    expect(egress).toContainEqual({
+      ports: [{ port, protocol: 'TCP' }],
+      to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'lianluo', 'app.kubernetes.io/instance': 'lianluo', 'app.kubernetes.io/component': service } } }],
+    });
+  });
+
+  it('calls only the services that run', () => {
+    const manifests = chart.render([...REQUIRED, '--set', 'services.voicemail.enabled=false']);
+    expect(envOf(findIn(manifests, 'Deployment', 'lianluo-api'))).not.toHaveProperty('VOICEMAIL_URL');
+    expect(JSON.stringify((findIn(manifests, 'NetworkPolicy', 'lianluo-api').spec as { egress: object[] }).egress)).not.toContain('"port":3004');
+  });
+});
+
 describe('voicemail', () => {
   const RECORDING_VARIABLE = /^(RECORDING_|S3_)/;
   const recordingEnvOf = (manifest: Manifest) => Object.fromEntries(Object.entries(envOf(manifest)).filter(([name]) => RECORDING_VARIABLE.test(name)));
@@ -356,9 +544,9 @@ describe('Grafana dashboards', () => {
     try {
       const folder = join(copy.dir, 'dashboards');
       for (const file of readdirSync(folder)) rmSync(join(folder, file));
-      expect(dashboardMaps(copy.render())).toEqual([]);
+      expect(dashboardMaps(copy.render(REQUIRED))).toEqual([]);
       for (const name of ['one', 'two_b', 'three']) writeFileSync(join(folder, `${name}.json`), JSON.stringify({ title: name }));
-      expect(dashboardMaps(copy.render()).map((map) => map.metadata.name)).toEqual(['lianluo-dashboard-one', 'lianluo-dashboard-three', 'lianluo-dashboard-two-b']);
+      expect(dashboardMaps(copy.render(REQUIRED)).map((map) => map.metadata.name)).toEqual(['lianluo-dashboard-one', 'lianluo-dashboard-three', 'lianluo-dashboard-two-b']);
     } finally {
       copy.remove();
     }

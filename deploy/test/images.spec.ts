@@ -2,10 +2,11 @@
 // docker/node-service.Dockerfile copies) and the Asterisk image's entry point and configuration
 // (on Debian unstable's Asterisk, as the image installs it), started with the environment the
 // chart gives their pods, answering the probes the chart gives them.
-import { asteriskRootfsDir, defaultSites, ensureLocalInfra, freePort, renderAsteriskConfig, requireAsteriskRootfs, uniqueNamespace } from '@lianluo/testing';
+import { generateServiceKeys } from '@lianluo/service-auth';
+import { asteriskRootfsDir, defaultSites, ensureLocalInfra, fetchAsApi, freePort, generateCookieSecret, generateSigningJwks, renderAsteriskConfig, requireAsteriskRootfs, serviceAuthEnv, uniqueNamespace } from '@lianluo/testing';
 import { connect } from 'nats';
 import { Client } from 'pg';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleService } from '../../docker/bundle-service';
@@ -14,6 +15,7 @@ import { ConfigMapVolume } from './configmap-volume';
 import { AsteriskImageInstance, RunningProcess } from './image-processes';
 
 const ADDRESS = '127.0.9.1';
+const API_ISSUER = 'https://cc.example.com/oidc';
 const namespace = uniqueNamespace('img');
 /** This run's own database, given to the chart as its external PostgreSQL. */
 const database = `${namespace}_images`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
@@ -30,8 +32,23 @@ beforeAll(async () => {
   const sipPort = await freePort(ADDRESS);
   ariPort = await freePort(ADDRESS, [sipPort]);
   chart = new ChartCopy();
+  // The services trust this test process as api (the public keys reach them through the chart's ConfigMap).
+  const publicKeys = join(workDir, 'service-auth-public.jwks.json');
+  writeFileSync(publicKeys, serviceAuthEnv().SERVICE_AUTH_PUBLIC_KEYS);
+  // api's own keys, as values the chart writes into its Secrets.
+  const apiKeys = {
+    'serviceAuth.privateKey': JSON.stringify(generateServiceKeys().privateJwk),
+    'api.oidc.signingKeys': JSON.stringify(generateSigningJwks()),
+    'api.oidc.cookieSecrets': generateCookieSecret(),
+  };
+  const apiKeyFiles = Object.entries(apiKeys).flatMap(([value, text]) => {
+    const file = join(workDir, value);
+    writeFileSync(file, text);
+    return ['--set-file', `${value}=${file}`];
+  });
   // The chart as a one-site installation whose dependencies are this machine's.
   manifests = chart.render([
+    ...['--set-file', `serviceAuth.publicKeys=${publicKeys}`, ...apiKeyFiles, '--set', `api.issuer=${API_ISSUER}`],
     ...['--set', `sites.bj.address=${ADDRESS}`, '--set', `sites.bj.sipPort=${sipPort}`, '--set', `sites.bj.ariPort=${ariPort}`],
     ...['--set', 'sites.bj.rtpPortStart=19800', '--set', 'sites.bj.rtpPortEnd=19899', '--set', 'sites.bj.trunk.match={127.0.0.0/24}'],
     ...['--set', 'nats.enabled=false', '--set', 'externalNats.url=nats://127.0.0.1:4222', '--set', `natsNamespace=${namespace}`],
@@ -74,10 +91,15 @@ function environmentOf(container: Container, fields: Record<string, string> = {}
   const secrets = manifests.filter((m) => m.kind === 'Secret');
   const env: Record<string, string> = {};
   for (const variable of container.env ?? []) {
-    const from = variable.valueFrom as { secretKeyRef?: { name: string; key: string }; fieldRef?: { fieldPath: string } } | undefined;
+    const from = variable.valueFrom as { secretKeyRef?: { name: string; key: string }; configMapKeyRef?: { name: string; key: string }; fieldRef?: { fieldPath: string } } | undefined;
     if (variable.value !== undefined) env[variable.name] = variable.value;
     else if (from?.fieldRef) env[variable.name] = fields[from.fieldRef.fieldPath] ?? '';
-    else if (from?.secretKeyRef) {
+    else if (from?.configMapKeyRef) {
+      const { name, key } = from.configMapKeyRef;
+      const data = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === name)?.data as Record<string, string> | undefined;
+      if (data?.[key] === undefined) throw new Error(`${variable.name} comes from ConfigMap ${name}, which the chart does not create`);
+      env[variable.name] = data[key];
+    } else if (from?.secretKeyRef) {
       const { name, key } = from.secretKeyRef;
       const data = secrets.find((secret) => secret.metadata.name === name)?.data as Record<string, string> | undefined;
       if (data?.[key] === undefined) throw new Error(`${variable.name} comes from secret ${name}, which the chart does not create`);
@@ -142,8 +164,9 @@ describe('the voicemail image’s bundle', () => {
     const container = workload('Deployment', 'lianluo-voicemail');
     const { process, url } = await startBundle('voicemail', container, { RECORDING_DIR: join(workDir, 'recordings') });
     await process.waitFor(`${url}${readinessPath(container)}`, 30_000);
-    const unknown = await fetch(`${url}/voicemails/demo/00000000-0000-4000-8000-000000000000`);
-    expect(unknown.status).toBe(404);
+    const message = `${url}/voicemails/demo/00000000-0000-4000-8000-000000000000`;
+    expect((await fetch(message)).status).toBe(401);
+    expect((await fetchAsApi('voicemail', message)).status).toBe(404);
   });
 });
 
@@ -152,8 +175,23 @@ describe('the reporting image’s bundle', () => {
     const container = workload('Deployment', 'lianluo-reporting');
     const { process, url } = await startBundle('reporting', container, {});
     await process.waitFor(`${url}${readinessPath(container)}`, 30_000);
-    const report = await fetch(`${url}/reports/performance?tenant=demo&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z`);
-    expect(report.status).toBe(200);
+    const report = `${url}/reports/performance?tenant=demo&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z`;
+    expect((await fetch(report)).status).toBe(401);
+    expect((await fetchAsApi('reporting', report)).status).toBe(200);
+  });
+});
+
+describe('the api image’s bundle', () => {
+  it('starts ready with the chart’s environment and keys from its Secrets, its schema migrated, loading its ES-module OpenID provider', async () => {
+    const container = workload('Deployment', 'lianluo-api');
+    const { process, url, bundle } = await startBundle('api', container, {});
+    await process.waitFor(`${url}${readinessPath(container)}`, 30_000);
+    // oidc-provider and jose are ES modules only: the bundle carries them and the CommonJS build loads them.
+    expect(bundle.packages).toEqual(expect.arrayContaining(['node_modules/oidc-provider', 'node_modules/jose']));
+    // As the Ingress forwards it, terminating TLS: the provider names its endpoints at the public URL.
+    const discovery = await fetch(`${url}/oidc/.well-known/openid-configuration`, { headers: { 'x-forwarded-host': 'cc.example.com', 'x-forwarded-proto': 'https' } });
+    expect(await discovery.json()).toMatchObject({ issuer: API_ISSUER, token_endpoint: `${API_ISSUER}/token` });
+    expect((await fetch(`${url}/v1/tenants/demo/me`)).status).toBe(401);
   });
 });
 

@@ -3,6 +3,7 @@
 import { create } from '@bufbuild/protobuf';
 import { AcdCommands, ErrorKind } from '@lianluo/contracts';
 import { CommandClient, type MessagingConnection } from '@lianluo/messaging';
+import { type ServiceTokenSigner } from '@lianluo/service-auth';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -42,8 +43,12 @@ export async function demoAgents(): Promise<DemoAgent[]> {
   return (document.tenants[TENANT]?.agents ?? []).map((agent) => ({ agentId: agent.agentId, site: agent.site, extension: agent.phone.extension, queues: agent.queues }));
 }
 
-/** Loads the VIP customer and the blocked number through the ivr's HTTP API, as a CRM sync would. */
-export async function loadDemoCallers(ivrUrl: string): Promise<void> {
+/** Loads the VIP customer and the blocked number through the ivr's HTTP API, as api passes on a CRM sync: signed as api. */
+export async function loadDemoCallers(ivrUrl: string, asApi: ServiceTokenSigner): Promise<void> {
+  const put = async (url: string, body: unknown) => {
+    const response = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: await asApi.authorizationFor('ivr') }, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`PUT ${url}: ${response.status} ${await response.text()}`);
+  };
   await put(`${ivrUrl}/tenants/${TENANT}/customers/${DEMO_VIP.id}`, {
     name: DEMO_VIP.name,
     numbers: [DEMO_CALLERS.vip],
@@ -51,11 +56,6 @@ export async function loadDemoCallers(ivrUrl: string): Promise<void> {
     last_agent: DEMO_VIP.lastAgent,
   });
   await put(`${ivrUrl}/tenants/${TENANT}/blocked-numbers/${DEMO_CALLERS.blocked}`, { reason: 'nuisance calls (demo)' });
-}
-
-async function put(url: string, body: unknown): Promise<void> {
-  const response = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!response.ok) throw new Error(`PUT ${url}: ${response.status} ${await response.text()}`);
 }
 
 export type AgentAction = 'login' | 'logout' | 'ready' | 'not-ready';

@@ -2,8 +2,9 @@ import { type AsteriskSiteConfig } from '@lianluo/testing';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_CALLERS, DEMO_NUMBERS, DEMO_VIP, type DemoAgent } from './demo-centre';
+import { type DemoUser } from './demo-people';
 import { type RunningStack } from './running-stack';
-import { SERVICES, type StackSettings, databaseOf } from './stack-settings';
+import { DATABASE_SERVICES, SERVICES, type StackSettings, databaseOf } from './stack-settings';
 
 export interface PrintoutInput {
   readonly settings: StackSettings;
@@ -13,10 +14,12 @@ export interface PrintoutInput {
   readonly agents: readonly DemoAgent[];
   /** Agents that could not be logged in or made ready, and why. */
   readonly agentProblems: readonly string[];
+  /** Who can sign in at the api (demo-users.yaml). */
+  readonly people: readonly DemoUser[];
 }
 
 /** What `npm start` prints once everything answers: how to call in, who answers, where everything is. */
-export function stackPrintout({ settings, stack, sites, asteriskLogs, agents, agentProblems }: PrintoutInput): string {
+export function stackPrintout({ settings, stack, sites, asteriskLogs, agents, agentProblems, people }: PrintoutInput): string {
   const home = (path: string) => (path.startsWith(homedir() + '/') ? '~' + path.slice(homedir().length) : path);
   const pad = (text: string, width: number) => text.padEnd(width);
   const today = new Date().toISOString().slice(0, 10);
@@ -28,6 +31,7 @@ export function stackPrintout({ settings, stack, sites, asteriskLogs, agents, ag
     return `${agent.extension} / ${phone?.password ?? '?'} at ${site?.address}:${site?.sipPort}`;
   };
   const serviceNotes: Record<(typeof SERVICES)[number], string> = {
+    api: `the edge for people and tools: /v1/tenants/${stack.tenant}/…, OpenAPI /v1/docs, OpenID provider /oidc`,
     'media-gateway-bj': '',
     'media-gateway-sz': '',
     acd: '',
@@ -61,14 +65,19 @@ export function stackPrintout({ settings, stack, sites, asteriskLogs, agents, ag
     `    ${pad('agent', 7)}${pad('site', 6)}${pad('phone: SIP user / password at registrar', 42)}queues`,
     ...agents.map((agent) => `    ${pad(agent.agentId, 7)}${pad(agent.site, 6)}${pad(phoneOf(agent), 42)}${agent.queues.join(', ')}`),
     `    Register a softphone from an address outside 127.0.0.0/24 (that range is the trunk), e.g. bound to 127.0.3.1.`,
-    `    There is no agent desktop yet:  npm run agent -- <agent> ready | not-ready | login | logout`,
+    `    Until the agent desktop:  npm run agent -- <agent> ready | not-ready | login | logout (signs in as the agent, acts through the api)`,
     ...agentProblems.map((problem) => `    ! ${problem}`),
+    '',
+    `  People (sign in at ${services.api.url}/oidc, e.g. from the OpenAPI page ${services.api.url}/v1/docs)`,
+    `    ${pad('login', 18)}${pad('password', 22)}roles`,
+    ...people.map((person) => `    ${pad(person.login, 18)}${pad(person.password, 22)}${person.roles.join(', ')}${person.agentId ? ` (agent ${person.agentId})` : ''}`),
+    `    A tool: register a client in API_SEED_FILE (clients:) and use client credentials at ${services.api.url}/oidc/token.`,
     '',
     `  Services on 127.0.0.1, each with /metrics, /health/live, /health/ready`,
     ...SERVICES.map((name) => `    ${pad(name.replace('media-gateway-', 'media-gateway '), 18)}${pad(services[name].url, 24)}${serviceNotes[name]}`.trimEnd()),
     '',
     `  NATS ${stack.natsUrl}, subjects ${settings.namespace}.${stack.tenant}.<domain>.event.* (streams ${settings.namespace.toUpperCase()}_CALL, _ACD, _IVR, _VOICEMAIL)`,
-    `  Redis key prefix ${settings.namespace}; PostgreSQL databases ${(['acd', 'ivr', 'voicemail', 'reporting'] as const).map((s) => databaseOf(settings.namespace, s)).join(', ')}`,
+    `  Redis key prefix ${settings.namespace}; PostgreSQL databases ${DATABASE_SERVICES.map((s) => databaseOf(settings.namespace, s)).join(', ')}`,
     `  Logs ${home(join(settings.stateDir, 'logs'))}/<service>.log; Asterisk ${home(asteriskLogs.bj)}, ${home(asteriskLogs.sz)}`,
     `  Recordings and voicemail audio ${home(join(settings.stateDir, 'recordings'))}`,
     '',

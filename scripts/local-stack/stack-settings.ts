@@ -22,11 +22,12 @@ export const NATS_URL = 'nats://127.0.0.1:4222';
 export const POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432';
 
 /** The services of the stack, in the order they are printed. */
-export const SERVICES = ['media-gateway-bj', 'media-gateway-sz', 'acd', 'ivr', 'voicemail', 'reporting'] as const;
+export const SERVICES = ['api', 'media-gateway-bj', 'media-gateway-sz', 'acd', 'ivr', 'voicemail', 'reporting'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 /** HTTP ports of the `fixed` layout: each service's own default (as in the Helm chart), the gateways beside them. */
 export const FIXED_HTTP_PORTS: Readonly<Record<ServiceName, number>> = {
+  api: 3000,
   'media-gateway-bj': 3101,
   'media-gateway-sz': 3102,
   acd: 3002,
@@ -58,7 +59,11 @@ export function stateDirOf(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'lianluo');
 }
 
+/** The services that keep a database of their own. */
+export const DATABASE_SERVICES = ['api', 'acd', 'ivr', 'voicemail', 'reporting'] as const;
+export type DatabaseService = (typeof DATABASE_SERVICES)[number];
+
 /** The database of one service of a stack, e.g. `lianluo_acd`. */
-export function databaseOf(namespace: string, service: 'acd' | 'ivr' | 'voicemail' | 'reporting'): string {
+export function databaseOf(namespace: string, service: DatabaseService): string {
   return `${namespace}_${service}`;
 }

@@ -37,6 +37,27 @@ export class RecordBucket {
     await this.connection.jsm.streams.purge(`KV_${this.name}`, { filter: `$KV.${this.name}.${key}` });
   }
 
+  /**
+   * Follows the records whose keys match `keys` (`n.>`): `change` gets each one there now,
+   * then each put (a record) and removal (undefined) as it happens. Resolves once the records
+   * there now were given; `stop` ends the watch.
+   */
+  async watch(keys: string, change: (key: string, record: Uint8Array | undefined) => void): Promise<{ stop(): void }> {
+    let initialised!: () => void;
+    const ready = new Promise<void>((resolve) => (initialised = resolve));
+    const watcher = await this.kv.watch({ key: keys, initializedFn: () => initialised() });
+    void (async () => {
+      for await (const entry of watcher) change(entry.key, entry.operation === 'PUT' ? entry.value : undefined);
+    })();
+    await ready;
+    return { stop: () => watcher.stop() };
+  }
+
+  /** Removes the key so that watchers see it go (the bucket keeps a marker of the removal). */
+  async delete(key: string): Promise<void> {
+    await this.kv.purge(key);
+  }
+
   /** Every record whose key starts with `prefix.`. */
   async entries(prefix: string): Promise<{ key: string; record: Uint8Array }[]> {
     const keys: string[] = [];

@@ -1,9 +1,10 @@
 import { configSchema, envInteger, envList, httpConfig, logConfig, natsConfig, redisConfig } from '@lianluo/config';
 import { postgresConfig } from '@lianluo/postgres';
+import { serviceAuthConfig } from '@lianluo/service-auth';
 import { z } from 'zod';
 
 /** Environment of an acd replica; every variable is checked at start-up. */
-export const acdConfigSchema = configSchema(natsConfig, redisConfig, postgresConfig, httpConfig(3002), logConfig, {
+export const acdConfigSchema = configSchema(natsConfig, redisConfig, postgresConfig, httpConfig(3002), logConfig, serviceAuthConfig, {
   /** How often each replica runs the routing timers (ring-no-answer, wrap-up ends, steps, overflow). */
   ACD_TIMER_INTERVAL_MS: envInteger({ min: 10, max: 10_000 }).default(250),
   /** Offers or wrap-ups one timer script takes at a time (a pass repeats while there are more). */

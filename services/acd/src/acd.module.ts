@@ -3,6 +3,7 @@ import { MessagingConnection, MessagingModule } from '@lianluo/messaging';
 import { ObservabilityModule, ReadinessRegistry } from '@lianluo/observability';
 import { PostgresModule } from '@lianluo/postgres';
 import { RedisModule } from '@lianluo/redis';
+import { ServiceAuthModule } from '@lianluo/service-auth';
 import type { AcdConfig } from './acd.config';
 import { AgentsHandlers } from './agents/agents.handlers';
 import { CallbackDialler } from './callbacks/callback-dialler';
@@ -68,6 +69,8 @@ export class AcdModule implements OnModuleInit {
         RoutingModule.forRoot({ keyPrefix: config.REDIS_KEY_PREFIX, outboxClaimMs: config.ACD_OUTBOX_CLAIM_MS, clock: options.clock }),
         // Queues, agents, skills and callbacks are stored in schema acd (migrated at start-up).
         PostgresModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, migrationsDir: MIGRATIONS_DIR, schema: 'acd' }),
+        // The callbacks routes answer only api (ServiceIdentityGuard).
+        ServiceAuthModule.forRoot({ audience: 'acd', publicKeys: config.SERVICE_AUTH_PUBLIC_KEYS }),
       ],
       controllers: [CallbacksController],
       providers: [

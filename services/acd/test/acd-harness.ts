@@ -13,7 +13,7 @@ import {
 } from '@lianluo/contracts';
 import { CommandClient, EventConsumer, MessagingConnection, deleteNamespaceStreams } from '@lianluo/messaging';
 import { currentTraceparent, traceIdOf } from '@lianluo/observability';
-import { TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, ensureLocalInfra, freePort, uniqueNamespace } from '@lianluo/testing';
+import { TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, ensureLocalInfra, freePort, serviceAuthEnv, uniqueNamespace } from '@lianluo/testing';
 import type { INestApplication } from '@nestjs/common';
 import { startAcd } from '../src/acd.app';
 import { acdConfigSchema } from '../src/acd.config';
@@ -150,6 +150,7 @@ export async function acdEnv(namespace: string, extra: Record<string, string> = 
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(await freePort()),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+    ...serviceAuthEnv(),
     ...extra,
   };
 }

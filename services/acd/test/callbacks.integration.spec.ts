@@ -25,6 +25,7 @@ import {
   ErrorKind,
 } from '@lianluo/contracts';
 import { EventPublisher, MessagingConnection } from '@lianluo/messaging';
+import { fetchAsApi, probeServiceIdentity } from '@lianluo/testing';
 import { AckPolicy } from 'nats';
 import { callbackCallId } from '../src/callbacks/callback';
 import { RoutingTimers } from '../src/timers/routing-timers';
@@ -296,7 +297,7 @@ describe('callbacks', () => {
   it('takes requests over HTTP: 201 with the callback, 400 naming bad fields, its status and attempts, and cancel', async () => {
     const q = await queue();
     const base = `${await bed.app.getUrl()}/v1/tenants/acme/callbacks`;
-    const post = (body: unknown) => fetch(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: unknown) => fetchAsApi('acd', base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const appointment = new Date(bed.clock.now() + 60 * MINUTE).toISOString();
 
     const created = await post({ callbackId: `${q}-web`, queue: q, number: '+8613800138005', appointment, data: { topic: 'contract' } });
@@ -317,13 +318,27 @@ describe('callbacks', () => {
     expect(await past.json()).toMatchObject({ problems: [{ field: 'body.appointment', reason: 'must be in the future' }] });
     expect(await (await post({ queue: 'nope', number: '4008001234' })).json()).toMatchObject({ problems: [{ field: 'body.queue' }] });
 
-    const seen = await fetch(`${base}/${q}-web`);
+    const seen = await fetchAsApi('acd', `${base}/${q}-web`);
     expect(seen.status).toBe(200);
     expect(await seen.json()).toMatchObject({ callbackId: `${q}-web`, status: 'scheduled', data: { topic: 'contract' }, history: [] });
-    expect((await fetch(`${base}/never`)).status).toBe(404);
-    expect((await fetch(`${base}/a:b`)).status).toBe(400);
-    const cancelled = await fetch(`${base}/${q}-web`, { method: 'DELETE' });
+    expect((await fetchAsApi('acd', `${base}/never`)).status).toBe(404);
+    expect((await fetchAsApi('acd', `${base}/a:b`)).status).toBe(400);
+    const cancelled = await fetchAsApi('acd', `${base}/${q}-web`, { method: 'DELETE' });
     expect(await cancelled.json()).toMatchObject({ status: 'cancelled', duplicate: false });
+  });
+
+  it('answers 401 on every callbacks route to requests without a valid token of api’s for acd', async () => {
+    const q = await queue();
+    const routes = [
+      { method: 'POST', path: '/v1/tenants/acme/callbacks', body: { callbackId: `${q}-intruder`, queue: q, number: '4008001234' } },
+      { method: 'GET', path: `/v1/tenants/acme/callbacks/${q}-intruder` },
+      { method: 'DELETE', path: `/v1/tenants/acme/callbacks/${q}-intruder` },
+    ] as const;
+    const answers = await probeServiceIdentity(await bed.app.getUrl(), 'acd', routes);
+    expect(answers).toHaveLength(routes.length * 4);
+    expect(answers).toEqual(answers.map((answer) => ({ ...answer, status: 401, body: { error: 'unauthorized', message: expect.any(String) } })));
+    // Nothing got through: the callback the refused POSTs asked for does not exist.
+    expect((await fetchAsApi('acd', `${await bed.app.getUrl()}/v1/tenants/acme/callbacks/${q}-intruder`)).status).toBe(404);
   });
 
   it('shows the attempts of a callback over HTTP', async () => {
@@ -333,7 +348,7 @@ describe('callbacks', () => {
     gateway.answers.set('4008000006', 'busy');
     await bed.client.ok(AcdCommands.requestCallback, { callback: { callbackId, queue: q, number: '4008000006', maxAttempts: 1 } });
     await callbackEvent('callback_failed', callbackId);
-    const seen = (await (await fetch(`${await bed.app.getUrl()}/v1/tenants/acme/callbacks/${callbackId}`)).json()) as Record<string, unknown>;
+    const seen = (await (await fetchAsApi('acd', `${await bed.app.getUrl()}/v1/tenants/acme/callbacks/${callbackId}`)).json()) as Record<string, unknown>;
     expect(seen).toMatchObject({
       status: 'failed',
       attempts: 1,

@@ -4,13 +4,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import type { Provider } from 'oidc-provider' with { 'resolution-mode': 'import' };
-import { type ApiConfig } from './api.config';
+import { type ApiConfig, embeddedIssuer } from './api.config';
 import { ApiModule } from './api.module';
 import { OIDC_PROVIDER } from './identity/oidc-provider.token';
 
 /** Where the embedded provider is mounted: the path of OIDC_ISSUER. */
 function providerMount(config: ApiConfig): string {
-  return new URL(config.OIDC_ISSUER).pathname.replace(/\/$/, '') || '/';
+  return new URL(embeddedIssuer(config)).pathname.replace(/\/$/, '') || '/';
 }
 
 /** Builds and starts an api replica: the provider under its issuer path, then the REST routes. */

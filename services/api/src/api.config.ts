@@ -1,5 +1,6 @@
 import { configSchema, envInteger, envList, httpConfig, logConfig, natsConfig, serviceIdentity } from '@lianluo/config';
 import { postgresConfig } from '@lianluo/postgres';
+import { serviceTokenSignerConfig } from '@lianluo/service-auth';
 import { z } from 'zod';
 
 const url = (example: string) => z.url({ protocol: /^https?$/, error: `must be an http(s) URL, e.g. ${example}` });
@@ -31,9 +32,9 @@ const roleMapping = envList(
  * Environment of an api replica; every variable is checked at start-up. People sign in at the
  * embedded OpenID Connect provider unless `OIDC_EXTERNAL_ISSUER` names the operator's own.
  */
-export const apiConfigSchema = configSchema(serviceIdentity, natsConfig, httpConfig(3000), logConfig, postgresConfig, {
+export const apiConfigSchema = configSchema(serviceIdentity, natsConfig, httpConfig(3000), logConfig, postgresConfig, serviceTokenSignerConfig, {
   /** The issuer URL browsers and tools see, the embedded provider's base: http(s)://host[:port]/oidc. */
-  OIDC_ISSUER: url('https://cc.example.com/oidc'),
+  OIDC_ISSUER: url('https://cc.example.com/oidc').optional(),
   /** The embedded provider's signing keys (private JWKS; the first signs). Required unless an external issuer is used. */
   OIDC_SIGNING_KEYS: jwksText.optional(),
   /** Secrets that sign the provider's cookies, newest first (rotate by prepending). */
@@ -47,6 +48,8 @@ export const apiConfigSchema = configSchema(serviceIdentity, natsConfig, httpCon
   LOGIN_LOCK_SECONDS: envInteger({ min: 1, max: 86_400 }).default(900),
   /** Sign-in attempts per client address and minute, per replica, before 429. */
   LOGIN_RATE_PER_MINUTE: envInteger({ min: 1, max: 10_000 }).default(20),
+  /** Requests per client address and minute, per replica, to the routes anyone may call (web callbacks), before 429. */
+  PUBLIC_RATE_PER_MINUTE: envInteger({ min: 1, max: 100_000 }).default(10),
   /** Users and tool clients upserted at start-up (YAML: users, clients); passwords hashed on the way in. */
   API_SEED_FILE: z.string().min(1).optional(),
 
@@ -66,12 +69,17 @@ export const apiConfigSchema = configSchema(serviceIdentity, natsConfig, httpCon
   /** Live events held for a client while the replay before them is sent, beyond which the same holds. */
   LIVE_MAX_HELD_EVENTS: envInteger({ min: 100, max: 1_000_000 }).default(10_000),
 
+  /** The services' own HTTP routes, which answer only api's service token (SERVICE_AUTH_PRIVATE_KEY); a route whose service is not set answers 503. */
+  ACD_URL: url('http://acd:3002').optional(),
+  IVR_URL: url('http://ivr:3003').optional(),
+  VOICEMAIL_URL: url('http://voicemail:3004').optional(),
+  REPORTING_URL: url('http://reporting:3005').optional(),
   /** How long a request to a service's command waits for its reply. */
   COMMAND_TIMEOUT_MS: envInteger({ min: 100, max: 60_000 }).default(5_000),
 }).check((ctx) => {
   const config = ctx.value;
   if (config.OIDC_EXTERNAL_ISSUER) return;
-  for (const variable of ['OIDC_SIGNING_KEYS', 'OIDC_COOKIE_SECRETS'] as const) {
+  for (const variable of ['OIDC_ISSUER', 'OIDC_SIGNING_KEYS', 'OIDC_COOKIE_SECRETS'] as const) {
     if (config[variable] === undefined) {
       ctx.issues.push({ code: 'custom', input: undefined, path: [variable], message: 'is required for the embedded OpenID provider (or set OIDC_EXTERNAL_ISSUER)' });
     }
@@ -80,3 +88,9 @@ export const apiConfigSchema = configSchema(serviceIdentity, natsConfig, httpCon
 
 export type ApiConfig = z.output<typeof apiConfigSchema>;
 export const API_CONFIG = Symbol('ApiConfig');
+
+/** The embedded provider's issuer URL; the schema requires it whenever there is no external issuer. */
+export function embeddedIssuer(config: ApiConfig): string {
+  if (!config.OIDC_ISSUER) throw new Error('OIDC_ISSUER is not set: the embedded OpenID provider needs it');
+  return config.OIDC_ISSUER;
+}

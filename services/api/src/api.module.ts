@@ -8,6 +8,15 @@ import { resolve } from 'node:path';
 import { MeController } from './agents/me.controller';
 import { API_CONFIG, type ApiConfig } from './api.config';
 import { AccessTokenVerifier } from './auth/access-token.verifier';
+import { AuditModule } from './audit/audit.module';
+import { CallbacksController } from './callbacks/callbacks.controller';
+import { CustomersController } from './customers/customers.controller';
+import { NumberPlanStore } from './numbers/number-plan.store';
+import { NumbersController } from './numbers/numbers.controller';
+import { ReportsController } from './reports/reports.controller';
+import { ServiceForwarder } from './services/service-forwarder';
+import { GreetingsController } from './voicemail/greetings.controller';
+import { VoicemailsController } from './voicemail/voicemails.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { CommandRunner } from './commands/command-runner';
 import { IdentityModule } from './identity/identity.module';
@@ -57,15 +66,24 @@ export class ApiModule implements OnModuleInit {
           token: config.NATS_TOKEN,
         }),
         PostgresModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, migrationsDir: MIGRATIONS_DIR, schema: 'api' }),
-        ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: config.LOGIN_RATE_PER_MINUTE }]),
+        ThrottlerModule.forRoot([
+          { name: 'login', ttl: 60_000, limit: config.LOGIN_RATE_PER_MINUTE },
+          { name: 'public', ttl: 60_000, limit: config.PUBLIC_RATE_PER_MINUTE },
+        ]),
         IdentityModule.forConfig(config),
+        AuditModule,
       ],
-      controllers: [MeController, UsersController],
+      controllers: [MeController, UsersController, CallbacksController, ReportsController, CustomersController, VoicemailsController, GreetingsController, NumbersController],
       providers: [
         AccessTokenVerifier,
         CommandRunner,
-        { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_GUARD, useClass: PolicyGuard },
+        ServiceForwarder,
+        NumberPlanStore,
+        // Global guards by reference to their own providers, so a bench can set them aside.
+        AuthGuard,
+        PolicyGuard,
+        { provide: APP_GUARD, useExisting: AuthGuard },
+        { provide: APP_GUARD, useExisting: PolicyGuard },
         LiveMetrics,
         TenantFeeds,
         LiveEventsGateway,

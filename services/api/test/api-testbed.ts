@@ -5,6 +5,7 @@ import { MessagingConnection, deleteNamespaceStreams } from '@lianluo/messaging'
 import {
   BrowserSignIn,
   ServiceProcess,
+  serviceAuthEnv,
   TEST_POSTGRES_SERVER,
   apiReplicaEnv,
   type TokenSet,
@@ -19,7 +20,7 @@ import {
   signAccessToken,
   uniqueNamespace,
 } from '@lianluo/testing';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -58,16 +59,19 @@ function acdDocument() {
   return { tenants: Object.fromEntries(TENANTS.map((tenant) => [tenant, { queues: [{ queue: 'support', offerTimeoutMs: 60_000 }], agents }])) };
 }
 
+/** The services a test may start beside the api, each as its own process. */
+export type BackingService = 'acd' | 'ivr' | 'voicemail' | 'reporting';
+
 export interface ApiTestbedOptions {
-  /** Also start acd (for routes that become acd commands). */
-  readonly acd?: boolean;
+  /** Services to start beside the api (acd answers its commands; the others serve routes api forwards). */
+  readonly services?: readonly BackingService[];
   /** Extra environment of the api replicas. */
   readonly env?: Record<string, string>;
 }
 
 export class ApiTestbed {
   readonly replicas: ServiceProcess[] = [];
-  private acd: ServiceProcess | undefined;
+  private readonly services: ServiceProcess[] = [];
   private readonly tokens = new Map<string, Promise<TokenSet>>();
 
   private constructor(
@@ -75,6 +79,11 @@ export class ApiTestbed {
     private readonly dir: string,
     private readonly env: Record<string, string>,
   ) {}
+
+  /** The URL api was given for a service it forwards to. */
+  serviceUrl(service: BackingService): string | undefined {
+    return this.env[`${service.toUpperCase()}_URL`];
+  }
 
   /** The first replica's base URL, e.g. http://127.0.0.1:40123. */
   get url(): string {
@@ -102,7 +111,7 @@ export class ApiTestbed {
     const seedFile = join(dir, 'seed.yaml');
     await writeFile(seedFile, stringify(seedDocument()));
     const port = await freePort();
-    const env = {
+    const env: Record<string, string> = {
       ...apiReplicaEnv({ namespace, port, jwks: generateSigningJwks(), cookieSecret: generateCookieSecret() }),
       OIDC_DESKTOP_REDIRECT_URIS: `http://127.0.0.1:${port}/app/callback`,
       API_SEED_FILE: seedFile,
@@ -110,7 +119,7 @@ export class ApiTestbed {
     };
     const testbed = new ApiTestbed(namespace, dir, env);
     try {
-      if (options.acd) await testbed.startAcd();
+      for (const service of options.services ?? []) env[`${service.toUpperCase()}_URL`] = await testbed.startService(service);
       await testbed.startReplica(port);
     } catch (error) {
       await testbed.stop();
@@ -128,20 +137,35 @@ export class ApiTestbed {
     return replica;
   }
 
-  private async startAcd(): Promise<void> {
-    const configFile = join(this.dir, 'acd.yaml');
-    await writeFile(configFile, stringify(acdDocument()));
-    this.acd = new ServiceProcess(builtService('acd'), {
+  /** Starts a service on the run's namespace and database (each service has its own schema); its URL. */
+  private async startService(service: BackingService): Promise<string> {
+    const own: Record<BackingService, () => Promise<Record<string, string>>> = {
+      acd: async () => {
+        const configFile = join(this.dir, 'acd.yaml');
+        await writeFile(configFile, stringify(acdDocument()));
+        return { REDIS_KEY_PREFIX: this.namespace, ACD_CONFIG_FILE: configFile };
+      },
+      ivr: async () => {
+        const flows = join(this.dir, 'flows');
+        await mkdir(flows, { recursive: true });
+        return { FLOWS_DIR: flows };
+      },
+      voicemail: async () => ({ RECORDING_STORE: 'local', RECORDING_DIR: join(this.dir, 'recordings') }),
+      reporting: async () => ({}),
+    };
+    const process = new ServiceProcess(builtService(service), {
       NATS_NAMESPACE: this.namespace,
-      REDIS_KEY_PREFIX: this.namespace,
       DATABASE_URL: `${TEST_POSTGRES_SERVER}/${this.namespace}`,
       DATABASE_POOL_SIZE: '2',
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: String(await freePort()),
-      ACD_CONFIG_FILE: configFile,
       LOG_LEVEL: 'warn',
+      ...serviceAuthEnv(),
+      ...(await own[service]()),
     });
-    await this.acd.start();
+    this.services.push(process);
+    await process.start();
+    return process.url;
   }
 
   /** A browser client of the desktop app at this api's provider. */
@@ -204,7 +228,7 @@ export class ApiTestbed {
 
   async stop(): Promise<void> {
     for (const replica of this.replicas) await replica.stop();
-    await this.acd?.stop();
+    for (const service of this.services) await service.stop();
     const connection = await MessagingConnection.connect({ servers: 'nats://127.0.0.1:4222', namespace: this.namespace, connectionName: 'api-test-cleanup', queueGroup: 'api-test-cleanup' });
     await deleteNamespaceStreams(connection);
     await connection.close();

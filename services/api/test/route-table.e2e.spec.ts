@@ -21,13 +21,40 @@ const ROUTES: Record<string, readonly Role[]> = {
   'GET /v1/tenants/{tenant}/users/{userId}': ['admin'],
   'PATCH /v1/tenants/{tenant}/users/{userId}': ['admin'],
   'DELETE /v1/tenants/{tenant}/users/{userId}': ['admin'],
+  'GET /v1/tenants/{tenant}/audit-log': ['admin'],
+  'POST /v1/tenants/{tenant}/callbacks': ['agent', 'supervisor', 'admin'],
+  'GET /v1/tenants/{tenant}/callbacks/{callbackId}': ['agent', 'supervisor', 'admin'],
+  'DELETE /v1/tenants/{tenant}/callbacks/{callbackId}': ['supervisor', 'admin'],
+  'GET /v1/tenants/{tenant}/reports/performance': ['supervisor', 'admin'],
+  'GET /v1/tenants/{tenant}/reports/agent-states': ['supervisor', 'admin'],
+  'GET /v1/tenants/{tenant}/reports/queue-intervals': ['supervisor', 'admin'],
+  'GET /v1/tenants/{tenant}/customers/{customer}/interactions': ['agent', 'supervisor', 'admin'],
+  'PUT /v1/tenants/{tenant}/customers/{customerId}': ['admin'],
+  'DELETE /v1/tenants/{tenant}/customers/{customerId}': ['admin'],
+  'PUT /v1/tenants/{tenant}/blocked-numbers/{number}': ['admin'],
+  'DELETE /v1/tenants/{tenant}/blocked-numbers/{number}': ['admin'],
+  'GET /v1/tenants/{tenant}/voicemails/{messageId}': ['agent', 'supervisor', 'admin'],
+  'GET /v1/tenants/{tenant}/voicemails/{messageId}/audio': ['agent', 'supervisor', 'admin'],
+  'GET /v1/tenants/{tenant}/greetings': ['admin'],
+  'PUT /v1/tenants/{tenant}/greetings': ['admin'],
+  'DELETE /v1/tenants/{tenant}/greetings': ['admin'],
+  'PUT /v1/tenants/{tenant}/greetings/queues/{queue}': ['admin'],
+  'DELETE /v1/tenants/{tenant}/greetings/queues/{queue}': ['admin'],
+  'GET /v1/tenants/{tenant}/numbers': ['admin'],
+  // The platform's number plan: platform operators only.
+  'GET /v1/numbers': [],
+  'PUT /v1/numbers/{number}': [],
+  'DELETE /v1/numbers/{number}': [],
 };
 
-/** Open by design: health and metrics (not routed by the Ingress) and the sign-in pages. */
-const OPEN = new Set(['GET /health/live', 'GET /health/ready', 'GET /metrics', 'GET /interaction/{uid}', 'POST /interaction/{uid}/login', 'GET /interaction/{uid}/abort']);
+/**
+ * Open by design: health and metrics (not routed by the Ingress), customers' web callback
+ * requests (rate limited). The sign-in pages are not in the document.
+ */
+const OPEN = new Set(['GET /health/live', 'GET /health/ready', 'GET /metrics', 'POST /v1/tenants/{tenant}/public/callbacks']);
 
 const PERSON_OF_ROLE: Record<Role, Person> = { agent: 'li', supervisor: 'supervisor', admin: 'admin' };
-const SAMPLE_PARAMS: Record<string, string> = { tenant: 'acme', contactId: 'c-1', userId: '00000000-0000-4000-8000-000000000000' };
+const SAMPLE_PARAMS: Record<string, string> = { tenant: 'acme', contactId: 'c-1', userId: '00000000-0000-4000-8000-000000000000', number: '4008009999' };
 
 describe('the route table', () => {
   let api: ApiTestbed;

@@ -1,5 +1,6 @@
 import { configSchema, envInteger, envList, httpConfig, logConfig, natsConfig, serviceIdentity } from '@lianluo/config';
 import { postgresConfig } from '@lianluo/postgres';
+import { serviceAuthConfig } from '@lianluo/service-auth';
 import { z } from 'zod';
 
 const mediaUri = z.string().regex(/^[a-z]+:.+/, { error: 'must be a media URI such as sound:queue-thankyou' });
@@ -18,7 +19,7 @@ const sessionTiming = z
   .refine((c) => c.SESSION_STALE_MS >= 2 * c.SESSION_HEARTBEAT_MS, { error: 'must be at least twice SESSION_HEARTBEAT_MS, or live sessions are taken over', path: ['SESSION_STALE_MS'] });
 
 /** Environment of an ivr replica; every variable is checked at start-up. */
-export const ivrConfigSchema = configSchema(serviceIdentity, natsConfig, httpConfig(3003), logConfig, postgresConfig, sessionTiming, {
+export const ivrConfigSchema = configSchema(serviceIdentity, natsConfig, httpConfig(3003), logConfig, postgresConfig, serviceAuthConfig, sessionTiming, {
   /** The folder of flow files (one YAML file per flow); changes are applied without restart. */
   FLOWS_DIR: z.string().trim().min(1, { error: 'must name the folder of flow files' }),
   /** How long a call or acd command may take to be answered. */

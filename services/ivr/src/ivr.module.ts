@@ -2,6 +2,7 @@ import { CLOCK, CallEventsTap, type Clock, systemClock } from '@lianluo/call-cli
 import { MessagingConnection, MessagingModule } from '@lianluo/messaging';
 import { ObservabilityModule, ReadinessRegistry } from '@lianluo/observability';
 import { PostgresModule } from '@lianluo/postgres';
+import { ServiceAuthModule } from '@lianluo/service-auth';
 import { type DynamicModule, Global, Module, type OnModuleInit } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { CallersController } from './callers/callers.controller';
@@ -57,6 +58,8 @@ export class IvrModule implements OnModuleInit {
           ackWaitMs: config.EVENT_ACK_WAIT_MS,
           publishes: ['ivr'],
         }),
+        // The callers routes answer only api (ServiceIdentityGuard); a canary (SERVICE_NAME) is still ivr to api.
+        ServiceAuthModule.forRoot({ audience: 'ivr', publicKeys: config.SERVICE_AUTH_PUBLIC_KEYS }),
       ],
       controllers: [CallersController],
       providers: [FlowsService, CallersRepository, SessionsRepository, CallEventsTap, SessionsService, SessionsHandlers],

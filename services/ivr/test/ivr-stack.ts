@@ -17,6 +17,7 @@ import {
   ensureLocalInfra,
   freePort,
   runSipp,
+  serviceAuthEnv,
   shippedDtmfPcap,
   startSites,
   uniqueNamespace,
@@ -206,6 +207,7 @@ export class IvrStack {
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: String(ivrPort),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      ...serviceAuthEnv(),
     };
     const apps = await Promise.all([
       gatewayFor(sites.bj, namespace, recordings),

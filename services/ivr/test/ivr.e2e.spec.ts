@@ -3,7 +3,7 @@
 import 'reflect-metadata';
 import { AgentKind, type CallRef, CallCommands, Channel, FlowOutcome, ContactState, AcdCommands, QueueChoice, Strategy, TakeReason } from '@lianluo/contracts';
 import { type Timestamp, timestampMs } from '@bufbuild/protobuf/wkt';
-import { shippedDtmfPcap, startSipp, writeDtmfPcap } from '@lianluo/testing';
+import { fetchAsApi, shippedDtmfPcap, startSipp, writeDtmfPcap } from '@lianluo/testing';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AGENT_EXTENSION, IvrStack, about } from './ivr-stack';
@@ -108,7 +108,7 @@ describe('a caller through ivr, acd and voicemail on real Asterisk', () => {
   });
 
   async function put(path: string, body: unknown): Promise<void> {
-    const response = await fetch(`${stack.ivrUrl}${path.replace('/v1', '')}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetchAsApi('ivr', `${stack.ivrUrl}${path.replace('/v1', '')}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (!response.ok) throw new Error(`PUT ${path}: ${response.status} ${await response.text()}`);
   }
 
@@ -184,7 +184,7 @@ describe('a caller through ivr, acd and voicemail on real Asterisk', () => {
     const queuedItem = await stack.acdEvents.next<{ contact: { queue: string; channel: Channel } }>('contact_queued', (m) => (m as { contact?: { contactId: string } }).contact?.contactId === workItem);
     expect(queuedItem.contact).toMatchObject({ queue: 'overflowq', channel: Channel.WORKITEM });
     expect((await stack.acd.ok(AcdCommands.getContactPosition, { contactId: workItem })).state).toBe(ContactState.WAITING);
-    const audio = await fetch(`${stack.voicemailUrl}/voicemails/demo/${left.messageId}/audio`, { headers: { Range: 'bytes=0-11' } });
+    const audio = await fetchAsApi('voicemail', `${stack.voicemailUrl}/voicemails/demo/${left.messageId}/audio`, { headers: { Range: 'bytes=0-11' } });
     expect(audio.status).toBe(206);
     expect(Buffer.from(await audio.arrayBuffer()).subarray(8, 12).toString()).toBe('WAVE');
     // While it waited, the ivr announced its position over the music.

@@ -15,6 +15,7 @@ export async function startReporting(config: ReportingConfig, clock?: Clock): Pr
     .setTitle('Lianluo reporting')
     .setDescription('Reports over the event store: service level, ASA, AHT, abandons, agent states, customer history. JSON or CSV.')
     .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "api's service token for reporting (EdDSA, one minute)" })
     .build();
   SwaggerModule.setup('api-docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'api-docs/openapi.json' });
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);

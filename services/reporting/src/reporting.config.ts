@@ -1,9 +1,10 @@
 import { configSchema, envInteger, httpConfig, logConfig, natsConfig, serviceIdentity } from '@lianluo/config';
 import { postgresConfig } from '@lianluo/postgres';
+import { serviceAuthConfig } from '@lianluo/service-auth';
 import { z } from 'zod';
 
 /** Environment of a reporting replica; every variable is checked at start-up. */
-export const reportingConfigSchema = configSchema(serviceIdentity, natsConfig, httpConfig(3005), logConfig, postgresConfig, {
+export const reportingConfigSchema = configSchema(serviceIdentity, natsConfig, httpConfig(3005), logConfig, postgresConfig, serviceAuthConfig, {
   /**
    * How long an event may stay unacknowledged before JetStream delivers it again: after a
    * replica dies, the events it held wait this long. Redelivery is harmless (idempotent).

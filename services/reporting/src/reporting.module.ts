@@ -1,6 +1,7 @@
 import { MessagingConnection, MessagingModule } from '@lianluo/messaging';
 import { ObservabilityModule, ReadinessRegistry } from '@lianluo/observability';
 import { PostgresModule } from '@lianluo/postgres';
+import { ServiceAuthModule } from '@lianluo/service-auth';
 import { type DynamicModule, Global, Module, type OnModuleInit } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { CLOCK, type Clock } from './clock';
@@ -55,6 +56,8 @@ export class ReportingModule implements OnModuleInit {
         // The event store and its projections live in schema reporting, migrated at start-up;
         // replicas starting together wait on one lock and find nothing left to do.
         PostgresModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, migrationsDir: MIGRATIONS_DIR, schema: 'reporting' }),
+        // The reports answer only api (ServiceIdentityGuard); a second deployment (SERVICE_NAME) is still reporting to api.
+        ServiceAuthModule.forRoot({ audience: 'reporting', publicKeys: config.SERVICE_AUTH_PUBLIC_KEYS }),
         EventsModule,
         ReportsModule,
         MetricsModule,

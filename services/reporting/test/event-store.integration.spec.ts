@@ -3,7 +3,7 @@
 import 'reflect-metadata';
 import { CallEvents } from '@lianluo/contracts';
 import { MESSAGE_TYPE_HEADER, headersWithTrace, streamNameOf, subjectOf } from '@lianluo/messaging';
-import { uniqueNamespace, until } from '@lianluo/testing';
+import { fetchAsApi, uniqueNamespace, until } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { type AgentStateName } from '../src/agents/agent-fact';
 import { EventStore } from '../src/events/event-store';
@@ -163,7 +163,7 @@ describe('event store', () => {
       { state: 'not-ready', start: 400, end: null },
     ]);
     const to = new Date(T0 + 500_000).toISOString();
-    const report = (await (await fetch(`${await app.getUrl()}/reports/agent-states?tenant=acme&from=${new Date(T0).toISOString()}&to=${to}&agent=agent-7`)).json()) as { items: unknown[] };
+    const report = (await (await fetchAsApi('reporting', `${await app.getUrl()}/reports/agent-states?tenant=acme&from=${new Date(T0).toISOString()}&to=${to}&agent=agent-7`)).json()) as { items: unknown[] };
     expect(report.items).toEqual([
       { agent: 'agent-7', site: 'sz', readySeconds: 180, reservedSeconds: 10, busySeconds: 180, wrapUpSeconds: 30, notReadySeconds: 100, occupancy: 210 / 400 },
     ]);

@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { type Timestamp, timestampMs } from '@bufbuild/protobuf/wkt';
 import { AcdCommands, AgentState, CallCommands, type CallRef, Channel, Strategy } from '@lianluo/contracts';
-import { type ServiceProcess, type SippRun, runSipp, shippedDtmfPcap, startSipp, until } from '@lianluo/testing';
+import { type ServiceProcess, type SippRun, fetchAsApi, runSipp, shippedDtmfPcap, startSipp, until } from '@lianluo/testing';
 import { IvrStack, type PhoneSpec, type RecordedEvent } from '../../ivr/test/ivr-stack';
 import { AGENT_STATE_NAMES } from '../src/acd/acd-event-facts';
 import { TestDatabase, consumersDrained, reportingEnv, reportingProcess } from './reporting-harness';
@@ -246,10 +246,10 @@ describe('reporting on live calls through ivr, acd and voicemail', () => {
   it('reports b1’s wrap-up time as the wrap-ups of the calls it took, and both calls answered in the hotline', async () => {
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 3_600_000).toISOString();
-    const states = (await (await fetch(`${reporting.url}/reports/agent-states?tenant=demo&from=${from}&to=${to}&agent=b1`)).json()) as { items: { wrapUpSeconds: number }[] };
+    const states = (await (await fetchAsApi('reporting', `${reporting.url}/reports/agent-states?tenant=demo&from=${from}&to=${to}&agent=b1`)).json()) as { items: { wrapUpSeconds: number }[] };
     const { rows } = await database.pool.query<{ wrap_up: number }>(`SELECT sum(wrap_up_seconds)::float8 AS wrap_up FROM contact WHERE agent_id = 'b1'`);
     expect(states.items[0]?.wrapUpSeconds).toBeCloseTo(rows[0]?.wrap_up as number, 6);
-    const performance = (await (await fetch(`${reporting.url}/reports/performance?tenant=demo&from=${from}&to=${to}&queue=hotline&groupBy=agent`)).json()) as { items: unknown[] };
+    const performance = (await (await fetchAsApi('reporting', `${reporting.url}/reports/performance?tenant=demo&from=${from}&to=${to}&queue=hotline&groupBy=agent`)).json()) as { items: unknown[] };
     expect(performance.items).toEqual([expect.objectContaining({ agent: 'b1', offered: 2, answered: 2, abandoned: 0 })]);
   });
 

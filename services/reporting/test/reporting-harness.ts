@@ -5,7 +5,7 @@ import { loadConfig } from '@lianluo/config';
 import { type EventDefinition } from '@lianluo/contracts';
 import { toBinary } from '@bufbuild/protobuf';
 import { EventPublisher, MessagingConnection, deleteNamespaceStreams, streamNameOf, subjectOf } from '@lianluo/messaging';
-import { ServiceProcess, TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, endTestPool, ensureLocalInfra, freePort, uniqueNamespace } from '@lianluo/testing';
+import { ServiceProcess, TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, endTestPool, ensureLocalInfra, freePort, serviceAuthEnv, uniqueNamespace } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { Pool } from 'pg';
@@ -58,6 +58,7 @@ export async function reportingEnv(namespace: string, database: TestDatabase, ex
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(await freePort()),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...serviceAuthEnv(),
     ...extra,
   };
 }

@@ -4,7 +4,7 @@
 // through real NATS JetStream into PostgreSQL, and the contact records, agent intervals and
 // reports give exactly the figures computed from what happened.
 import 'reflect-metadata';
-import { uniqueNamespace, until } from '@lianluo/testing';
+import { fetchAsApi, probeServiceIdentity, uniqueNamespace, until } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { EventSource, ReportingTestBed, TestDatabase, consumersDrained } from './reporting-harness';
 import { type ContactTruth, type ScriptedDay, TENANT, aniOf, expectedAgentStates, expectedFigures, scriptedDay, shuffled } from './scripted-day';
@@ -39,7 +39,7 @@ describe('reports over a scripted day', () => {
   let baseUrl: string;
   let day: ScriptedDay;
   const period = `tenant=${TENANT}&from=${new Date(DAY).toISOString()}&to=${new Date(DAY + 86_400_000).toISOString()}`;
-  const get = async (path: string) => fetch(`${baseUrl}${path}`);
+  const get = async (path: string) => fetchAsApi('reporting', `${baseUrl}${path}`);
   const json = async (path: string) => {
     const response = await get(path);
     expect({ path, status: response.status }).toEqual({ path, status: 200 });
@@ -230,8 +230,23 @@ describe('reports over a scripted day', () => {
     expect(body.problems).toEqual(expect.arrayContaining([{ field, reason: expect.stringContaining(reason) }]));
   });
 
-  it('describes every report in OpenAPI, parameters included', async () => {
-    const document = (await (await get('/api-docs/openapi.json')).json()) as { paths: Record<string, { get: { parameters: { name: string }[] } }> };
+  it('answers 401 on every report to requests without a valid token of api’s for reporting', async () => {
+    const routes = [
+      { method: 'GET', path: `/reports/performance?${period}` },
+      { method: 'GET', path: `/reports/agent-states?${period}` },
+      { method: 'GET', path: `/reports/queue-intervals?${period}` },
+      { method: 'GET', path: `/customers/cust-1/interactions?tenant=${TENANT}` },
+    ] as const;
+    const answers = await probeServiceIdentity(baseUrl, 'reporting', routes);
+    expect(answers).toHaveLength(routes.length * 4);
+    expect(answers).toEqual(answers.map((answer) => ({ ...answer, status: 401, body: { error: 'unauthorized', message: expect.any(String) } })));
+  });
+
+  it('describes every report in OpenAPI, parameters included, with the bearer token they need', async () => {
+    const response = await fetch(`${baseUrl}/api-docs/openapi.json`);
+    const document = (await response.json()) as { paths: Record<string, { get: { parameters: { name: string }[]; security?: unknown } }>; components: { securitySchemes?: Record<string, unknown> } };
+    expect(document.components.securitySchemes).toEqual({ bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }) });
+    expect(document.paths['/reports/performance']?.get.security).toEqual([{ bearer: [] }]);
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining(['/reports/performance', '/reports/agent-states', '/reports/queue-intervals', '/customers/{customer}/interactions']),
     );

@@ -1,9 +1,12 @@
 import { ConfigError, loadConfig } from '@lianluo/config';
+import { generateServiceKeys } from '@lianluo/service-auth';
 import { voicemailConfigSchema } from './voicemail.config';
+
+const required = { SERVICE_AUTH_PUBLIC_KEYS: JSON.stringify(generateServiceKeys().publicJwks) };
 
 describe('voicemail configuration', () => {
   it('runs on defaults: the local database, the default greeting, two minutes a message', () => {
-    expect(loadConfig(voicemailConfigSchema, {})).toMatchObject({
+    expect(loadConfig(voicemailConfigSchema, required)).toMatchObject({
       HTTP_PORT: 3004,
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/lianluo',
       DEFAULT_GREETING: ['sound:vm-intro'],
@@ -12,7 +15,7 @@ describe('voicemail configuration', () => {
       MIN_MESSAGE_MS: 1_000,
       RECORDING_STORE: 'local',
     });
-    expect(loadConfig(voicemailConfigSchema, {}).MEDIA_BASE_URL).toBeUndefined();
+    expect(loadConfig(voicemailConfigSchema, required).MEDIA_BASE_URL).toBeUndefined();
   });
 
   it('names every variable it cannot use', () => {
@@ -22,7 +25,7 @@ describe('voicemail configuration', () => {
     } catch (e) {
       error = e as ConfigError;
     }
-    expect(error?.problems.map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'DEFAULT_GREETING', 'MAX_MESSAGE_MS', 'MEDIA_BASE_URL']);
+    expect(error?.problems.map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'DEFAULT_GREETING', 'MAX_MESSAGE_MS', 'MEDIA_BASE_URL', 'SERVICE_AUTH_PUBLIC_KEYS']);
     expect(error?.message).toMatch(/DEFAULT_GREETING: .*must be a media URI/);
   });
 });

@@ -2,12 +2,13 @@ import { configSchema, envInteger, envList, httpConfig, logConfig, natsConfig, s
 import { MESSAGE_LIMITS } from '@lianluo/contracts';
 import { postgresConfig } from '@lianluo/postgres';
 import { recordingStoreConfig } from '@lianluo/recording-store';
+import { serviceAuthConfig } from '@lianluo/service-auth';
 import { z } from 'zod';
 
 const mediaUri = z.string().regex(/^[a-z]+:.+/, { error: 'must be a media URI such as sound:vm-intro' });
 
 /** Environment of a voicemail replica; every variable is checked at start-up. */
-export const voicemailConfigSchema = configSchema(serviceIdentity, natsConfig, httpConfig(3004), logConfig, postgresConfig, recordingStoreConfig, {
+export const voicemailConfigSchema = configSchema(serviceIdentity, natsConfig, httpConfig(3004), logConfig, postgresConfig, recordingStoreConfig, serviceAuthConfig, {
   /** Played when neither take_call, the queue nor the tenant names a greeting. */
   DEFAULT_GREETING: envList(mediaUri, { min: 1 }).default(['sound:vm-intro']),
   /** Message length and silence stop when take_call leaves them at 0. */
@@ -18,7 +19,8 @@ export const voicemailConfigSchema = configSchema(serviceIdentity, natsConfig, h
   /**
    * Where Asterisk fetches a take to play it back during review (`sound:<url>`, which needs
    * Asterisk's res_http_media_cache): this service's HTTP address as Asterisk sees it, e.g.
-   * http://voicemail:3004. Unset, review offers re-record and confirm only.
+   * http://voicemail:3004. The URL is signed and expires (takes/take-url.ts). Unset, review
+   * offers re-record and confirm only.
    */
   MEDIA_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   /** How long a call command (answer, play, record...) may take to be answered. */

@@ -3,6 +3,7 @@ import { MessagingConnection, MessagingModule } from '@lianluo/messaging';
 import { ObservabilityModule, ReadinessRegistry } from '@lianluo/observability';
 import { PostgresModule } from '@lianluo/postgres';
 import { createRecordingStore } from '@lianluo/recording-store';
+import { ServiceAuthModule } from '@lianluo/service-auth';
 import { type DynamicModule, Global, Module, type OnModuleInit } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { GreetingsController } from './greetings/greetings.controller';
@@ -15,6 +16,8 @@ import { OverflowHandlers } from './overflow/overflow.handlers';
 import { SessionsHandlers } from './sessions/sessions.handlers';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { SessionsService } from './sessions/sessions.service';
+import { TakesController } from './takes/takes.controller';
+import { TakeUrls } from './takes/take-urls';
 import { VOICEMAIL_CONFIG, type VoicemailConfig } from './voicemail.config';
 
 /** The SQL migrations, beside src/ and dist/ so the built service finds them too. */
@@ -63,9 +66,11 @@ export class VoicemailModule implements OnModuleInit {
           ackWaitMs: config.EVENT_ACK_WAIT_MS,
           publishes: ['voicemail'],
         }),
+        // Messages and greetings answer only api (ServiceIdentityGuard); takes, only their signed URLs.
+        ServiceAuthModule.forRoot({ audience: 'voicemail', publicKeys: config.SERVICE_AUTH_PUBLIC_KEYS }),
       ],
-      controllers: [MessagesController, GreetingsController],
-      providers: [SessionsRepository, MessagesRepository, GreetingsRepository, OutboxRelay, CallEventsTap, SessionsService, SessionsHandlers, OverflowHandlers],
+      controllers: [MessagesController, GreetingsController, TakesController],
+      providers: [SessionsRepository, MessagesRepository, GreetingsRepository, TakeUrls, OutboxRelay, CallEventsTap, SessionsService, SessionsHandlers, OverflowHandlers],
     };
   }
 

@@ -6,10 +6,12 @@ import { timestampNow } from '@bufbuild/protobuf/wkt';
 import { AbandonStage, type CallRef, Channel, ErrorKind, TakeReason, VoicemailCommands, VoicemailEvents } from '@lianluo/contracts';
 import { CommandClient } from '@lianluo/messaging';
 import { LocalFolderRecordingStore } from '@lianluo/recording-store';
-import { ensureLocalInfra, uniqueNamespace, until } from '@lianluo/testing';
+import { ensureLocalInfra, fetchAsApi, probeServiceIdentity, serviceAuthHeaders, uniqueNamespace, until } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { addEventToOutbox } from '../src/outbox/outbox';
+import { takeUrl } from '../src/takes/take-url';
+import { TakeUrls } from '../src/takes/take-urls';
 import { FakeAcd } from './fake-acd';
 import { FakeMediaGateway } from './fake-media-gateway';
 import { VoicemailEventsRecorder, VoicemailTestbed, pcmWav } from './voicemail-harness';
@@ -156,28 +158,28 @@ describe('voicemail sessions over NATS and PostgreSQL', () => {
     await events.next('message_left', messageId);
     const size = pcmWav(2_000).length;
 
-    const metadata = await fetch(`${baseUrl}/voicemails/${TENANT}/${messageId}`);
+    const metadata = await fetchAsApi('voicemail', `${baseUrl}/voicemails/${TENANT}/${messageId}`);
     expect(metadata.status).toBe(200);
     expect(await metadata.json()).toMatchObject({ id: messageId, queue: 'sales', durationMs: 2_000, state: 'new', recording: { contentType: 'audio/wav', sizeBytes: size } });
 
-    const whole = await fetch(`${baseUrl}/voicemails/${TENANT}/${messageId}/audio`);
+    const whole = await fetchAsApi('voicemail', `${baseUrl}/voicemails/${TENANT}/${messageId}/audio`);
     expect([whole.status, whole.headers.get('accept-ranges'), whole.headers.get('content-type'), whole.headers.get('content-length')]).toEqual([200, 'bytes', 'audio/wav', String(size)]);
     expect(Buffer.from(await whole.arrayBuffer()).equals(pcmWav(2_000))).toBe(true);
 
-    const header = await fetch(`${baseUrl}/voicemails/${TENANT}/${messageId}/audio`, { headers: { Range: 'bytes=0-43' } });
+    const header = await fetchAsApi('voicemail', `${baseUrl}/voicemails/${TENANT}/${messageId}/audio`, { headers: { Range: 'bytes=0-43' } });
     expect([header.status, header.headers.get('content-range'), header.headers.get('content-length')]).toEqual([206, `bytes 0-43/${size}`, '44']);
     expect(Buffer.from(await header.arrayBuffer()).subarray(0, 4).toString()).toBe('RIFF');
 
-    const tail = await fetch(`${baseUrl}/voicemails/${TENANT}/${messageId}/audio`, { headers: { Range: 'bytes=-100' } });
+    const tail = await fetchAsApi('voicemail', `${baseUrl}/voicemails/${TENANT}/${messageId}/audio`, { headers: { Range: 'bytes=-100' } });
     expect([tail.status, tail.headers.get('content-range')]).toEqual([206, `bytes ${size - 100}-${size - 1}/${size}`]);
     expect(Buffer.from(await tail.arrayBuffer()).equals(pcmWav(2_000).subarray(size - 100))).toBe(true);
 
-    const past = await fetch(`${baseUrl}/voicemails/${TENANT}/${messageId}/audio`, { headers: { Range: `bytes=${size}-` } });
+    const past = await fetchAsApi('voicemail', `${baseUrl}/voicemails/${TENANT}/${messageId}/audio`, { headers: { Range: `bytes=${size}-` } });
     expect([past.status, past.headers.get('content-range')]).toEqual([416, `bytes */${size}`]);
   });
 
   it('answers 400 naming the bad part of a request, and 404 for a message it does not have', async () => {
-    const bad = await fetch(`${baseUrl}/voicemails/acme.corp/not-a-uuid`);
+    const bad = await fetchAsApi('voicemail', `${baseUrl}/voicemails/acme.corp/not-a-uuid`);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({
       error: 'invalid_request',
@@ -186,21 +188,73 @@ describe('voicemail sessions over NATS and PostgreSQL', () => {
         { field: 'path.id', reason: 'must be a message id (a UUID)' },
       ],
     });
-    const unknown = await fetch(`${baseUrl}/voicemails/${TENANT}/${randomUUID()}/audio`);
+    const unknown = await fetchAsApi('voicemail', `${baseUrl}/voicemails/${TENANT}/${randomUUID()}/audio`);
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ error: 'not_found' });
-    expect((await fetch(`${baseUrl}/takes/${TENANT}/${randomUUID()}.wav`)).status).toBe(404);
+  });
+
+  it('answers 401 on every message and greeting route to requests without a valid token of api’s for voicemail', async () => {
+    const routes = [
+      { method: 'GET', path: `/voicemails/${TENANT}/${randomUUID()}` },
+      { method: 'GET', path: `/voicemails/${TENANT}/${randomUUID()}/audio` },
+      { method: 'GET', path: `/greetings/${TENANT}` },
+      { method: 'PUT', path: `/greetings/${TENANT}`, body: { media: ['sound:intruder'] } },
+      { method: 'PUT', path: `/greetings/${TENANT}/queues/intruded`, body: { media: ['sound:intruder'] } },
+      { method: 'DELETE', path: `/greetings/${TENANT}` },
+      { method: 'DELETE', path: `/greetings/${TENANT}/queues/intruded` },
+    ] as const;
+    const answers = await probeServiceIdentity(baseUrl, 'voicemail', routes);
+    expect(answers).toHaveLength(routes.length * 4);
+    expect(answers).toEqual(answers.map((answer) => ({ ...answer, status: 401, body: { error: 'unauthorized', message: expect.any(String) } })));
+    // Nothing got through: no greeting names the intruder's media.
+    expect(JSON.stringify(await (await fetchAsApi('voicemail', `${baseUrl}/greetings/${TENANT}`)).json())).not.toContain('sound:intruder');
+  });
+
+  it('serves a take only at the signed URL it hands Asterisk, until that expires', async () => {
+    const call = newCall();
+    gateway.caller(call.callId, { takes: ['hold'] });
+    await takeCall(call);
+    const recordingId = await gateway.recordingOf(call.callId);
+    await gateway.finishTake(call, recordingId, 1_500);
+    const signed = app.get(TakeUrls).urlOf(baseUrl, TENANT, recordingId);
+    await until('the take is known', async () => (await fetch(signed)).status === 200);
+
+    const take = await fetch(signed, { headers: { Range: 'bytes=0-43' } });
+    expect([take.status, take.headers.get('content-type')]).toEqual([206, 'audio/wav']);
+    expect(Buffer.from(await take.arrayBuffer()).subarray(0, 4).toString()).toBe('RIFF');
+    const url = new URL(signed);
+    const signature = url.searchParams.get('signature') ?? '';
+    const { rows } = await testbed.pool.query<{ secret: Buffer }>('SELECT secret FROM take_url_key');
+    const lapsed = takeUrl(baseUrl, { tenant: TENANT, file: `${recordingId}.wav`, expires: Math.floor(Date.now() / 1_000) - 1 }, rows[0]!.secret);
+    const refused = [
+      lapsed,
+      `${url.origin}${url.pathname}`,
+      `${url.origin}${url.pathname}?expires=${url.searchParams.get('expires')}&signature=${signature.slice(1)}A`,
+      `${url.origin}${url.pathname}?expires=${Number(url.searchParams.get('expires')) + 60}&signature=${signature}`,
+      `${url.origin}/takes/${TENANT}-other/${recordingId}.wav${url.search}`,
+    ];
+    for (const other of refused) {
+      const response = await fetch(other);
+      expect({ url: other, status: response.status, body: await response.json() }).toEqual({
+        url: other,
+        status: 403,
+        body: { error: 'forbidden', message: 'a take is served only at the signed URL voicemail gave, until it expires' },
+      });
+    }
+    // api's identity is no key to a take: only voicemail's own URLs are.
+    expect((await fetch(`${url.origin}${url.pathname}`, { headers: await serviceAuthHeaders('voicemail') })).status).toBe(403);
+    expect((await fetch(app.get(TakeUrls).urlOf(baseUrl, TENANT, randomUUID()))).status).toBe(404);
   });
 
   it("greets with the queue's greeting, else the tenant's, else the default, as configured over HTTP", async () => {
     const put = (path: string, media: unknown) =>
-      fetch(`${baseUrl}/greetings/${TENANT}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ media }) });
+      fetchAsApi('voicemail', `${baseUrl}/greetings/${TENANT}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ media }) });
     expect((await put('/queues/support', ['sound:support-greeting'])).status).toBe(200);
     expect((await put('', ['sound:acme-greeting'])).status).toBe(200);
     const refused = await put('/queues/support', ['support-greeting']);
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ problems: [{ field: 'body.media.0', reason: 'must be a media URI such as sound:vm-intro' }] });
-    expect(await (await fetch(`${baseUrl}/greetings/${TENANT}`)).json()).toMatchObject({
+    expect(await (await fetchAsApi('voicemail', `${baseUrl}/greetings/${TENANT}`)).json()).toMatchObject({
       greetings: [
         { queue: '', media: ['sound:acme-greeting'] },
         { queue: 'support', media: ['sound:support-greeting'] },
@@ -216,8 +270,8 @@ describe('voicemail sessions over NATS and PostgreSQL', () => {
     };
     expect(await greetingOf('support')).toEqual(['sound:support-greeting']);
     expect(await greetingOf('sales')).toEqual(['sound:acme-greeting']);
-    expect((await fetch(`${baseUrl}/greetings/${TENANT}`, { method: 'DELETE' })).status).toBe(204);
-    expect((await fetch(`${baseUrl}/greetings/${TENANT}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await fetchAsApi('voicemail', `${baseUrl}/greetings/${TENANT}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await fetchAsApi('voicemail', `${baseUrl}/greetings/${TENANT}`, { method: 'DELETE' })).status).toBe(404);
     expect(await greetingOf('sales')).toEqual(['sound:vm-intro']);
   });
 

@@ -5,7 +5,7 @@ import { type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { loadConfig } from '@lianluo/config';
 import { ALL_VOICEMAIL_EVENTS, type EventDefinition } from '@lianluo/contracts';
 import { EventConsumer, MessagingConnection, deleteNamespaceStreams } from '@lianluo/messaging';
-import { ServiceProcess, TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, endTestPool, freePort, uniqueNamespace } from '@lianluo/testing';
+import { ServiceProcess, TEST_POSTGRES_SERVER, createTestDatabase, dropTestDatabase, endTestPool, freePort, serviceAuthEnv, uniqueNamespace } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -50,6 +50,7 @@ export class VoicemailTestbed {
       HTTP_PORT: String(await freePort()),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       OUTBOX_SWEEP_MS: '200',
+      ...serviceAuthEnv(),
       ...extra,
     };
   }

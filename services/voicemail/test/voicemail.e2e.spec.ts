@@ -8,7 +8,7 @@ import { create } from '@bufbuild/protobuf';
 import { type CallRef, type CallStarted, Channel, PlaybackEnd, TakeReason, VoicemailCommands } from '@lianluo/contracts';
 import { CommandClient } from '@lianluo/messaging';
 import { startTracing } from '@lianluo/observability';
-import { type Sites, ensureLocalInfra, freePort, runSipp, shippedDtmfPcap, startSites, uniqueNamespace, writeDtmfPcap } from '@lianluo/testing';
+import { type Sites, ensureLocalInfra, fetchAsApi, freePort, runSipp, shippedDtmfPcap, startSites, uniqueNamespace, writeDtmfPcap } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -120,7 +120,7 @@ describe('voicemail with real Asterisk, SIPp, NATS and PostgreSQL', () => {
     expect(message.duration_ms).toBeGreaterThan(MESSAGE_MS - 700);
     expect(message.duration_ms).toBeLessThan(MESSAGE_MS + 700);
 
-    const head = await fetch(`${baseUrl}/voicemails/demo/${messageId}/audio`, { headers: { Range: 'bytes=0-1023' } });
+    const head = await fetchAsApi('voicemail', `${baseUrl}/voicemails/demo/${messageId}/audio`, { headers: { Range: 'bytes=0-1023' } });
     expect([head.status, head.headers.get('content-type'), head.headers.get('accept-ranges'), head.headers.get('content-range')]).toEqual([
       206,
       'audio/wav',
@@ -131,7 +131,7 @@ describe('voicemail with real Asterisk, SIPp, NATS and PostgreSQL', () => {
     expect([start.length, start.subarray(0, 4).toString(), start.subarray(8, 12).toString()]).toEqual([1024, 'RIFF', 'WAVE']);
 
     // The caller's speech is in it: the rest of the file is far from silence.
-    const rest = await fetch(`${baseUrl}/voicemails/demo/${messageId}/audio`, { headers: { Range: 'bytes=1024-' } });
+    const rest = await fetchAsApi('voicemail', `${baseUrl}/voicemails/demo/${messageId}/audio`, { headers: { Range: 'bytes=1024-' } });
     expect(rest.status).toBe(206);
     expect(rmsOf(Buffer.from(await rest.arrayBuffer()))).toBeGreaterThan(300);
   });
@@ -151,7 +151,10 @@ describe('voicemail with real Asterisk, SIPp, NATS and PostgreSQL', () => {
       .of(call.callId)
       .filter((e) => e.name === 'playback_finished' && String((e.message as { mediaUri?: string }).mediaUri).includes('/takes/demo/'));
     expect(listened).toHaveLength(1);
-    expect((listened[0]?.message as unknown as { end: PlaybackEnd }).end).not.toBe(PlaybackEnd.FAILED);
+    // Asterisk fetched the take at the signed, expiring URL voicemail gave it, and played it.
+    const played = listened[0]?.message as unknown as { end: PlaybackEnd; mediaUri: string };
+    expect(played.mediaUri).toMatch(/^sound:http:\/\/127\.0\.0\.1:\d+\/takes\/demo\/[^/?]+\.wav\?expires=\d+&signature=[\w-]{43}$/);
+    expect(played.end).not.toBe(PlaybackEnd.FAILED);
     const dtmf = observer.recorder.of(call.callId).filter((e) => e.name === 'dtmf').map((e) => (e.message as { digit?: string }).digit);
     expect(dtmf).toEqual(['#', '1', '3']);
   });

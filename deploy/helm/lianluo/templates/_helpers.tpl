@@ -98,6 +98,16 @@ its Deployment, Service, PodDisruptionBudget, NetworkPolicy and ServiceMonitor a
 {{- $_ := set $w "component" $name }}
 {{- $_ := set $w "repository" (default $name $svc.repository) }}
 {{- $_ := set $w "strategy" "RollingUpdate" }}
+{{- /* As replicas: a service's `enabled: false` must win over serviceDefaults' true. */}}
+{{- if and $svc.autoscaling (hasKey $svc.autoscaling "enabled") }}{{ $_ := set $w.autoscaling "enabled" $svc.autoscaling.enabled }}{{ end }}
+{{- if $w.autoscaling.enabled }}
+{{- if gt (int $w.autoscaling.minReplicas) (int $w.autoscaling.maxReplicas) }}
+{{- fail (printf "services.%s.autoscaling.minReplicas (%v) is above its maxReplicas (%v)" $name $w.autoscaling.minReplicas $w.autoscaling.maxReplicas) }}
+{{- end }}
+{{- /* The autoscaler owns the count; budgets and spreading go by what it may scale to. */}}
+{{- $_ := set $w "replicas" $w.autoscaling.minReplicas }}
+{{- end }}
+{{- $_ := set $w "spread" (or (gt (int $w.replicas) 1) (and $w.autoscaling.enabled (gt (int $w.autoscaling.maxReplicas) 1))) }}
 {{- $items = append $items $w }}
 {{- end }}
 {{- end }}
@@ -110,6 +120,8 @@ its Deployment, Service, PodDisruptionBudget, NetworkPolicy and ServiceMonitor a
 {{- /* One ARI owner per site: the gateway rebuilds live calls from ARI when it starts, so a
        replacement after the old one stopped loses no call, and two never compete. */}}
 {{- $_ := set $w "replicas" 1 }}
+{{- $_ := set $w "autoscaling" (dict "enabled" false) }}
+{{- $_ := set $w "spread" false }}
 {{- $_ := set $w "strategy" "Recreate" }}
 {{- $_ := set $w "uses" (list "nats" "asterisk" "recordings") }}
 {{- $_ := set $w "siteConfig" $site }}
@@ -142,6 +154,96 @@ its Deployment, Service, PodDisruptionBudget, NetworkPolicy and ServiceMonitor a
 
 {{- define "lianluo.ariSecretName" -}}
 {{- default (printf "%s-ari" (include "lianluo.fullname" .)) .Values.asterisk.ari.existingSecret }}
+{{- end }}
+
+{{/* The ConfigMap of api's public keys (serviceAuth): the chart's, or serviceAuth.existingConfigMap. */}}
+{{- define "lianluo.serviceAuthConfigMapName" -}}
+{{- default (printf "%s-service-auth" (include "lianluo.fullname" .)) .Values.serviceAuth.existingConfigMap }}
+{{- end }}
+
+{{/* The Secret of api's private key (serviceAuth): the chart's, or serviceAuth.existingSecret. */}}
+{{- define "lianluo.serviceAuthSecretName" -}}
+{{- default (printf "%s-service-auth" (include "lianluo.fullname" .)) .Values.serviceAuth.existingSecret }}
+{{- end }}
+
+{{/* The Secret of the embedded OpenID provider's keys: the chart's, or api.oidc.existingSecret. */}}
+{{- define "lianluo.apiOidcSecretName" -}}
+{{- default (printf "%s-api-oidc" (include "lianluo.fullname" .)) .Values.api.oidc.existingSecret }}
+{{- end }}
+
+{{/* Where api's seed Secret is mounted; the file is `seed.yaml` in it. */}}
+{{- define "lianluo.apiSeedDir" -}}
+/etc/lianluo/api-seed
+{{- end }}
+
+{{/*
+The enabled workloads whose HTTP port `ingressFrom` opens to a component (api: acd, ivr,
+voicemail, reporting): ctx = dict "workloads" list "component" name. {"items": [...]}
+*/}}
+{{- define "lianluo.calledBy" -}}
+{{- $items := list }}
+{{- range $w := .workloads }}
+{{- if has $.component (default list $w.ingressFrom) }}{{ $items = append $items $w }}{{ end }}
+{{- end }}
+{{- dict "items" $items | toJson }}
+{{- end }}
+
+{{/* The environment only api has: its identity, limits, seed, and the services it calls. ctx = dict "root" $ "w" workload. */}}
+{{- define "lianluo.apiEnv" -}}
+{{- $root := .root }}
+{{- $api := $root.Values.api }}
+{{- $external := $api.externalIssuer }}
+{{- if $external.url }}
+- name: OIDC_EXTERNAL_ISSUER
+  value: {{ $external.url | quote }}
+{{- with $external.audience }}
+- name: OIDC_AUDIENCE
+  value: {{ . | quote }}
+{{- end }}
+- name: OIDC_TENANT_CLAIM
+  value: {{ $external.tenantClaim | quote }}
+- name: OIDC_ROLES_CLAIM
+  value: {{ $external.rolesClaim | quote }}
+- name: OIDC_AGENT_CLAIM
+  value: {{ $external.agentClaim | quote }}
+{{- with $external.roleMap }}
+{{- $pairs := list }}
+{{- range $theirs := keys . | sortAlpha }}{{ $pairs = append $pairs (printf "%s=%s" $theirs (get $external.roleMap $theirs)) }}{{ end }}
+- name: OIDC_ROLE_MAP
+  value: {{ join "," $pairs | quote }}
+{{- end }}
+{{- else }}
+- name: OIDC_ISSUER
+  value: {{ $api.issuer | quote }}
+- name: OIDC_SIGNING_KEYS
+  valueFrom: {secretKeyRef: {name: {{ include "lianluo.apiOidcSecretName" $root | quote }}, key: {{ $api.oidc.signingKeysKey | quote }}}}
+- name: OIDC_COOKIE_SECRETS
+  valueFrom: {secretKeyRef: {name: {{ include "lianluo.apiOidcSecretName" $root | quote }}, key: {{ $api.oidc.cookieSecretsKey | quote }}}}
+{{- with $api.desktopRedirectUris }}
+- name: OIDC_DESKTOP_REDIRECT_URIS
+  value: {{ join "," . | quote }}
+{{- end }}
+- name: ACCESS_TOKEN_TTL_SECONDS
+  value: {{ $api.accessTokenTtlSeconds | quote }}
+- name: REFRESH_TOKEN_TTL_SECONDS
+  value: {{ $api.refreshTokenTtlSeconds | quote }}
+- name: LOGIN_MAX_FAILURES
+  value: {{ $api.login.maxFailures | quote }}
+- name: LOGIN_LOCK_SECONDS
+  value: {{ $api.login.lockSeconds | quote }}
+- name: LOGIN_RATE_PER_MINUTE
+  value: {{ $api.login.ratePerMinute | quote }}
+{{- end }}
+- name: PUBLIC_RATE_PER_MINUTE
+  value: {{ $api.publicRatePerMinute | quote }}
+{{- if $api.seed.existingSecret }}
+- name: API_SEED_FILE
+  value: {{ printf "%s/seed.yaml" (include "lianluo.apiSeedDir" nil) | quote }}
+{{- end }}
+{{- range $service := (include "lianluo.calledBy" (dict "workloads" (include "lianluo.workloads" $root | fromJson).items "component" .w.component) | fromJson).items }}
+- name: {{ printf "%s_URL" ($service.name | upper | replace "-" "_") }}
+  value: {{ printf "http://%s-%s:%v" (include "lianluo.fullname" $root) $service.name $service.httpPort | quote }}
+{{- end }}
 {{- end }}
 
 {{/* Where acd's configuration ConfigMap is mounted; the file is `configuration.yaml` in it. */}}
@@ -295,8 +397,18 @@ its Deployment, Service, PodDisruptionBudget, NetworkPolicy and ServiceMonitor a
 - name: FLOWS_DIR
   value: {{ include "lianluo.flowsDir" nil }}
 {{- end }}
+{{- if eq (default "none" $w.apiIdentity) "verify" }}
+- name: SERVICE_AUTH_PUBLIC_KEYS
+  valueFrom: {configMapKeyRef: {name: {{ include "lianluo.serviceAuthConfigMapName" $root | quote }}, key: {{ $root.Values.serviceAuth.publicKeysKey | quote }}}}
+{{- else if eq (default "none" $w.apiIdentity) "sign" }}
+- name: SERVICE_AUTH_PRIVATE_KEY
+  valueFrom: {secretKeyRef: {name: {{ include "lianluo.serviceAuthSecretName" $root | quote }}, key: {{ $root.Values.serviceAuth.privateKeyKey | quote }}}}
+{{- end }}
+{{- if eq $w.component "api" }}
+{{- include "lianluo.apiEnv" . }}
+{{- end }}
 {{- if eq $w.component "voicemail" }}
-{{- /* Asterisk (host network, cluster DNS) fetches a take from here to play it back in review. */}}
+{{- /* Asterisk (host network, cluster DNS) fetches a take from here to play it back in review, at a signed URL. */}}
 - name: MEDIA_BASE_URL
   value: {{ printf "http://%s-%s.%s.svc:%v" (include "lianluo.fullname" $root) $w.name $root.Release.Namespace $w.httpPort | quote }}
 {{- end }}
@@ -331,4 +443,10 @@ nodeSelector: {{ toJson . }}
 {{- with .tolerations }}
 tolerations: {{ toJson . }}
 {{- end }}
+{{- end }}
+
+{{/* "true" when api runs the embedded provider with keys from values, written into the chart's Secret. */}}
+{{- define "lianluo.apiOidcSecretRendered" -}}
+{{- $oidc := .Values.api.oidc }}
+{{- if and .Values.services.api.enabled (not .Values.api.externalIssuer.url) (not $oidc.existingSecret) $oidc.signingKeys }}true{{- end }}
 {{- end }}

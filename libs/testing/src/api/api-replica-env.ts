@@ -1,9 +1,11 @@
 import { TEST_POSTGRES_SERVER } from '../infra/test-database';
+import { apiServiceAuthEnv } from '../service-auth/test-service-identity';
 
 /**
  * The environment of an api replica on this machine's infra, as tests and benches start it
  * (`ServiceProcess(builtService('api'), …)`): the run's own NATS namespace and database (named
- * alike), its HTTP port, the embedded provider at `/oidc` signing with `jwks`. Replicas given
+ * alike), its HTTP port, the embedded provider at `/oidc` signing with `jwks`, and the test
+ * key it signs its service tokens with (`apiServiceAuthEnv`). Replicas given
  * the same environment but HTTP_PORT are one api, whose issuer is the first one's.
  */
 export function apiReplicaEnv(options: { namespace: string; port: number; jwks: { keys: Record<string, string>[] }; cookieSecret: string }): Record<string, string> {
@@ -17,5 +19,6 @@ export function apiReplicaEnv(options: { namespace: string; port: number; jwks: 
     OIDC_SIGNING_KEYS: JSON.stringify(options.jwks),
     OIDC_COOKIE_SECRETS: options.cookieSecret,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...apiServiceAuthEnv(),
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseRequest } from '@lianluo/config';
-import { BadRequestException, Body, ConflictException, Controller, Delete, Get, NotFoundException, Param, Post, Res } from '@nestjs/common';
+import { ServiceIdentityGuard } from '@lianluo/service-auth';
+import { BadRequestException, Body, ConflictException, Controller, Delete, Get, NotFoundException, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { RoutingCommandRunner } from '../routing/routing-command-runner';
 import { RoutingError } from '../routing/routing-error';
@@ -96,9 +97,11 @@ function invalidRequest(problems: readonly InputProblem[]): BadRequestException 
 }
 
 /**
- * Callbacks over HTTP for web forms and apps (VM-2), until the api edge serves them:
- * request one (with an appointment or at once), see its status and attempts, cancel it.
+ * Callbacks over HTTP for web forms and apps (VM-2), through the api edge (only api's
+ * service identity gets in): request one (with an appointment or at once), see its status
+ * and attempts, cancel it.
  */
+@UseGuards(ServiceIdentityGuard)
 @Controller('v1/tenants/:tenant/callbacks')
 export class CallbacksController {
   constructor(

@@ -6,7 +6,7 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { type Principal } from '../auth/principal';
 import { CommandRunner } from '../commands/command-runner';
 import { IdempotencyKey } from '../commands/idempotency-key.decorator';
-import { ValidBody, ValidPath } from '../http/valid-request.decorators';
+import { Answers, ValidBody, ValidPath } from '../http/valid-request.decorators';
 import { Allow } from '../policy/allow.decorator';
 import { contactAddress, tenantAddress } from '../tenants/tenant-address';
 
@@ -25,6 +25,13 @@ const transferBody = z.union(
   { error: 'must name either a queue or an agentId' },
 );
 
+const meAnswer = z.object({ tenant: z.string(), subject: z.string(), roles: z.array(z.string()), agentId: z.string().nullable() });
+const duplicateAnswer = z.object({ duplicate: z.boolean().describe('The same command (Idempotency-Key) was done before') });
+const logoutAnswer = duplicateAnswer.extend({ returnedContactIds: z.array(z.string()) });
+const rejectAnswer = z.object({ returnedToQueue: z.boolean() });
+const releaseAnswer = duplicateAnswer.extend({ wrapUpEndsAt: z.iso.datetime().nullable() });
+const transferAnswer = z.object({ position: z.number().int().describe('Place in the new queue (0 when offered at once)') });
+
 type TenantPath = z.output<typeof tenantAddress>;
 type ContactPath = z.output<typeof contactAddress>;
 
@@ -38,6 +45,7 @@ export class MeController {
   @Get()
   @Allow('act', 'Me')
   @ApiOperation({ summary: 'Who the token says the caller is: tenant, roles, agent' })
+  @Answers(200, meAnswer)
   me(@ValidPath(tenantAddress) { tenant }: TenantPath, @CurrentPrincipal() principal: Principal) {
     return { tenant, subject: principal.subject, roles: principal.roles, agentId: principal.agentId ?? null };
   }
@@ -46,6 +54,7 @@ export class MeController {
   @HttpCode(200)
   @Allow('act', 'Me')
   @ApiOperation({ summary: 'Log in to my queues, not ready' })
+  @Answers(200, duplicateAnswer, [404, 409, 503])
   async login(@ValidPath(tenantAddress) { tenant }: TenantPath, @ValidBody(loginBody) body: z.output<typeof loginBody>, @CurrentPrincipal() principal: Principal, @IdempotencyKey() key?: string) {
     const result = await this.commands.run(AcdCommands.loginAgent, { tenant, agentId: agentOf(principal), ...body }, key);
     return { duplicate: result.duplicate };
@@ -55,6 +64,7 @@ export class MeController {
   @HttpCode(200)
   @Allow('act', 'Me')
   @ApiOperation({ summary: 'Log out; contacts ringing at me go back to their place' })
+  @Answers(200, logoutAnswer, [404, 409, 503])
   async logout(@ValidPath(tenantAddress) { tenant }: TenantPath, @CurrentPrincipal() principal: Principal, @IdempotencyKey() key?: string) {
     const result = await this.commands.run(AcdCommands.logoutAgent, { tenant, agentId: agentOf(principal) }, key);
     return { returnedContactIds: result.returnedContactIds, duplicate: result.duplicate };
@@ -64,6 +74,7 @@ export class MeController {
   @HttpCode(204)
   @Allow('act', 'Me')
   @ApiOperation({ summary: 'Ready for contacts (ends a wrap-up early)' })
+  @Answers(204, undefined, [404, 409, 503])
   async ready(@ValidPath(tenantAddress) { tenant }: TenantPath, @CurrentPrincipal() principal: Principal, @IdempotencyKey() key?: string): Promise<void> {
     await this.commands.run(AcdCommands.setAgentReady, { tenant, agentId: agentOf(principal) }, key);
   }
@@ -72,6 +83,7 @@ export class MeController {
   @HttpCode(204)
   @Allow('act', 'Me')
   @ApiOperation({ summary: 'Not ready, with a reason code' })
+  @Answers(204, undefined, [404, 409, 503])
   async notReady(@ValidPath(tenantAddress) { tenant }: TenantPath, @ValidBody(notReadyBody) { reason }: z.output<typeof notReadyBody>, @CurrentPrincipal() principal: Principal, @IdempotencyKey() key?: string): Promise<void> {
     await this.commands.run(AcdCommands.setAgentNotReady, { tenant, agentId: agentOf(principal), reasonCode: reason }, key);
   }
@@ -80,6 +92,7 @@ export class MeController {
   @HttpCode(200)
   @Allow('act', 'Me')
   @ApiOperation({ summary: 'Accept an offer (non-voice contacts; a call is accepted by answering it)' })
+  @Answers(200, duplicateAnswer, [404, 409, 503])
   async accept(@ValidPath(contactAddress) { tenant, contactId }: ContactPath, @ValidBody(offerBody) { attempt }: z.output<typeof offerBody>, @CurrentPrincipal() principal: Principal, @IdempotencyKey() key?: string) {
     const result = await this.commands.run(AcdCommands.acceptOffer, { tenant, contactId, agentId: agentOf(principal), attempt }, key);
     return { duplicate: result.duplicate };
@@ -89,6 +102,7 @@ export class MeController {
   @HttpCode(200)
   @Allow('act', 'Me')
   @ApiOperation({ summary: 'Reject an offer: the contact goes back to its place, I become not ready' })
+  @Answers(200, rejectAnswer, [404, 409, 503])
   async reject(@ValidPath(contactAddress) { tenant, contactId }: ContactPath, @ValidBody(rejectBody) { attempt, reason }: z.output<typeof rejectBody>, @CurrentPrincipal() principal: Principal, @IdempotencyKey() key?: string) {
     const result = await this.commands.run(AcdCommands.rejectOffer, { tenant, contactId, agentId: agentOf(principal), attempt, reasonCode: reason }, key);
     return { returnedToQueue: result.returnedToQueue };
@@ -98,6 +112,7 @@ export class MeController {
   @HttpCode(200)
   @Allow('act', 'Me')
   @ApiOperation({ summary: "Finish a contact; wrap-up starts when its queue has one" })
+  @Answers(200, releaseAnswer, [404, 409, 503])
   async release(@ValidPath(contactAddress) { tenant, contactId }: ContactPath, @CurrentPrincipal() principal: Principal, @IdempotencyKey() key?: string) {
     const result = await this.commands.run(AcdCommands.releaseContact, { tenant, contactId, agentId: agentOf(principal) }, key);
     const endsAt = result.wrapUpEndsAt;
@@ -108,6 +123,7 @@ export class MeController {
   @HttpCode(200)
   @Allow('act', 'Me')
   @ApiOperation({ summary: 'Transfer a contact to a queue, or to one agent for a while' })
+  @Answers(200, transferAnswer, [404, 409, 503])
   async transfer(@ValidPath(contactAddress) { tenant, contactId }: ContactPath, @ValidBody(transferBody) body: z.output<typeof transferBody>, @CurrentPrincipal() principal: Principal, @IdempotencyKey() key?: string) {
     const target = 'queue' in body ? { case: 'queue' as const, value: body.queue } : { case: 'agentId' as const, value: body.agentId };
     const window = 'windowMs' in body && body.windowMs !== undefined ? { agentWindowMs: body.windowMs } : {};

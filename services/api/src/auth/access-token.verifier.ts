@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { type JWK, type JWTVerifyGetKey, createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify } from 'jose';
-import { API_CONFIG, type ApiConfig } from '../api.config';
+import { API_CONFIG, type ApiConfig, embeddedIssuer } from '../api.config';
 import { type ClaimMapping, principalOfClaims } from './principal-of-claims';
 import { type Principal } from './principal';
 
@@ -29,9 +30,14 @@ export class AccessTokenVerifier {
   private readonly issuer: string;
   private readonly mapping: ClaimMapping;
   private keys: Promise<JWTVerifyGetKey> | undefined;
+  /**
+   * Tokens verified already, until they expire: a desktop sends the same token with every
+   * request, and verifying its signature each time would cost more than most routes do.
+   */
+  private readonly verified = new LRUCache<string, VerifiedToken>({ max: 20_000 });
 
   constructor(@Inject(API_CONFIG) private readonly config: ApiConfig) {
-    this.issuer = config.OIDC_EXTERNAL_ISSUER ?? config.OIDC_ISSUER;
+    this.issuer = config.OIDC_EXTERNAL_ISSUER ?? embeddedIssuer(config);
     this.mapping = {
       tenantClaim: config.OIDC_TENANT_CLAIM,
       rolesClaim: config.OIDC_ROLES_CLAIM,
@@ -46,6 +52,8 @@ export class AccessTokenVerifier {
 
   /** As `verify`, and until when the token holds: a live connection ends there. */
   async verifyToken(token: string): Promise<VerifiedToken> {
+    const known = this.verified.get(token);
+    if (known) return known;
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, await this.keySet(), { issuer: this.issuer, audience: this.config.OIDC_AUDIENCE, clockTolerance: 5 }));
@@ -56,7 +64,9 @@ export class AccessTokenVerifier {
     }
     const principal = principalOfClaims(payload, this.mapping);
     if (!principal) throw new TokenRefused('the access token names no tenant or no role');
-    return { principal, expiresAtMs: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined };
+    const verified = { principal, expiresAtMs: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined };
+    if (verified.expiresAtMs !== undefined) this.verified.set(token, verified, { ttl: Math.max(1, verified.expiresAtMs - Date.now()) });
+    return verified;
   }
 
   private keySet(): Promise<JWTVerifyGetKey> {

@@ -1,5 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { bearerTokenOf } from '@lianluo/service-auth';
 import { AccessTokenVerifier, TokenRefused } from './access-token.verifier';
 import { type Principal } from './principal';
 import { isOpenRoute } from './public.decorator';
@@ -9,13 +10,6 @@ export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
   params: Record<string, string>;
   principal?: Principal;
-}
-
-/** The bearer token of an `Authorization` header, or undefined. */
-export function bearerTokenOf(header: string | string[] | undefined): string | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(value ?? '');
-  return match?.[1];
 }
 
 /** Every route but a @Public one needs a valid access token: 401 otherwise, saying why. */

@@ -5,21 +5,36 @@ import { BadRequestException, ConflictException, GoneException, HttpException, I
 import { randomUUID } from 'node:crypto';
 import { API_CONFIG, type ApiConfig } from '../api.config';
 
+/** A command's field path (`callback.max_attempts`) as the api's JSON spells it (`callback.maxAttempts`). */
+export function camelCaseField(field: string): string {
+  return field.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/**
+ * Command fields the api never takes from a body: the contact or callback a path names, the
+ * agent a token names. A NOT_FOUND about them is a 404; about any other field, which the body
+ * gave (a queue, a skill), the request is wrong: 400 naming it.
+ */
+const ADDRESS_FIELDS = new Set(['contact_id', 'callback_id', 'agent_id', 'by_agent_id']);
+
 /**
  * A service's command error in HTTP's terms. Domain refusals keep the service's words (they
  * name the field and the rule, never internals); anything internal becomes a plain 500/503.
+ * `bodyField` spells a refused command field as the request body does.
  */
-export function httpErrorOfCommand(error: CommandError): HttpException {
-  const body = (code: string, message: string) => ({ error: code, message, ...(error.field ? { problems: [{ field: `body.${error.field}`, reason: message }] } : {}) });
+export function httpErrorOfCommand(error: CommandError, bodyField: (field: string) => string = camelCaseField): HttpException {
+  const inBody = error.field !== '' && !ADDRESS_FIELDS.has(error.field);
+  const problems = inBody ? { problems: [{ field: `body.${bodyField(error.field)}`, reason: error.message }] } : {};
+  const body = (code: string) => ({ error: code, message: error.message, ...problems });
   switch (error.kind) {
     case ErrorKind.INVALID_ARGUMENT:
-      return new BadRequestException(body('invalid_request', error.message));
+      return new BadRequestException(body('invalid_request'));
     case ErrorKind.NOT_FOUND:
-      return new NotFoundException(body('not_found', error.message));
+      return inBody ? new BadRequestException(body('invalid_request')) : new NotFoundException(body('not_found'));
     case ErrorKind.GONE:
-      return new GoneException(body('gone', error.message));
+      return new GoneException(body('gone'));
     case ErrorKind.FAILED_PRECONDITION:
-      return new ConflictException(body('conflict', error.message));
+      return new ConflictException(body('conflict'));
     case ErrorKind.UNAVAILABLE:
     case ErrorKind.TIMEOUT:
     case ErrorKind.DEADLINE_EXCEEDED:
@@ -47,6 +62,8 @@ export class CommandRunner {
     definition: CommandDefinition<Req, Rep>,
     fields: Omit<MessageInitShape<Req>, 'commandId'>,
     idempotencyKey?: string,
+    /** The request body's name of a command field the service refused, when it is not the camelCased path. */
+    bodyField?: (field: string) => string,
   ): Promise<ResultOf<Rep>> {
     const commandId = `api:${idempotencyKey ?? randomUUID()}`;
     const request = create(definition.request, { ...fields, commandId } as unknown as MessageInitShape<Req>);
@@ -55,6 +72,6 @@ export class CommandRunner {
     if (outcome.error.kind === ErrorKind.INTERNAL || outcome.error.kind === ErrorKind.UNSPECIFIED) {
       this.logger.error({ command: `${definition.domain}.${definition.name}`, error: outcome.error.message }, 'command failed');
     }
-    throw httpErrorOfCommand(outcome.error);
+    throw httpErrorOfCommand(outcome.error, bodyField);
   }
 }

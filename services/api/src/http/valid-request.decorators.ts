@@ -1,6 +1,6 @@
 import { parseRequest } from '@lianluo/config';
 import { type ExecutionContext, createParamDecorator } from '@nestjs/common';
-import { ApiBody, ApiParam, ApiQuery } from '@nestjs/swagger';
+import { ApiBody, ApiParam, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 
 /** A zod schema as OpenAPI 3.1 (JSON Schema 2020-12) sees the requests it accepts. */
@@ -58,3 +58,30 @@ function validPart(part: Part) {
 export const ValidPath = validPart('path');
 export const ValidQuery = validPart('query');
 export const ValidBody = validPart('body');
+
+/** The body of every error answer: a code, a sentence, and the fields at fault when there are. */
+export const problemSchema = z.object({
+  error: z.string(),
+  message: z.string(),
+  problems: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
+});
+
+/**
+ * Documents what a route answers: `schema` for `status`, and the error body for the refusals
+ * every closed route may give (400, 401, 403) and those it names.
+ */
+export function Answers(status: number, schema: z.ZodType | undefined, errors: readonly number[] = []): MethodDecorator {
+  return (target, key, descriptor) => {
+    ApiResponse({ status, description: status === 204 ? 'Done' : 'OK', ...(schema ? { schema: openApiSchemaOf(schema) as never } : {}) })(target, key, descriptor);
+    for (const code of [400, 401, 403, ...errors]) ApiResponse({ status: code, description: ERROR_DESCRIPTIONS[code] ?? 'Refused', schema: openApiSchemaOf(problemSchema) as never })(target, key, descriptor);
+  };
+}
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'A request part breaks its rule: `problems` names each field',
+  401: 'No valid access token',
+  403: "The token's roles in this tenant do not allow it",
+  404: 'Not found in this tenant',
+  409: 'Conflicts with the current state',
+  503: 'The service behind did not answer in time',
+};

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Provider } from 'oidc-provider' with { 'resolution-mode': 'import' };
 import { z } from 'zod';
@@ -38,6 +39,7 @@ function signInPage(uid: string, problem?: string, login = ''): string {
  * login; a right password ends the interaction with the account and a grant of the scopes
  * asked for (every client of the provider is the centre's own, so there is no consent page).
  */
+@ApiExcludeController()
 @Public()
 @Controller(INTERACTION_PATH.slice(1))
 export class InteractionsController {
@@ -60,6 +62,7 @@ export class InteractionsController {
 
   @Post(':uid/login')
   @UseGuards(ThrottlerGuard)
+  @SkipThrottle({ public: true })
   async login(@Req() req: Request, @Res() res: Response): Promise<void> {
     const details = await this.provider.interactionDetails(req, res);
     const form = signInForm.safeParse(req.body ?? {});

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { type Pool } from 'pg';
 import type { ClientMetadata, Configuration, KoaContextWithOIDC, Provider } from 'oidc-provider' with { 'resolution-mode': 'import' };
-import { type ApiConfig } from '../api.config';
+import { type ApiConfig, embeddedIssuer } from '../api.config';
 import { isRole } from '../auth/role';
 import { postgresAdapterClass } from './oidc-postgres.adapter';
 import { claimsOfUser } from './user-account';
@@ -117,7 +117,7 @@ export async function createOidcProvider(config: ApiConfig, pool: Pool, users: U
     },
   };
 
-  const provider = new ProviderClass(config.OIDC_ISSUER, configuration);
+  const provider = new ProviderClass(embeddedIssuer(config), configuration);
   // Behind an Ingress that terminates TLS: trust its X-Forwarded-* headers.
   provider.proxy = true;
   provider.on('server_error', (_ctx, error) => logger.error({ err: error }, 'OpenID provider error'));

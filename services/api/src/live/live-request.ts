@@ -2,7 +2,7 @@ import { parseRequest } from '@lianluo/config';
 import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { type IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import { bearerTokenOf } from '../auth/auth.guard';
+import { bearerTokenOf } from '@lianluo/service-auth';
 import { tenantAddress } from '../tenants/tenant-address';
 import { type LiveCursor, parseLiveCursor } from './live-cursor';
 import { LIVE_FEED_NAMES, type LiveFeedName } from './live-feed';

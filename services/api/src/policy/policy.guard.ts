@@ -2,7 +2,8 @@ import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable
 import { Reflector } from '@nestjs/core';
 import { type AuthenticatedRequest } from '../auth/auth.guard';
 import { isOpenRoute } from '../auth/public.decorator';
-import { abilityOf } from './ability';
+import { type Principal } from '../auth/principal';
+import { type AppAbility, abilityOf } from './ability';
 import { ALLOW, type Allowance } from './allow.decorator';
 
 const forbidden = () => new ForbiddenException({ error: 'forbidden', message: 'your roles in this tenant do not allow this' });
@@ -13,6 +14,9 @@ const forbidden = () => new ForbiddenException({ error: 'forbidden', message: 'y
  */
 @Injectable()
 export class PolicyGuard implements CanActivate {
+  /** A principal's ability, built once: the verifier hands out the same principal for a token it has seen. */
+  private readonly abilities = new WeakMap<Principal, AppAbility>();
+
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -22,7 +26,8 @@ export class PolicyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = request.principal;
     if (!allowance || !principal) throw forbidden();
-    const ability = abilityOf(principal);
+    let ability = this.abilities.get(principal);
+    if (!ability) this.abilities.set(principal, (ability = abilityOf(principal)));
     const tenant = request.params.tenant;
     const allowed = tenant === undefined ? ability.can(allowance.action, allowance.subject) && principal.tenant === undefined : ability.can(allowance.action, { kind: allowance.subject, tenant });
     if (!allowed) throw forbidden();

@@ -1,8 +1,9 @@
-import { Controller, ConflictException, Delete, Get, HttpCode, NotFoundException, Patch, Post } from '@nestjs/common';
+import { Controller, ConflictException, Delete, Get, HttpCode, NotFoundException, Patch, Post, Req } from '@nestjs/common';
+import { type AuditedRequest, auditBefore } from '../audit/audit.interceptor';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ROLES } from '../auth/role';
-import { ValidBody, ValidPath, ValidQuery } from '../http/valid-request.decorators';
+import { Answers, ValidBody, ValidPath, ValidQuery } from '../http/valid-request.decorators';
 import { UserConflict, UsersRepository } from '../identity/users.repository';
 import { type UserAccount } from '../identity/user-account';
 import { Allow } from '../policy/allow.decorator';
@@ -32,8 +33,18 @@ const pageQuery = z.strictObject({
   after: z.string().max(200).optional().describe('The `next` of the previous page'),
 });
 
-function userJson(user: UserAccount) {
-  return { userId: user.userId, login: user.login, displayName: user.displayName, roles: user.roles, agentId: user.agentId ?? null, disabled: user.disabled };
+const userAnswer = z.object({
+  userId: z.string(),
+  login: z.string(),
+  displayName: z.string(),
+  roles: z.array(z.enum(ROLES)),
+  agentId: z.string().nullable(),
+  disabled: z.boolean(),
+});
+const userPageAnswer = z.object({ items: z.array(userAnswer), next: z.string().nullable() });
+
+function userJson(user: UserAccount): z.output<typeof userAnswer> {
+  return { userId: user.userId, login: user.login, displayName: user.displayName, roles: [...user.roles], agentId: user.agentId ?? null, disabled: user.disabled };
 }
 
 const notFound = () => new NotFoundException({ error: 'not_found', message: 'no such user in this tenant' });
@@ -55,6 +66,7 @@ export class UsersController {
   @Get()
   @Allow('read', 'User')
   @ApiOperation({ summary: 'A page of users by login; `next` is the `after` of the next page, null on the last' })
+  @Answers(200, userPageAnswer)
   async list(@ValidPath(tenantAddress) { tenant }: z.output<typeof tenantAddress>, @ValidQuery(pageQuery) { limit, after }: z.output<typeof pageQuery>) {
     const users = await this.users.list(tenant, limit + 1, after);
     const items = users.slice(0, limit);
@@ -64,6 +76,7 @@ export class UsersController {
   @Post()
   @Allow('create', 'User')
   @ApiOperation({ summary: 'Create a user with roles (and the agent they work as)' })
+  @Answers(201, userAnswer, [409])
   async create(@ValidPath(tenantAddress) { tenant }: z.output<typeof tenantAddress>, @ValidBody(newUserBody) body: z.output<typeof newUserBody>) {
     return userJson(await answering(() => this.users.create({ ...body, tenant })));
   }
@@ -71,6 +84,7 @@ export class UsersController {
   @Get(':userId')
   @Allow('read', 'User')
   @ApiOperation({ summary: 'One user' })
+  @Answers(200, userAnswer, [404])
   async find(@ValidPath(userAddress) { tenant, userId }: z.output<typeof userAddress>) {
     const user = await this.users.find(userId);
     if (!user || user.tenant !== tenant) throw notFound();
@@ -80,7 +94,10 @@ export class UsersController {
   @Patch(':userId')
   @Allow('update', 'User')
   @ApiOperation({ summary: "Change a user; new roles, agent or password, or disabling, end the user's sessions" })
-  async update(@ValidPath(userAddress) { tenant, userId }: z.output<typeof userAddress>, @ValidBody(userChangeBody) change: z.output<typeof userChangeBody>) {
+  @Answers(200, userAnswer, [404, 409])
+  async update(@ValidPath(userAddress) { tenant, userId }: z.output<typeof userAddress>, @ValidBody(userChangeBody) change: z.output<typeof userChangeBody>, @Req() request: AuditedRequest) {
+    const before = await this.users.find(userId);
+    if (before?.tenant === tenant) auditBefore(request, userJson(before));
     const user = await answering(() => this.users.update(tenant, userId, change));
     if (!user) throw notFound();
     return userJson(user);
@@ -90,7 +107,10 @@ export class UsersController {
   @HttpCode(204)
   @Allow('delete', 'User')
   @ApiOperation({ summary: 'Delete a user and end their sessions' })
-  async remove(@ValidPath(userAddress) { tenant, userId }: z.output<typeof userAddress>): Promise<void> {
+  @Answers(204, undefined, [404])
+  async remove(@ValidPath(userAddress) { tenant, userId }: z.output<typeof userAddress>, @Req() request: AuditedRequest): Promise<void> {
+    const before = await this.users.find(userId);
+    if (before?.tenant === tenant) auditBefore(request, userJson(before));
     if (!(await this.users.remove(tenant, userId))) throw notFound();
   }
 }

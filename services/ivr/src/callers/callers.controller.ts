@@ -1,5 +1,6 @@
 import { parseRequest } from '@lianluo/config';
-import { Body, Controller, Delete, HttpCode, NotFoundException, Param, Put } from '@nestjs/common';
+import { ServiceIdentityGuard } from '@lianluo/service-auth';
+import { Body, Controller, Delete, HttpCode, NotFoundException, Param, Put, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { CallersRepository } from './callers.repository';
 
@@ -18,8 +19,10 @@ const customerBody = z.strictObject({
 
 /**
  * Who calls (IVR-2): the customer records and blocked numbers flows branch on. Loaded by
- * the CRM sync or an admin tool; the api edge puts these behind its admin roles.
+ * the CRM sync or an admin tool through the api edge, which puts these behind its admin
+ * roles; only api's service identity gets in.
  */
+@UseGuards(ServiceIdentityGuard)
 @Controller('tenants/:tenant')
 export class CallersController {
   constructor(private readonly callers: CallersRepository) {}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DIALLED_NUMBER } from '@lianluo/contracts';
 
 /**
  * The flow language (IVR-1): one YAML file per tenant and set of dialled numbers, a map of
@@ -190,7 +191,7 @@ export const calendarSchema = z.strictObject({
 
 export const flowSchema = z.strictObject({
   tenant: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a tenant id'),
-  numbers: z.array(z.string().regex(/^\+?[0-9A-Za-z_-]{1,32}$/, 'must be a dialled number')).min(1).describe('Dialled numbers (DNIS) this flow answers'),
+  numbers: z.array(z.string().regex(DIALLED_NUMBER, 'must be a dialled number')).min(1).describe('Dialled numbers (DNIS) this flow answers'),
   start: stepName,
   calendars: z.record(z.string(), calendarSchema).default({}),
   steps: z.record(stepName, stepSchema),

@@ -19,6 +19,7 @@ import { CallsHandlers } from './calls.handlers';
 import { CallsService } from './calls.service';
 import { CLOCK, systemClock } from './clock';
 import { LiveCallLedger } from './live-call-ledger';
+import { NumberPlan } from './number-plan';
 
 @Module({
   providers: [
@@ -37,6 +38,7 @@ import { LiveCallLedger } from './live-call-ledger';
     RecordingsHandlers,
     CallEventsNotifier,
     LiveCallLedger,
+    NumberPlan,
     TransitService,
     { provide: CLOCK, useValue: systemClock },
     {

@@ -29,6 +29,7 @@ import { CLOCK, type Clock } from './clock';
 import { type CollectRule, type Collected, DigitCollector } from './digit-collector';
 import { CHANNEL_VARS, type LiveCall, STASIS_ROLES } from './live-call';
 import { LiveCallLedger } from './live-call-ledger';
+import { NumberPlan } from './number-plan';
 import { NORMAL_CLEARING, causeText } from './q850';
 
 /**
@@ -48,6 +49,7 @@ export class CallsService {
     private readonly placedCalls: PlacedCallsService,
     private readonly notifier: CallEventsNotifier,
     private readonly ledger: LiveCallLedger,
+    private readonly numbers: NumberPlan,
     @Inject(MEDIA_GATEWAY_CONFIG) private readonly config: MediaGatewayConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -357,7 +359,16 @@ export class CallsService {
         .then((v) => v.value)
         .catch(() => '');
     const placedTo = stasisArguments[0] === STASIS_ROLES.placed ? (stasisArguments[1] ?? '') : undefined;
-    const tenant = (await variable(CHANNEL_VARS.tenant)) || this.config.DEFAULT_TENANT;
+    // A caller's dialled number names its tenant (TEL-5), kept on the channel for a gateway that
+    // finds the call at resync; a call we placed, or a number outside the plan, keeps the tenant
+    // its channel carries (the trunk's), else the default.
+    const planned = fresh && placedTo === undefined ? this.numbers.tenantOf(channel.dialplan?.exten ?? '') : undefined;
+    const tenant = planned ?? ((await variable(CHANNEL_VARS.tenant)) || this.config.DEFAULT_TENANT);
+    if (planned) {
+      await client.channels
+        .setChannelVar({ channelId: channel.id, variable: CHANNEL_VARS.tenant, value: planned })
+        .catch((error: Error) => this.logger.warn({ channelId: channel.id, err: error.message }, 'could not store the call tenant on the channel'));
+    }
     let traceContext: Context;
     // A call that just arrived starts its trace; one we placed or found at resync has its trace on the channel.
     const stored = fresh && placedTo === undefined ? '' : await variable(CHANNEL_VARS.traceparent);

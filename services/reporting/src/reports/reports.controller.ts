@@ -1,5 +1,6 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ServiceIdentityGuard } from '@lianluo/service-auth';
+import { Controller, Get, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { CLOCK, type Clock } from '../clock';
 import { ApiQueryFrom } from './api-query.decorator';
 import { toCsv } from './csv';
@@ -24,7 +25,11 @@ const PERFORMANCE_FIGURES = [
 
 const PAGE_DESCRIPTION = 'JSON: `{ items, page, pageSize, nextPage }`. CSV (`format=csv`): a header line, then one line per item; `X-Next-Page` names the next page.';
 
+/** The reports, for api only: every route needs api's service token for reporting. */
 @ApiTags('reports')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: "No valid service token of api's for reporting: `{ error: 'unauthorized', message }`." })
+@UseGuards(ServiceIdentityGuard)
 @Controller()
 export class ReportsController {
   constructor(

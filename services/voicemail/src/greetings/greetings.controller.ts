@@ -1,5 +1,6 @@
 import { parseRequest } from '@lianluo/config';
-import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Put } from '@nestjs/common';
+import { ServiceIdentityGuard } from '@lianluo/service-auth';
+import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Put, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { queueParam, tenantParam } from '../http/identifiers';
 import { GreetingsRepository } from './greetings.repository';
@@ -13,8 +14,10 @@ const greetingBody = z.object({
 
 /**
  * Greetings per tenant (`/greetings/:tenant`) and per queue (`/greetings/:tenant/queues/:queue`):
- * media URIs the media gateway plays. The api edge puts these behind its admin roles.
+ * media URIs the media gateway plays. The api edge puts these behind its admin roles; only
+ * api's service identity gets in.
  */
+@UseGuards(ServiceIdentityGuard)
 @Controller('greetings')
 export class GreetingsController {
   constructor(private readonly greetings: GreetingsRepository) {}

@@ -14,6 +14,7 @@ import { MessagesRepository } from '../messages/messages.repository';
 import { RECORDING_STORE } from '../messages/recording-store.token';
 import { addCommandToOutbox, addEventToOutbox } from '../outbox/outbox';
 import { OutboxRelay } from '../outbox/outbox.relay';
+import { TakeUrls } from '../takes/take-urls';
 import { VOICEMAIL_CONFIG, type VoicemailConfig } from '../voicemail.config';
 import { GatewayVoicemailCall } from './gateway-voicemail-call';
 import { endingOf } from './session-ending';
@@ -49,6 +50,7 @@ export class SessionsService implements BeforeApplicationShutdown, OnApplication
     @Inject(RECORDING_STORE) private readonly recordings: RecordingStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(VOICEMAIL_CONFIG) private readonly config: VoicemailConfig,
+    private readonly takeUrls: TakeUrls,
   ) {}
 
   /** Takes the call unless voicemail has it already; answers with the message id either way. */
@@ -79,7 +81,7 @@ export class SessionsService implements BeforeApplicationShutdown, OnApplication
       },
       minMessageMs: this.config.MIN_MESSAGE_MS,
       review: request.review,
-      listen: this.config.MEDIA_BASE_URL ? (take) => [`sound:${new URL(`takes/${call.tenant}/${take.recordingId}.wav`, withSlash(this.config.MEDIA_BASE_URL as string))}`] : undefined,
+      listen: this.config.MEDIA_BASE_URL ? (take) => [`sound:${this.takeUrls.urlOf(this.config.MEDIA_BASE_URL as string, call.tenant, take.recordingId)}`] : undefined,
       prompts: CORE_SOUND_PROMPTS,
     };
     const flow = this.drive(call, messageId, script, request.callerNumber).finally(() => this.flows.delete(flow));
@@ -224,8 +226,4 @@ export class SessionsService implements BeforeApplicationShutdown, OnApplication
     await addEventToOutbox(tx, VoicemailEvents.messageAbandoned, messageAbandonedEvent(session, stage, recordedMs, at), session.traceparent);
     await this.sessions.end(tx, session.messageId, 'abandoned', at);
   }
-}
-
-function withSlash(url: string): string {
-  return url.endsWith('/') ? url : `${url}/`;
 }

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lianluo/call/v1/call.proto.
  */
 export const file_lianluo_call_v1_call: GenFile = /*@__PURE__*/
-  fileDesc("ChpsaWFubHVvL2NhbGwvdjEvY2FsbC5wcm90bxIPbGlhbmx1by5jYWxsLnYxIjgKB0NhbGxSZWYSDgoGdGVuYW50GAEgASgJEgwKBHNpdGUYAiABKAkSDwoHY2FsbF9pZBgDIAEoCSJNCg5MaXZlQ2FsbFJlY29yZBImCgRjYWxsGAEgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSEwoLdHJhY2VwYXJlbnQYAiABKAliBnByb3RvMw");
+  fileDesc("ChpsaWFubHVvL2NhbGwvdjEvY2FsbC5wcm90bxIPbGlhbmx1by5jYWxsLnYxIjgKB0NhbGxSZWYSDgoGdGVuYW50GAEgASgJEgwKBHNpdGUYAiABKAkSDwoHY2FsbF9pZBgDIAEoCSJNCg5MaXZlQ2FsbFJlY29yZBImCgRjYWxsGAEgASgLMhgubGlhbmx1by5jYWxsLnYxLkNhbGxSZWYSEwoLdHJhY2VwYXJlbnQYAiABKAkiLwoNRGlhbGxlZE51bWJlchIOCgZudW1iZXIYASABKAkSDgoGdGVuYW50GAIgASgJYgZwcm90bzM");
 
 /**
  * Names one call wherever it is handled. A call lives on exactly one site's Asterisk.
@@ -74,4 +74,34 @@ export type LiveCallRecord = Message<"lianluo.call.v1.LiveCallRecord"> & {
  */
 export const LiveCallRecordSchema: GenMessage<LiveCallRecord> = /*@__PURE__*/
   messageDesc(file_lianluo_call_v1_call, 1);
+
+/**
+ * A dialled number of the platform's number plan (TEL-5): one trunk may carry the numbers of
+ * many tenants, and the number a caller dials says whose call it is. Kept in the namespace's
+ * `numbers` key-value bucket (key: numberPlanKey of the number), written through api by a
+ * platform operator, watched by every media gateway. Each tenant's flows say which of its
+ * numbers they answer.
+ *
+ * @generated from message lianluo.call.v1.DialledNumber
+ */
+export type DialledNumber = Message<"lianluo.call.v1.DialledNumber"> & {
+  /**
+   * As the trunk presents it in the request URI: 1 to 32 of digits, letters, _ or -, after an optional +.
+   *
+   * @generated from field: string number = 1;
+   */
+  number: string;
+
+  /**
+   * @generated from field: string tenant = 2;
+   */
+  tenant: string;
+};
+
+/**
+ * Describes the message lianluo.call.v1.DialledNumber.
+ * Use `create(DialledNumberSchema)` to create a new message.
+ */
+export const DialledNumberSchema: GenMessage<DialledNumber> = /*@__PURE__*/
+  messageDesc(file_lianluo_call_v1_call, 2);
 
