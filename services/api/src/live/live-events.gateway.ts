@@ -18,7 +18,7 @@ import { LiveMetrics } from './live.metrics';
 import { refuseUpgrade } from './refuse-upgrade';
 import { TenantFeeds } from './tenant-feeds';
 
-/** setTimeout's longest delay; a token living longer is checked again then. */
+/** setTimeout's longest delay (24.8 days): a token living longer closes then, and its client reconnects with it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
