@@ -21,3 +21,4 @@ export * from './api/browser-sign-in';
 export * from './api/signing-keys';
 export * from './infra/redis-namespace';
 export * from './api/external-issuer';
+export * from './webhooks/webhook-receiver';

@@ -22,6 +22,7 @@ import { CommandRunner } from './commands/command-runner';
 import { IdentityModule } from './identity/identity.module';
 import { PolicyGuard } from './policy/policy.guard';
 import { UsersController } from './users/users.controller';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The SQL migrations, beside src/ and dist/ so the built service finds them too. */
 const MIGRATIONS_DIR = resolve(__dirname, '..', 'migrations');
@@ -68,6 +69,7 @@ export class ApiModule implements OnModuleInit {
         ]),
         IdentityModule.forConfig(config),
         AuditModule,
+        WebhooksModule,
       ],
       controllers: [MeController, UsersController, CallbacksController, ReportsController, CustomersController, VoicemailsController, GreetingsController, NumbersController],
       providers: [
