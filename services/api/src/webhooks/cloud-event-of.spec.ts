@@ -11,7 +11,7 @@ describe('an event as webhooks send it', () => {
   it('is a CloudEvent whose id is the event id, type its <domain>.<name>, data its protobuf JSON', () => {
     const queued = create(ContactQueuedSchema, { eventId: 'e-1', tenant: 'acme', occurredAt, contact: { contactId: 'c-1', queue: 'support' }, position: 2 });
     const event = cloudEventOf(AcdEvents.contactQueued, queued, new Date());
-    expect(event).toMatchObject({ tenant: 'acme', eventId: 'e-1', eventType: 'acd.contact_queued', subject: 'contacts/c-1' });
+    expect(event).toMatchObject({ tenant: 'acme', eventId: 'e-1', eventType: 'acd.contact_queued', subject: 'contacts/c-1', occurredAt: new Date('2026-03-01T08:00:00.250Z') });
     expect(JSON.parse(event.body)).toEqual({
       specversion: '1.0',
       id: 'e-1',

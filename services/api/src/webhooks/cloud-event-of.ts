@@ -11,6 +11,8 @@ export interface WebhookEvent {
   readonly eventType: string;
   /** Its CloudEvents subject: deliveries of one subject are serialised per subscription. */
   readonly subject: string;
+  /** When it happened (its `occurred_at`; when it arrived, for an event without one). */
+  readonly occurredAt: Date;
   /** The CloudEvent, JSON text (structured mode), signed and sent as it is on every attempt. */
   readonly body: string;
 }
@@ -24,16 +26,17 @@ export function cloudEventOf<S extends DescMessage>(definition: EventDefinition<
   const eventId = definition.idOf(message);
   const eventType = eventTypeOf(definition);
   const subject = orderingKeyOf(message, eventId);
-  const occurredAt = (message as { occurredAt?: Timestamp }).occurredAt;
+  const timestamp = (message as { occurredAt?: Timestamp }).occurredAt;
+  const occurredAt = timestamp ? timestampDate(timestamp) : arrivedAt;
   const cloudEvent = {
     specversion: '1.0',
     id: eventId,
     source: `/tenants/${tenant}/${definition.domain}`,
     type: eventType,
     subject,
-    time: (occurredAt ? timestampDate(occurredAt) : arrivedAt).toISOString(),
+    time: occurredAt.toISOString(),
     datacontenttype: 'application/json',
     data: toJson(definition.schema, message),
   };
-  return { tenant, eventId, eventType, subject, body: JSON.stringify(cloudEvent) };
+  return { tenant, eventId, eventType, subject, occurredAt, body: JSON.stringify(cloudEvent) };
 }

@@ -27,18 +27,19 @@ export class WebhookOutbox {
   constructor(@Inject(POSTGRES) private readonly pool: Pool) {}
 
   /**
-   * One delivery per enabled subscription of the tenant that takes the event's type, in one
-   * statement. An event that comes again (a redelivery, a second publish) finds its rows
-   * there and adds none. Returns how many were added.
+   * One delivery per enabled subscription of the tenant that takes the event's type and was
+   * made before the event happened, in one statement: a subscription gets no events of its
+   * past, even when a consumer reads its stream again. An event that comes again (a
+   * redelivery, a second publish) finds its rows there and adds none. Returns how many were added.
    */
   async enqueue(event: WebhookEvent, db: Queryable = this.pool): Promise<number> {
     const { rowCount } = await db.query(
       `INSERT INTO webhook_delivery (delivery_id, webhook_id, tenant, event_id, event_type, subject, body)
        SELECT gen_random_uuid(), webhook_id, tenant, $2, $3, $4, $5 FROM webhook_subscription
-        WHERE tenant = $1 AND enabled AND event_types && $6::text[]
+        WHERE tenant = $1 AND enabled AND event_types && $6::text[] AND created_at <= $7
         ORDER BY webhook_id
        ON CONFLICT (webhook_id, event_id) DO NOTHING`,
-      [event.tenant, event.eventId, event.eventType, event.subject, event.body, subscribedTypesOf(event.eventType)],
+      [event.tenant, event.eventId, event.eventType, event.subject, event.body, subscribedTypesOf(event.eventType), event.occurredAt],
     );
     return rowCount ?? 0;
   }
