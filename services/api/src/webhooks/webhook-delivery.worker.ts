@@ -127,7 +127,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
       this.metrics.attempts.inc({ outcome: outcome.kind, reason: outcome.kind === 'delivered' ? '' : outcome.failure });
       this.metrics.attemptSeconds.observe({ outcome: outcome.kind }, durationMs / 1000);
       if (!(await this.outbox.record(delivery, attemptedAt, durationMs, outcome))) {
-        this.logger.warn({ deliveryId: delivery.deliveryId, attempt: delivery.attempt }, 'webhook attempt outlived its lease; its outcome is not recorded');
+        this.logger.warn({ deliveryId: delivery.deliveryId, attempt: delivery.attempt }, 'webhook attempt outcome not recorded: its lease ran out, or its subscription is gone');
       }
     } catch (error) {
       // The lease runs out and the delivery is attempted again.
