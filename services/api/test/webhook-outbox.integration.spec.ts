@@ -57,6 +57,18 @@ describe('the webhook outbox', () => {
     expect(rows.map((row) => row.webhook_id)).not.toContain(late);
   });
 
+  it('forgets finished deliveries past their retention, and never a pending one', async () => {
+    await pool.query(`UPDATE webhook_subscription SET enabled = false`);
+    const webhookId = await subscription(['acd.*']);
+    for (const each of [event('contacts/p-1'), event('contacts/p-2'), event('contacts/p-3')]) await outbox.enqueue(each);
+    await outbox.record((await outbox.claim(LEASE_MS))!, new Date(), 1, { kind: 'delivered', statusCode: 200 });
+    await outbox.record((await outbox.claim(LEASE_MS))!, new Date(), 1, { kind: 'dead', failure: 'timeout' });
+    await pool.query(`UPDATE webhook_delivery SET created_at = created_at - interval '15 days', finished_at = finished_at - interval '15 days' WHERE webhook_id = $1`, [webhookId]);
+    expect(await outbox.purgeFinished(14)).toBe(2);
+    expect(await pendingOf(webhookId)).toBe(1);
+    expect(Number((await pool.query(`SELECT count(*) FROM webhook_delivery WHERE webhook_id = $1`, [webhookId])).rows[0].count)).toBe(1);
+  });
+
   it("puts a redelivered dead letter before its subject's later deliveries, once the one in hand is done", async () => {
     await pool.query(`UPDATE webhook_subscription SET enabled = false`);
     const webhookId = await subscription(['acd.*']);

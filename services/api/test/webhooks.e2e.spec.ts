@@ -102,6 +102,19 @@ describe('webhooks', () => {
     expect(log.map((d) => d.eventId)).not.toContain(ignored);
   });
 
+  it('signs with the new secret and, during the grace period, the rotated-out one too', async () => {
+    const { webhookId, secret: old } = await subscribe(api, `${receiver.url}/rotated`, ['acd.contact_queued']);
+    const rotation = await api.request('POST', `/v1/tenants/acme/webhooks/${webhookId}/rotate-secret`, admin);
+    const { secret: current } = (await rotation.json()) as { secret: string };
+    const [queued] = await acd.contactSteps('acme', 'c-rotated', 1);
+    await until('the event is delivered', async () => (await deliveriesOf(api, webhookId, 'delivered')).length === 1);
+
+    const [request] = receiver.at('/rotated');
+    expect(request!.headers['webhook-signature']!.split(' ')).toHaveLength(2);
+    expect(verifiedEvent(request!, current).id).toBe(queued);
+    expect(verifiedEvent(request!, old).id).toBe(queued);
+  });
+
   it('tries again after a 500, after the scheduled wait, and logs the 500 and then the success', async () => {
     const { webhookId, secret } = await subscribe(api, `${receiver.url}/flaky`, ['acd.contact_queued']);
     receiver.answer('/flaky', (_request, earlier) => (earlier.length === 0 ? 500 : 204));
