@@ -99,16 +99,14 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.config.WEBHOOK_POLL_MS);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
         this.wake = undefined;
         this.nudged = false;
-        done();
+        resolve();
       };
+      const timer = setTimeout(done, this.config.WEBHOOK_POLL_MS);
+      this.wake = done;
     });
   }
 
