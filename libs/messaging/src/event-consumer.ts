@@ -56,6 +56,12 @@ export interface EventSubscription {
    * retries and dead-lettering; without it they are acknowledged unread.
    */
   readonly unknown?: UnknownEventHandlerFunction;
+  /**
+   * Events handed out and not yet acknowledged, across every replica sharing the durable.
+   * 1 makes the consumer ordered: each event is handled (and retried) before the next one
+   * of the stream is handed to any replica. The server's default otherwise.
+   */
+  readonly maxAckPending?: number;
 }
 
 /**
@@ -94,6 +100,7 @@ export class EventConsumer {
       filter_subject: eventFilterOf(connection.namespace, this.domain, only),
       max_deliver: connection.options.maxDeliver + 1,
       ack_wait: nanos(connection.options.ackWaitMs),
+      ...(subscription.maxAckPending !== undefined && { max_ack_pending: subscription.maxAckPending }),
     };
     try {
       await connection.jsm.consumers.info(stream, subscription.durable);

@@ -8,6 +8,8 @@ export const UNKNOWN_EVENT_HANDLER = 'lianluo:unknown-event-handler';
 export interface EventHandlerMetadata {
   readonly definitions: readonly EventDefinition[];
   readonly durable: string;
+  /** See EventSubscription.maxAckPending: 1 for a consumer that must keep the stream's order. */
+  readonly maxAckPending?: number;
 }
 
 /**
@@ -22,10 +24,11 @@ export const CommandHandler = (definition: CommandDefinition<any, any>) => SetMe
  * Marks a provider method as the handler of one or more events of one domain, fed by the
  * durable consumer `durable`. Handlers must be idempotent: events may come again.
  */
-export const EventHandler = (definitions: EventDefinition | readonly EventDefinition[], options: { durable: string }) =>
+export const EventHandler = (definitions: EventDefinition | readonly EventDefinition[], options: { durable: string; maxAckPending?: number }) =>
   SetMetadata(EVENT_HANDLER, {
     definitions: Array.isArray(definitions) ? definitions : [definitions],
     durable: options.durable,
+    ...(options.maxAckPending !== undefined && { maxAckPending: options.maxAckPending }),
   } satisfies EventHandlerMetadata);
 
 /**

@@ -54,6 +54,7 @@ export class MessagingExplorer implements OnApplicationBootstrap, OnApplicationS
               durable: events.durable,
               definitions: events.definitions,
               handler: method.bind(instance) as EventHandlerFunction,
+              ...(events.maxAckPending !== undefined && { maxAckPending: events.maxAckPending }),
               ...(unknownTakers.has(events.durable) && { unknown: unknownTakers.get(events.durable) }),
             },
             this.metrics,

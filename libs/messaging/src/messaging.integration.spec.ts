@@ -10,6 +10,7 @@ import {
   CallAnsweredSchema,
   CallCommands,
   CallEvents,
+  CallHungUpSchema,
   ErrorKind,
 } from '@lianluo/contracts';
 import { Injectable, Logger } from '@nestjs/common';
@@ -23,7 +24,7 @@ import { register } from 'prom-client';
 import { CommandClient } from './command-client';
 import { CommandServer, SITE_HEADER } from './command-server';
 import { CommandFailure, NotForThisInstance } from './command-failure';
-import { DEAD_LETTER_HEADERS, type EventContext, type UnknownEvent } from './event-consumer';
+import { DEAD_LETTER_HEADERS, type EventContext, EventConsumer, type UnknownEvent } from './event-consumer';
 import { EventPublisher, MESSAGE_TYPE_HEADER } from './event-publisher';
 import { MessagingConnection } from './messaging-connection';
 import { CommandHandler, EventHandler, UnknownEventHandler } from './messaging.decorators';
@@ -59,6 +60,14 @@ function waitUntil<T>(subscribe: (notify: () => void) => void, predicate: () => 
     subscribe(check);
     check();
   });
+}
+
+/** Polls state that announces itself by no notification (a consumer's counts on the server). */
+async function until(what: string, condition: () => Promise<boolean>): Promise<void> {
+  for (const deadline = Date.now() + 10_000; !(await condition()); ) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 @Injectable()
@@ -355,6 +364,42 @@ describe('messaging over real NATS JetStream', () => {
       expect(handled).toHaveLength(2);
     } finally {
       await Promise.all([bj.close(), sz.close()]);
+    }
+  });
+
+  it('hands an ordered consumer the next event only once the previous one is handled, whichever replica takes it', async () => {
+    const log: string[] = [];
+    let releaseFirst!: () => void;
+    const firstReleased = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const replica = (name: string) =>
+      new EventConsumer(connection, {
+        durable: 'in-order',
+        definitions: [CallEvents.hungUp],
+        maxAckPending: 1,
+        handler: async (message) => {
+          const { eventId } = message as { eventId: string };
+          log.push(`${name} starts ${eventId}`);
+          if (eventId === 'o-1') await firstReleased;
+          log.push(`ends ${eventId}`);
+        },
+      });
+    const replicas = [replica('a'), replica('b')];
+    await Promise.all(replicas.map((r) => r.start()));
+    try {
+      const hungUp = (eventId: string) => create(CallHungUpSchema, { eventId, call: { tenant, site: 'bj', callId: 'ordered' }, occurredAt: timestampNow() });
+      await publisher.publish(CallEvents.hungUp, hungUp('o-1'));
+      await publisher.publish(CallEvents.hungUp, hungUp('o-2'));
+      const stream = streamNameOf(namespace, 'call');
+      // The second event waits on the server, handed to neither replica, while the first is in hand.
+      await until('the first event is in hand and the second withheld', async () => {
+        const info = await connection.jsm.consumers.info(stream, 'in-order');
+        return log.length === 1 && info.num_ack_pending === 1 && info.num_pending === 1;
+      });
+      releaseFirst();
+      await until('both events are handled', async () => log.filter((entry) => entry.startsWith('ends')).length === 2);
+      expect(log.map((entry) => entry.replace(/^[ab] /, ''))).toEqual(['starts o-1', 'ends o-1', 'starts o-2', 'ends o-2']);
+    } finally {
+      await Promise.all(replicas.map((r) => r.stop()));
     }
   });
 

@@ -25,3 +25,4 @@ export * from './live/live-events-client';
 export * from './live/live-upgrade-status';
 export * from './api/api-replica-env';
 export * from './api/external-issuer';
+export * from './webhooks/webhook-receiver';

@@ -2,6 +2,7 @@ import { configSchema, envInteger, envList, httpConfig, logConfig, natsConfig, s
 import { postgresConfig } from '@lianluo/postgres';
 import { serviceTokenSignerConfig } from '@lianluo/service-auth';
 import { z } from 'zod';
+import { webhooksConfig } from './webhooks/webhooks.config';
 
 const url = (example: string) => z.url({ protocol: /^https?$/, error: `must be an http(s) URL, e.g. ${example}` });
 
@@ -32,7 +33,7 @@ const roleMapping = envList(
  * Environment of an api replica; every variable is checked at start-up. People sign in at the
  * embedded OpenID Connect provider unless `OIDC_EXTERNAL_ISSUER` names the operator's own.
  */
-export const apiConfigSchema = configSchema(serviceIdentity, natsConfig, httpConfig(3000), logConfig, postgresConfig, serviceTokenSignerConfig, {
+export const apiConfigSchema = configSchema(serviceIdentity, natsConfig, httpConfig(3000), logConfig, postgresConfig, serviceTokenSignerConfig, webhooksConfig, {
   /** The issuer URL browsers and tools see, the embedded provider's base: http(s)://host[:port]/oidc. */
   OIDC_ISSUER: url('https://cc.example.com/oidc').optional(),
   /** The embedded provider's signing keys (private JWKS; the first signs). Required unless an external issuer is used. */

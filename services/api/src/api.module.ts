@@ -25,6 +25,7 @@ import { LiveMetrics } from './live/live.metrics';
 import { TenantFeeds } from './live/tenant-feeds';
 import { PolicyGuard } from './policy/policy.guard';
 import { UsersController } from './users/users.controller';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The SQL migrations, beside src/ and dist/ so the built service finds them too. */
 const MIGRATIONS_DIR = resolve(__dirname, '..', 'migrations');
@@ -72,6 +73,7 @@ export class ApiModule implements OnModuleInit {
         ]),
         IdentityModule.forConfig(config),
         AuditModule,
+        WebhooksModule,
       ],
       controllers: [MeController, UsersController, CallbacksController, ReportsController, CustomersController, VoicemailsController, GreetingsController, NumbersController],
       providers: [

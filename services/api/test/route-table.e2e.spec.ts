@@ -40,6 +40,16 @@ const ROUTES: Record<string, readonly Role[]> = {
   'DELETE /v1/tenants/{tenant}/greetings': ['admin'],
   'PUT /v1/tenants/{tenant}/greetings/queues/{queue}': ['admin'],
   'DELETE /v1/tenants/{tenant}/greetings/queues/{queue}': ['admin'],
+  'GET /v1/tenants/{tenant}/webhooks': ['admin'],
+  'POST /v1/tenants/{tenant}/webhooks': ['admin'],
+  'GET /v1/tenants/{tenant}/webhooks/{webhookId}': ['admin'],
+  'PATCH /v1/tenants/{tenant}/webhooks/{webhookId}': ['admin'],
+  'DELETE /v1/tenants/{tenant}/webhooks/{webhookId}': ['admin'],
+  'POST /v1/tenants/{tenant}/webhooks/{webhookId}/rotate-secret': ['admin'],
+  'GET /v1/tenants/{tenant}/webhooks/{webhookId}/deliveries': ['admin'],
+  'GET /v1/tenants/{tenant}/webhooks/{webhookId}/dead-letters': ['admin'],
+  'GET /v1/tenants/{tenant}/webhooks/{webhookId}/deliveries/{deliveryId}': ['admin'],
+  'POST /v1/tenants/{tenant}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver': ['admin'],
   'GET /v1/tenants/{tenant}/numbers': ['admin'],
   // The platform's number plan: platform operators only.
   'GET /v1/numbers': [],
@@ -54,7 +64,14 @@ const ROUTES: Record<string, readonly Role[]> = {
 const OPEN = new Set(['GET /health/live', 'GET /health/ready', 'GET /metrics', 'POST /v1/tenants/{tenant}/public/callbacks']);
 
 const PERSON_OF_ROLE: Record<Role, Person> = { agent: 'li', supervisor: 'supervisor', admin: 'admin' };
-const SAMPLE_PARAMS: Record<string, string> = { tenant: 'acme', contactId: 'c-1', userId: '00000000-0000-4000-8000-000000000000', number: '4008009999' };
+const SAMPLE_PARAMS: Record<string, string> = {
+  tenant: 'acme',
+  contactId: 'c-1',
+  userId: '00000000-0000-4000-8000-000000000000',
+  number: '4008009999',
+  webhookId: '00000000-0000-4000-8000-000000000001',
+  deliveryId: '00000000-0000-4000-8000-000000000002',
+};
 
 describe('the route table', () => {
   let api: ApiTestbed;

@@ -91,5 +91,5 @@ describe('routes api forwards to the services', () => {
     } finally {
       await bare.stop();
     }
-  });
+  }, 60_000);
 });

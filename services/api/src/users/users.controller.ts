@@ -3,6 +3,7 @@ import { type AuditedRequest, auditBefore } from '../audit/audit.interceptor';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ROLES } from '../auth/role';
+import { pageOf } from '../http/page-of';
 import { Answers, ValidBody, ValidPath, ValidQuery } from '../http/valid-request.decorators';
 import { UserConflict, UsersRepository } from '../identity/users.repository';
 import { type UserAccount } from '../identity/user-account';
@@ -68,9 +69,8 @@ export class UsersController {
   @ApiOperation({ summary: 'A page of users by login; `next` is the `after` of the next page, null on the last' })
   @Answers(200, userPageAnswer)
   async list(@ValidPath(tenantAddress) { tenant }: z.output<typeof tenantAddress>, @ValidQuery(pageQuery) { limit, after }: z.output<typeof pageQuery>) {
-    const users = await this.users.list(tenant, limit + 1, after);
-    const items = users.slice(0, limit);
-    return { items: items.map(userJson), next: users.length > limit ? (items.at(-1)?.login ?? null) : null };
+    const page = pageOf(await this.users.list(tenant, limit + 1, after), limit, (user) => user.login);
+    return { items: page.items.map(userJson), next: page.next };
   }
 
   @Post()
