@@ -417,6 +417,204 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{tenant}/configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The configuration as a YAML document, in a stable order: importing it changes nothing */
+        get: operations["ConfigurationController_export"];
+        put?: never;
+        /** Import a YAML document, all or nothing: what each kind's items become (created, updated, deleted, unchanged). A bad document: 400 naming each problem's field, line and column (configuration.yaml:<line>:<column>) */
+        post: operations["ConfigurationController_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/skills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's skills, by name, each with its version */
+        get: operations["ConfigurationItemsController_listSkills"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/skills/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One skill; its ETag is its version */
+        get: operations["ConfigurationItemsController_getSkills"];
+        /** Create or replace a skill (201 when new); with If-Match only if it is still at that version (412 otherwise) */
+        put: operations["ConfigurationItemsController_putSkills"];
+        post?: never;
+        /** Delete a skill; with If-Match only if it is still at that version (412 otherwise); 409 while in use */
+        delete: operations["ConfigurationItemsController_deleteSkills"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's queues, by queue, each with its version */
+        get: operations["ConfigurationItemsController_listQueues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/queues/{queue}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One queue; its ETag is its version */
+        get: operations["ConfigurationItemsController_getQueues"];
+        /** Create or replace a queue (201 when new); with If-Match only if it is still at that version (412 otherwise) */
+        put: operations["ConfigurationItemsController_putQueues"];
+        post?: never;
+        /** Delete a queue; with If-Match only if it is still at that version (412 otherwise); 409 while in use */
+        delete: operations["ConfigurationItemsController_deleteQueues"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's agents, by agentId, each with its version */
+        get: operations["ConfigurationItemsController_listAgents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/agents/{agentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One agent; its ETag is its version */
+        get: operations["ConfigurationItemsController_getAgents"];
+        /** Create or replace a agent (201 when new); with If-Match only if it is still at that version (412 otherwise) */
+        put: operations["ConfigurationItemsController_putAgents"];
+        post?: never;
+        /** Delete a agent; with If-Match only if it is still at that version (412 otherwise); 409 while in use */
+        delete: operations["ConfigurationItemsController_deleteAgents"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/not-ready-reasons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's not-ready reasons, by code, each with its version */
+        get: operations["ConfigurationItemsController_listNotReadyReasons"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/not-ready-reasons/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One not-ready reason; its ETag is its version */
+        get: operations["ConfigurationItemsController_getNotReadyReasons"];
+        /** Create or replace a not-ready reason (201 when new); with If-Match only if it is still at that version (412 otherwise) */
+        put: operations["ConfigurationItemsController_putNotReadyReasons"];
+        post?: never;
+        /** Delete a not-ready reason; with If-Match only if it is still at that version (412 otherwise); 409 while in use */
+        delete: operations["ConfigurationItemsController_deleteNotReadyReasons"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/wrap-up-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's wrap-up codes, by code, each with its version */
+        get: operations["ConfigurationItemsController_listWrapUpCodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/wrap-up-codes/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One wrap-up code; its ETag is its version */
+        get: operations["ConfigurationItemsController_getWrapUpCodes"];
+        /** Create or replace a wrap-up code (201 when new); with If-Match only if it is still at that version (412 otherwise) */
+        put: operations["ConfigurationItemsController_putWrapUpCodes"];
+        post?: never;
+        /** Delete a wrap-up code; with If-Match only if it is still at that version (412 otherwise); 409 while in use */
+        delete: operations["ConfigurationItemsController_deleteWrapUpCodes"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -531,6 +729,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -547,6 +750,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -563,6 +771,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -613,6 +826,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -629,6 +847,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -645,6 +868,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -661,6 +889,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -677,6 +910,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -693,6 +931,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -735,6 +978,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -751,6 +999,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -767,6 +1020,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -783,6 +1041,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -799,6 +1062,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -815,6 +1083,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -851,6 +1124,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -867,6 +1145,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -883,6 +1166,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -899,6 +1187,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -915,6 +1208,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -931,6 +1229,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -973,6 +1276,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -989,6 +1297,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1005,6 +1318,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1021,6 +1339,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1037,6 +1360,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1053,6 +1381,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1101,6 +1434,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1117,6 +1455,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1133,6 +1476,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1149,6 +1497,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1165,6 +1518,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1181,6 +1539,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1230,6 +1593,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1246,6 +1614,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1262,6 +1635,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1278,6 +1656,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1294,6 +1677,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1310,6 +1698,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1353,6 +1746,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1369,6 +1767,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1385,6 +1788,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1401,6 +1809,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1417,6 +1830,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1433,6 +1851,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1485,6 +1908,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1501,6 +1929,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1517,6 +1950,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1533,6 +1971,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1549,6 +1992,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1565,6 +2013,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1617,6 +2070,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1633,6 +2091,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1649,6 +2112,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1705,6 +2173,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1721,6 +2194,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1737,6 +2215,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1753,6 +2236,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1799,6 +2287,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1815,6 +2308,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1831,6 +2329,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1847,6 +2350,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1884,6 +2392,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1900,6 +2413,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1916,6 +2434,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1932,6 +2455,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1988,6 +2516,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2004,6 +2537,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2020,6 +2558,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2036,6 +2579,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2052,6 +2600,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2135,6 +2688,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2151,6 +2709,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2167,6 +2730,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2183,6 +2751,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2259,6 +2832,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2275,6 +2853,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2291,6 +2874,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2307,6 +2895,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2323,6 +2916,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2384,6 +2982,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2400,6 +3003,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2416,6 +3024,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2432,6 +3045,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2448,6 +3066,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2508,6 +3131,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2524,6 +3152,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2540,6 +3173,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2556,6 +3194,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2572,6 +3215,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2588,6 +3236,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2665,6 +3318,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -2673,6 +3331,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2689,6 +3352,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -2697,6 +3365,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2713,6 +3386,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -2721,6 +3399,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2737,6 +3420,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -2745,6 +3433,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2813,6 +3506,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -2821,6 +3519,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2837,6 +3540,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -2845,6 +3553,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2861,6 +3574,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -2869,6 +3587,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2885,6 +3608,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -2893,6 +3621,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2960,6 +3693,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -2968,6 +3706,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2984,6 +3727,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -2992,6 +3740,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3008,6 +3761,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -3016,6 +3774,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3032,6 +3795,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -3040,6 +3808,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3102,6 +3875,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -3110,6 +3888,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3126,6 +3909,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -3134,6 +3922,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3150,6 +3943,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -3158,6 +3956,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3174,6 +3977,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -3182,6 +3990,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3239,6 +4052,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3255,6 +4073,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3271,6 +4094,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3287,6 +4115,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3324,6 +4157,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3340,6 +4178,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3356,6 +4199,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3372,6 +4220,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3388,6 +4241,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3435,6 +4293,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3451,6 +4314,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3467,6 +4335,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3483,6 +4356,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3520,6 +4398,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3536,6 +4419,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3552,6 +4440,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3568,6 +4461,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3584,6 +4482,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3642,6 +4545,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3658,6 +4566,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3674,6 +4587,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3690,6 +4608,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3706,6 +4629,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3743,6 +4671,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3759,6 +4692,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3775,6 +4713,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3791,6 +4734,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3807,6 +4755,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3849,6 +4802,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3865,6 +4823,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3881,6 +4844,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3897,6 +4865,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3944,6 +4917,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3960,6 +4938,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3976,6 +4959,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3992,6 +4980,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4028,6 +5021,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4044,6 +5042,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4060,6 +5063,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4076,6 +5084,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4092,6 +5105,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4140,6 +5158,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4156,6 +5179,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4172,6 +5200,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4188,6 +5221,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4225,6 +5263,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4241,6 +5284,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4257,6 +5305,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4273,6 +5326,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4289,6 +5347,3457 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationController_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/yaml": string;
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/yaml": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/yaml": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/yaml": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/yaml": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationController_import: {
+        parameters: {
+            query?: {
+                /** @description Only answer the diff; nothing is changed */
+                dryRun?: "true" | "false";
+                /** @description Also delete what the document does not name */
+                prune?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/yaml": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description False for a dry run */
+                        applied: boolean;
+                        diff: {
+                            skills: {
+                                created: string[];
+                                updated: string[];
+                                deleted: string[];
+                                unchanged: string[];
+                            };
+                            queues: {
+                                created: string[];
+                                updated: string[];
+                                deleted: string[];
+                                unchanged: string[];
+                            };
+                            agents: {
+                                created: string[];
+                                updated: string[];
+                                deleted: string[];
+                                unchanged: string[];
+                            };
+                            notReadyReasons: {
+                                created: string[];
+                                updated: string[];
+                                deleted: string[];
+                                unchanged: string[];
+                            };
+                            wrapUpCodes: {
+                                created: string[];
+                                updated: string[];
+                                deleted: string[];
+                                unchanged: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_listSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            description?: string;
+                            name: string;
+                            /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                            version: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_getSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        description?: string;
+                        name: string;
+                        /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                        version: string;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_putSkills: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read: the change is made only if the item is still at that version (412 otherwise). Absent or *: unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                tenant: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        description?: string;
+                        name: string;
+                        /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                        version: string;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description If-Match names a version the item no longer has (or the item is gone) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_deleteSkills: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read: the change is made only if the item is still at that version (412 otherwise). Absent or *: unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                tenant: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description If-Match names a version the item no longer has (or the item is gone) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_listQueues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            strategy?: "STRATEGY_LONGEST_IDLE" | "STRATEGY_FEWEST_CONTACTS" | "STRATEGY_ROUND_ROBIN" | "STRATEGY_RANDOM" | "STRATEGY_SKILLS_WEIGHTED" | "STRATEGY_RING_ALL" | "STRATEGY_WEIGHTED";
+                            /** @description Only with STRATEGY_WEIGHTED */
+                            weights?: {
+                                idle?: number;
+                                handled?: number;
+                                roundRobin?: number;
+                                random?: number;
+                                skill?: number;
+                            };
+                            offerTimeoutMs?: number;
+                            wrapUpMs?: number;
+                            priorityPointMs?: number | string;
+                            businessValuePointMs?: number | string;
+                            dueWindowMs?: number | string;
+                            ringAllLimit?: number;
+                            steps?: {
+                                /** @enum {string} */
+                                kind: "ROUTING_STEP_KIND_PREFERRED_AGENT" | "ROUTING_STEP_KIND_NAMED_AGENTS" | "ROUTING_STEP_KIND_SKILLED" | "ROUTING_STEP_KIND_SUPERVISORS" | "ROUTING_STEP_KIND_WHOLE_CENTRE";
+                                agents?: string[];
+                                minLevel?: number;
+                                timeoutMs?: number;
+                            }[];
+                            overflow?: {
+                                afterMs: number;
+                                queue?: string;
+                                voicemailMailbox?: string;
+                            };
+                            queue: string;
+                            /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                            version: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_getQueues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        strategy?: "STRATEGY_LONGEST_IDLE" | "STRATEGY_FEWEST_CONTACTS" | "STRATEGY_ROUND_ROBIN" | "STRATEGY_RANDOM" | "STRATEGY_SKILLS_WEIGHTED" | "STRATEGY_RING_ALL" | "STRATEGY_WEIGHTED";
+                        /** @description Only with STRATEGY_WEIGHTED */
+                        weights?: {
+                            idle?: number;
+                            handled?: number;
+                            roundRobin?: number;
+                            random?: number;
+                            skill?: number;
+                        };
+                        offerTimeoutMs?: number;
+                        wrapUpMs?: number;
+                        priorityPointMs?: number | string;
+                        businessValuePointMs?: number | string;
+                        dueWindowMs?: number | string;
+                        ringAllLimit?: number;
+                        steps?: {
+                            /** @enum {string} */
+                            kind: "ROUTING_STEP_KIND_PREFERRED_AGENT" | "ROUTING_STEP_KIND_NAMED_AGENTS" | "ROUTING_STEP_KIND_SKILLED" | "ROUTING_STEP_KIND_SUPERVISORS" | "ROUTING_STEP_KIND_WHOLE_CENTRE";
+                            agents?: string[];
+                            minLevel?: number;
+                            timeoutMs?: number;
+                        }[];
+                        overflow?: {
+                            afterMs: number;
+                            queue?: string;
+                            voicemailMailbox?: string;
+                        };
+                        queue: string;
+                        /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                        version: string;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_putQueues: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read: the change is made only if the item is still at that version (412 otherwise). Absent or *: unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                tenant: string;
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    strategy?: "STRATEGY_LONGEST_IDLE" | "STRATEGY_FEWEST_CONTACTS" | "STRATEGY_ROUND_ROBIN" | "STRATEGY_RANDOM" | "STRATEGY_SKILLS_WEIGHTED" | "STRATEGY_RING_ALL" | "STRATEGY_WEIGHTED";
+                    /** @description Only with STRATEGY_WEIGHTED */
+                    weights?: {
+                        idle?: number;
+                        handled?: number;
+                        roundRobin?: number;
+                        random?: number;
+                        skill?: number;
+                    };
+                    offerTimeoutMs?: number;
+                    wrapUpMs?: number;
+                    priorityPointMs?: number | string;
+                    businessValuePointMs?: number | string;
+                    dueWindowMs?: number | string;
+                    ringAllLimit?: number;
+                    steps?: {
+                        /** @enum {string} */
+                        kind: "ROUTING_STEP_KIND_PREFERRED_AGENT" | "ROUTING_STEP_KIND_NAMED_AGENTS" | "ROUTING_STEP_KIND_SKILLED" | "ROUTING_STEP_KIND_SUPERVISORS" | "ROUTING_STEP_KIND_WHOLE_CENTRE";
+                        agents?: string[];
+                        minLevel?: number;
+                        timeoutMs?: number;
+                    }[];
+                    overflow?: {
+                        afterMs: number;
+                        queue?: string;
+                        voicemailMailbox?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        strategy?: "STRATEGY_LONGEST_IDLE" | "STRATEGY_FEWEST_CONTACTS" | "STRATEGY_ROUND_ROBIN" | "STRATEGY_RANDOM" | "STRATEGY_SKILLS_WEIGHTED" | "STRATEGY_RING_ALL" | "STRATEGY_WEIGHTED";
+                        /** @description Only with STRATEGY_WEIGHTED */
+                        weights?: {
+                            idle?: number;
+                            handled?: number;
+                            roundRobin?: number;
+                            random?: number;
+                            skill?: number;
+                        };
+                        offerTimeoutMs?: number;
+                        wrapUpMs?: number;
+                        priorityPointMs?: number | string;
+                        businessValuePointMs?: number | string;
+                        dueWindowMs?: number | string;
+                        ringAllLimit?: number;
+                        steps?: {
+                            /** @enum {string} */
+                            kind: "ROUTING_STEP_KIND_PREFERRED_AGENT" | "ROUTING_STEP_KIND_NAMED_AGENTS" | "ROUTING_STEP_KIND_SKILLED" | "ROUTING_STEP_KIND_SUPERVISORS" | "ROUTING_STEP_KIND_WHOLE_CENTRE";
+                            agents?: string[];
+                            minLevel?: number;
+                            timeoutMs?: number;
+                        }[];
+                        overflow?: {
+                            afterMs: number;
+                            queue?: string;
+                            voicemailMailbox?: string;
+                        };
+                        queue: string;
+                        /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                        version: string;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description If-Match names a version the item no longer has (or the item is gone) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_deleteQueues: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read: the change is made only if the item is still at that version (412 otherwise). Absent or *: unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                tenant: string;
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description If-Match names a version the item no longer has (or the item is gone) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_listAgents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            site: string;
+                            /** @enum {string} */
+                            kind?: "AGENT_KIND_AGENT" | "AGENT_KIND_EMPLOYEE" | "AGENT_KIND_SUPERVISOR";
+                            /** @description Its phone at its site (or pstnNumber) */
+                            extension?: string;
+                            pstnNumber?: string;
+                            /** @description Skill name to proficiency 1..5 */
+                            skills?: {
+                                [key: string]: number;
+                            };
+                            /** @description Channel (voice, email, chat, video, fax, callback, workitem) to contacts at once */
+                            capacity: {
+                                [key: string]: number;
+                            };
+                            queues: string[];
+                            agentId: string;
+                            /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                            version: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_getAgents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        site: string;
+                        /** @enum {string} */
+                        kind?: "AGENT_KIND_AGENT" | "AGENT_KIND_EMPLOYEE" | "AGENT_KIND_SUPERVISOR";
+                        /** @description Its phone at its site (or pstnNumber) */
+                        extension?: string;
+                        pstnNumber?: string;
+                        /** @description Skill name to proficiency 1..5 */
+                        skills?: {
+                            [key: string]: number;
+                        };
+                        /** @description Channel (voice, email, chat, video, fax, callback, workitem) to contacts at once */
+                        capacity: {
+                            [key: string]: number;
+                        };
+                        queues: string[];
+                        agentId: string;
+                        /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                        version: string;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_putAgents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read: the change is made only if the item is still at that version (412 otherwise). Absent or *: unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                tenant: string;
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    site: string;
+                    /** @enum {string} */
+                    kind?: "AGENT_KIND_AGENT" | "AGENT_KIND_EMPLOYEE" | "AGENT_KIND_SUPERVISOR";
+                    /** @description Its phone at its site (or pstnNumber) */
+                    extension?: string;
+                    pstnNumber?: string;
+                    /** @description Skill name to proficiency 1..5 */
+                    skills?: {
+                        [key: string]: number;
+                    };
+                    /** @description Channel (voice, email, chat, video, fax, callback, workitem) to contacts at once */
+                    capacity: {
+                        [key: string]: number;
+                    };
+                    queues: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        site: string;
+                        /** @enum {string} */
+                        kind?: "AGENT_KIND_AGENT" | "AGENT_KIND_EMPLOYEE" | "AGENT_KIND_SUPERVISOR";
+                        /** @description Its phone at its site (or pstnNumber) */
+                        extension?: string;
+                        pstnNumber?: string;
+                        /** @description Skill name to proficiency 1..5 */
+                        skills?: {
+                            [key: string]: number;
+                        };
+                        /** @description Channel (voice, email, chat, video, fax, callback, workitem) to contacts at once */
+                        capacity: {
+                            [key: string]: number;
+                        };
+                        queues: string[];
+                        agentId: string;
+                        /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                        version: string;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description If-Match names a version the item no longer has (or the item is gone) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_deleteAgents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read: the change is made only if the item is still at that version (412 otherwise). Absent or *: unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                tenant: string;
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description If-Match names a version the item no longer has (or the item is gone) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_listNotReadyReasons: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            label?: string;
+                            code: string;
+                            /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                            version: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_getNotReadyReasons: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        label?: string;
+                        code: string;
+                        /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                        version: string;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_putNotReadyReasons: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read: the change is made only if the item is still at that version (412 otherwise). Absent or *: unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                tenant: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    label?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        label?: string;
+                        code: string;
+                        /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                        version: string;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description If-Match names a version the item no longer has (or the item is gone) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_deleteNotReadyReasons: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read: the change is made only if the item is still at that version (412 otherwise). Absent or *: unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                tenant: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description If-Match names a version the item no longer has (or the item is gone) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_listWrapUpCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            label?: string;
+                            code: string;
+                            /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                            version: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_getWrapUpCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        label?: string;
+                        code: string;
+                        /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                        version: string;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_putWrapUpCodes: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read: the change is made only if the item is still at that version (412 otherwise). Absent or *: unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                tenant: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    label?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        label?: string;
+                        code: string;
+                        /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                        version: string;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description If-Match names a version the item no longer has (or the item is gone) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_deleteWrapUpCodes: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read: the change is made only if the item is still at that version (412 otherwise). Absent or *: unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                tenant: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description If-Match names a version the item no longer has (or the item is gone) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4608,6 +9117,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4624,6 +9138,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4640,6 +9159,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };

@@ -20,6 +20,9 @@ import { CommandRunner } from './commands/command-runner';
 import { IdentityModule } from './identity/identity.module';
 import { PolicyGuard } from './policy/policy.guard';
 import { UsersController } from './users/users.controller';
+import { ConfigurationController } from './configuration/configuration.controller';
+import { ConfigurationItems } from './configuration/configuration-items';
+import { ConfigurationItemsController } from './configuration/configuration-items.controller';
 
 /** The SQL migrations, beside src/ and dist/ so the built service finds them too. */
 const MIGRATIONS_DIR = resolve(__dirname, '..', 'migrations');
@@ -67,10 +70,21 @@ export class ApiModule implements OnModuleInit {
         IdentityModule.forConfig(config),
         AuditModule,
       ],
-      controllers: [MeController, UsersController, CallbacksController, ReportsController, CustomersController, VoicemailsController, GreetingsController],
+      controllers: [
+        MeController,
+        UsersController,
+        CallbacksController,
+        ReportsController,
+        CustomersController,
+        VoicemailsController,
+        GreetingsController,
+        ConfigurationController,
+        ConfigurationItemsController,
+      ],
       providers: [
         AccessTokenVerifier,
         CommandRunner,
+        ConfigurationItems,
         ServiceForwarder,
         // Global guards by reference to their own providers, so a bench can set them aside.
         AuthGuard,
