@@ -86,9 +86,14 @@ describe('configuration as code', () => {
   it('changes nothing when a pruning import is refused by live routing', async () => {
     await bed.client.ok(AcdCommands.enqueueContact, { contact: { contactId: 'w1', queue: 'sales', channel: Channel.VOICE } });
     const before = await exported();
-    const refused = await bed.client.send(AcdCommands.importConfiguration, { yaml: DOCUMENT.replace('  - queue: sales\n', '').replace('code: sold', 'code: lost'), prune: true });
+    // Pruned: agent lin (out of Redis first), then queue sales, which live routing refuses.
+    const withoutLinAndSales = DOCUMENT.replace('  - queue: sales\n', '').replace(/agents:\n(?: {2}.*\n)+?notReadyReasons:/, 'agents: []\nnotReadyReasons:');
+    const refused = await bed.client.send(AcdCommands.importConfiguration, { yaml: withoutLinAndSales.replace('code: sold', 'code: lost'), prune: true });
     expect(kindOf(refused)).toBe('FAILED_PRECONDITION queue');
     expect(await exported()).toBe(before);
+    // Live routing has lin back too.
+    await bed.client.ok(AcdCommands.loginAgent, { agentId: 'lin' });
+    await bed.client.ok(AcdCommands.logoutAgent, { agentId: 'lin' });
     await bed.client.ok(AcdCommands.cancelContact, { contactId: 'w1', reason: CancelReason.WITHDRAWN });
   });
 
