@@ -417,6 +417,204 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{tenant}/configuration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The configuration as a YAML document, in a stable order: importing it changes nothing */
+        get: operations["ConfigurationController_export"];
+        put?: never;
+        /** Import a YAML document, all or nothing: what each kind's items become (created, updated, deleted, unchanged). A bad document: 400 naming each problem's field, line and column (configuration.yaml:<line>:<column>) */
+        post: operations["ConfigurationController_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/skills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's skills, by name, each with its version */
+        get: operations["ConfigurationItemsController_listSkills"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/skills/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One skill; its ETag is its version */
+        get: operations["ConfigurationItemsController_getSkills"];
+        /** Create or replace a skill (201 when new); with If-Match only if it is still at that version (412 otherwise) */
+        put: operations["ConfigurationItemsController_putSkills"];
+        post?: never;
+        /** Delete a skill; with If-Match only if it is still at that version (412 otherwise); 409 while in use */
+        delete: operations["ConfigurationItemsController_deleteSkills"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's queues, by queue, each with its version */
+        get: operations["ConfigurationItemsController_listQueues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/queues/{queue}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One queue; its ETag is its version */
+        get: operations["ConfigurationItemsController_getQueues"];
+        /** Create or replace a queue (201 when new); with If-Match only if it is still at that version (412 otherwise) */
+        put: operations["ConfigurationItemsController_putQueues"];
+        post?: never;
+        /** Delete a queue; with If-Match only if it is still at that version (412 otherwise); 409 while in use */
+        delete: operations["ConfigurationItemsController_deleteQueues"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's agents, by agentId, each with its version */
+        get: operations["ConfigurationItemsController_listAgents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/agents/{agentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One agent; its ETag is its version */
+        get: operations["ConfigurationItemsController_getAgents"];
+        /** Create or replace a agent (201 when new); with If-Match only if it is still at that version (412 otherwise) */
+        put: operations["ConfigurationItemsController_putAgents"];
+        post?: never;
+        /** Delete a agent; with If-Match only if it is still at that version (412 otherwise); 409 while in use */
+        delete: operations["ConfigurationItemsController_deleteAgents"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/not-ready-reasons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's not-ready reasons, by code, each with its version */
+        get: operations["ConfigurationItemsController_listNotReadyReasons"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/not-ready-reasons/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One not-ready reason; its ETag is its version */
+        get: operations["ConfigurationItemsController_getNotReadyReasons"];
+        /** Create or replace a not-ready reason (201 when new); with If-Match only if it is still at that version (412 otherwise) */
+        put: operations["ConfigurationItemsController_putNotReadyReasons"];
+        post?: never;
+        /** Delete a not-ready reason; with If-Match only if it is still at that version (412 otherwise); 409 while in use */
+        delete: operations["ConfigurationItemsController_deleteNotReadyReasons"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/wrap-up-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's wrap-up codes, by code, each with its version */
+        get: operations["ConfigurationItemsController_listWrapUpCodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{tenant}/wrap-up-codes/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One wrap-up code; its ETag is its version */
+        get: operations["ConfigurationItemsController_getWrapUpCodes"];
+        /** Create or replace a wrap-up code (201 when new); with If-Match only if it is still at that version (412 otherwise) */
+        put: operations["ConfigurationItemsController_putWrapUpCodes"];
+        post?: never;
+        /** Delete a wrap-up code; with If-Match only if it is still at that version (412 otherwise); 409 while in use */
+        delete: operations["ConfigurationItemsController_deleteWrapUpCodes"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/numbers": {
         parameters: {
             query?: never;
@@ -705,6 +903,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -721,6 +924,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -737,6 +945,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -787,6 +1000,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -803,6 +1021,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -819,6 +1042,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -835,6 +1063,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -851,6 +1084,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -867,6 +1105,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -909,6 +1152,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -925,6 +1173,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -941,6 +1194,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -957,6 +1215,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -973,6 +1236,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -989,6 +1257,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1025,6 +1298,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1041,6 +1319,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1057,6 +1340,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1073,6 +1361,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1089,6 +1382,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1105,6 +1403,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1147,6 +1450,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1163,6 +1471,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1179,6 +1492,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1195,6 +1513,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1211,6 +1534,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1227,6 +1555,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1275,6 +1608,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1291,6 +1629,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1307,6 +1650,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1323,6 +1671,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1339,6 +1692,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1355,6 +1713,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1404,6 +1767,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1420,6 +1788,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1436,6 +1809,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1452,6 +1830,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1468,6 +1851,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1484,6 +1872,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1527,6 +1920,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1543,6 +1941,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1559,6 +1962,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1575,6 +1983,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1591,6 +2004,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1607,6 +2025,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1659,6 +2082,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1675,6 +2103,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1691,6 +2124,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1707,6 +2145,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1723,6 +2166,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1739,6 +2187,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1791,6 +2244,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1807,6 +2265,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1823,6 +2286,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1879,6 +2347,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1895,6 +2368,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1911,6 +2389,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1927,6 +2410,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1973,6 +2461,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -1989,6 +2482,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2005,6 +2503,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2021,6 +2524,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2058,6 +2566,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2074,6 +2587,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2090,6 +2608,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2106,6 +2629,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2162,6 +2690,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2178,6 +2711,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2194,6 +2732,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2210,6 +2753,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2226,6 +2774,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2309,6 +2862,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2325,6 +2883,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2341,6 +2904,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2357,6 +2925,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2433,6 +3006,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2449,6 +3027,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2465,6 +3048,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2481,6 +3069,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2497,6 +3090,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2558,6 +3156,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2574,6 +3177,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2590,6 +3198,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2606,6 +3219,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2622,6 +3240,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2682,6 +3305,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2698,6 +3326,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2714,6 +3347,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2730,6 +3368,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2746,6 +3389,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2762,6 +3410,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2839,6 +3492,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -2847,6 +3505,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2863,6 +3526,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -2871,6 +3539,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2887,6 +3560,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -2895,6 +3573,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2911,6 +3594,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -2919,6 +3607,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -2987,6 +3680,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -2995,6 +3693,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3011,6 +3714,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -3019,6 +3727,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3035,6 +3748,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -3043,6 +3761,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3059,6 +3782,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -3067,6 +3795,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3134,6 +3867,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -3142,6 +3880,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3158,6 +3901,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -3166,6 +3914,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3182,6 +3935,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -3190,6 +3948,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3206,6 +3969,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -3214,6 +3982,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3276,6 +4049,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -3284,6 +4062,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3300,6 +4083,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -3308,6 +4096,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3324,6 +4117,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -3332,6 +4130,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3348,6 +4151,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                     "text/csv": {
@@ -3356,6 +4164,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3413,6 +4226,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3429,6 +4247,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3445,6 +4268,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3461,6 +4289,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3498,6 +4331,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3514,6 +4352,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3530,6 +4373,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3546,6 +4394,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3562,6 +4415,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3609,6 +4467,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3625,6 +4488,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3641,6 +4509,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3657,6 +4530,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3694,6 +4572,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3710,6 +4593,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3726,6 +4614,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3742,6 +4635,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3758,6 +4656,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3816,6 +4719,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3832,6 +4740,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3848,6 +4761,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3864,6 +4782,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3880,6 +4803,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3917,6 +4845,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3933,6 +4866,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3949,6 +4887,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3965,6 +4908,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -3981,6 +4929,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4023,6 +4976,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4039,6 +4997,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4055,6 +5018,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4071,6 +5039,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4118,6 +5091,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4134,6 +5112,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4150,6 +5133,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4166,6 +5154,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4202,6 +5195,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4218,6 +5216,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4234,6 +5237,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4250,6 +5258,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4266,6 +5279,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4314,6 +5332,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4330,6 +5353,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4346,6 +5374,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4362,6 +5395,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4399,6 +5437,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4415,6 +5458,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4431,6 +5479,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4447,6 +5500,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4463,6 +5521,3457 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationController_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/yaml": string;
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/yaml": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/yaml": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/yaml": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/yaml": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationController_import: {
+        parameters: {
+            query?: {
+                /** @description Only answer the diff; nothing is changed */
+                dryRun?: "true" | "false";
+                /** @description Also delete what the document does not name */
+                prune?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/yaml": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description False for a dry run */
+                        applied: boolean;
+                        diff: {
+                            skills: {
+                                created: string[];
+                                updated: string[];
+                                deleted: string[];
+                                unchanged: string[];
+                            };
+                            queues: {
+                                created: string[];
+                                updated: string[];
+                                deleted: string[];
+                                unchanged: string[];
+                            };
+                            agents: {
+                                created: string[];
+                                updated: string[];
+                                deleted: string[];
+                                unchanged: string[];
+                            };
+                            notReadyReasons: {
+                                created: string[];
+                                updated: string[];
+                                deleted: string[];
+                                unchanged: string[];
+                            };
+                            wrapUpCodes: {
+                                created: string[];
+                                updated: string[];
+                                deleted: string[];
+                                unchanged: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_listSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            description?: string;
+                            name: string;
+                            /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                            version: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_getSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        description?: string;
+                        name: string;
+                        /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                        version: string;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_putSkills: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read: the change is made only if the item is still at that version (412 otherwise). Absent or *: unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                tenant: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        description?: string;
+                        name: string;
+                        /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                        version: string;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description If-Match names a version the item no longer has (or the item is gone) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_deleteSkills: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read: the change is made only if the item is still at that version (412 otherwise). Absent or *: unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                tenant: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description If-Match names a version the item no longer has (or the item is gone) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_listQueues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            strategy?: "STRATEGY_LONGEST_IDLE" | "STRATEGY_FEWEST_CONTACTS" | "STRATEGY_ROUND_ROBIN" | "STRATEGY_RANDOM" | "STRATEGY_SKILLS_WEIGHTED" | "STRATEGY_RING_ALL" | "STRATEGY_WEIGHTED";
+                            /** @description Only with STRATEGY_WEIGHTED */
+                            weights?: {
+                                idle?: number;
+                                handled?: number;
+                                roundRobin?: number;
+                                random?: number;
+                                skill?: number;
+                            };
+                            offerTimeoutMs?: number;
+                            wrapUpMs?: number;
+                            priorityPointMs?: number | string;
+                            businessValuePointMs?: number | string;
+                            dueWindowMs?: number | string;
+                            ringAllLimit?: number;
+                            steps?: {
+                                /** @enum {string} */
+                                kind: "ROUTING_STEP_KIND_PREFERRED_AGENT" | "ROUTING_STEP_KIND_NAMED_AGENTS" | "ROUTING_STEP_KIND_SKILLED" | "ROUTING_STEP_KIND_SUPERVISORS" | "ROUTING_STEP_KIND_WHOLE_CENTRE";
+                                agents?: string[];
+                                minLevel?: number;
+                                timeoutMs?: number;
+                            }[];
+                            overflow?: {
+                                afterMs: number;
+                                queue?: string;
+                                voicemailMailbox?: string;
+                            };
+                            queue: string;
+                            /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                            version: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_getQueues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        strategy?: "STRATEGY_LONGEST_IDLE" | "STRATEGY_FEWEST_CONTACTS" | "STRATEGY_ROUND_ROBIN" | "STRATEGY_RANDOM" | "STRATEGY_SKILLS_WEIGHTED" | "STRATEGY_RING_ALL" | "STRATEGY_WEIGHTED";
+                        /** @description Only with STRATEGY_WEIGHTED */
+                        weights?: {
+                            idle?: number;
+                            handled?: number;
+                            roundRobin?: number;
+                            random?: number;
+                            skill?: number;
+                        };
+                        offerTimeoutMs?: number;
+                        wrapUpMs?: number;
+                        priorityPointMs?: number | string;
+                        businessValuePointMs?: number | string;
+                        dueWindowMs?: number | string;
+                        ringAllLimit?: number;
+                        steps?: {
+                            /** @enum {string} */
+                            kind: "ROUTING_STEP_KIND_PREFERRED_AGENT" | "ROUTING_STEP_KIND_NAMED_AGENTS" | "ROUTING_STEP_KIND_SKILLED" | "ROUTING_STEP_KIND_SUPERVISORS" | "ROUTING_STEP_KIND_WHOLE_CENTRE";
+                            agents?: string[];
+                            minLevel?: number;
+                            timeoutMs?: number;
+                        }[];
+                        overflow?: {
+                            afterMs: number;
+                            queue?: string;
+                            voicemailMailbox?: string;
+                        };
+                        queue: string;
+                        /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                        version: string;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_putQueues: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read: the change is made only if the item is still at that version (412 otherwise). Absent or *: unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                tenant: string;
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    strategy?: "STRATEGY_LONGEST_IDLE" | "STRATEGY_FEWEST_CONTACTS" | "STRATEGY_ROUND_ROBIN" | "STRATEGY_RANDOM" | "STRATEGY_SKILLS_WEIGHTED" | "STRATEGY_RING_ALL" | "STRATEGY_WEIGHTED";
+                    /** @description Only with STRATEGY_WEIGHTED */
+                    weights?: {
+                        idle?: number;
+                        handled?: number;
+                        roundRobin?: number;
+                        random?: number;
+                        skill?: number;
+                    };
+                    offerTimeoutMs?: number;
+                    wrapUpMs?: number;
+                    priorityPointMs?: number | string;
+                    businessValuePointMs?: number | string;
+                    dueWindowMs?: number | string;
+                    ringAllLimit?: number;
+                    steps?: {
+                        /** @enum {string} */
+                        kind: "ROUTING_STEP_KIND_PREFERRED_AGENT" | "ROUTING_STEP_KIND_NAMED_AGENTS" | "ROUTING_STEP_KIND_SKILLED" | "ROUTING_STEP_KIND_SUPERVISORS" | "ROUTING_STEP_KIND_WHOLE_CENTRE";
+                        agents?: string[];
+                        minLevel?: number;
+                        timeoutMs?: number;
+                    }[];
+                    overflow?: {
+                        afterMs: number;
+                        queue?: string;
+                        voicemailMailbox?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        strategy?: "STRATEGY_LONGEST_IDLE" | "STRATEGY_FEWEST_CONTACTS" | "STRATEGY_ROUND_ROBIN" | "STRATEGY_RANDOM" | "STRATEGY_SKILLS_WEIGHTED" | "STRATEGY_RING_ALL" | "STRATEGY_WEIGHTED";
+                        /** @description Only with STRATEGY_WEIGHTED */
+                        weights?: {
+                            idle?: number;
+                            handled?: number;
+                            roundRobin?: number;
+                            random?: number;
+                            skill?: number;
+                        };
+                        offerTimeoutMs?: number;
+                        wrapUpMs?: number;
+                        priorityPointMs?: number | string;
+                        businessValuePointMs?: number | string;
+                        dueWindowMs?: number | string;
+                        ringAllLimit?: number;
+                        steps?: {
+                            /** @enum {string} */
+                            kind: "ROUTING_STEP_KIND_PREFERRED_AGENT" | "ROUTING_STEP_KIND_NAMED_AGENTS" | "ROUTING_STEP_KIND_SKILLED" | "ROUTING_STEP_KIND_SUPERVISORS" | "ROUTING_STEP_KIND_WHOLE_CENTRE";
+                            agents?: string[];
+                            minLevel?: number;
+                            timeoutMs?: number;
+                        }[];
+                        overflow?: {
+                            afterMs: number;
+                            queue?: string;
+                            voicemailMailbox?: string;
+                        };
+                        queue: string;
+                        /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                        version: string;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description If-Match names a version the item no longer has (or the item is gone) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_deleteQueues: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read: the change is made only if the item is still at that version (412 otherwise). Absent or *: unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                tenant: string;
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description If-Match names a version the item no longer has (or the item is gone) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_listAgents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            site: string;
+                            /** @enum {string} */
+                            kind?: "AGENT_KIND_AGENT" | "AGENT_KIND_EMPLOYEE" | "AGENT_KIND_SUPERVISOR";
+                            /** @description Its phone at its site (or pstnNumber) */
+                            extension?: string;
+                            pstnNumber?: string;
+                            /** @description Skill name to proficiency 1..5 */
+                            skills?: {
+                                [key: string]: number;
+                            };
+                            /** @description Channel (voice, email, chat, video, fax, callback, workitem) to contacts at once */
+                            capacity: {
+                                [key: string]: number;
+                            };
+                            queues: string[];
+                            agentId: string;
+                            /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                            version: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_getAgents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        site: string;
+                        /** @enum {string} */
+                        kind?: "AGENT_KIND_AGENT" | "AGENT_KIND_EMPLOYEE" | "AGENT_KIND_SUPERVISOR";
+                        /** @description Its phone at its site (or pstnNumber) */
+                        extension?: string;
+                        pstnNumber?: string;
+                        /** @description Skill name to proficiency 1..5 */
+                        skills?: {
+                            [key: string]: number;
+                        };
+                        /** @description Channel (voice, email, chat, video, fax, callback, workitem) to contacts at once */
+                        capacity: {
+                            [key: string]: number;
+                        };
+                        queues: string[];
+                        agentId: string;
+                        /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                        version: string;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_putAgents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read: the change is made only if the item is still at that version (412 otherwise). Absent or *: unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                tenant: string;
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    site: string;
+                    /** @enum {string} */
+                    kind?: "AGENT_KIND_AGENT" | "AGENT_KIND_EMPLOYEE" | "AGENT_KIND_SUPERVISOR";
+                    /** @description Its phone at its site (or pstnNumber) */
+                    extension?: string;
+                    pstnNumber?: string;
+                    /** @description Skill name to proficiency 1..5 */
+                    skills?: {
+                        [key: string]: number;
+                    };
+                    /** @description Channel (voice, email, chat, video, fax, callback, workitem) to contacts at once */
+                    capacity: {
+                        [key: string]: number;
+                    };
+                    queues: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        site: string;
+                        /** @enum {string} */
+                        kind?: "AGENT_KIND_AGENT" | "AGENT_KIND_EMPLOYEE" | "AGENT_KIND_SUPERVISOR";
+                        /** @description Its phone at its site (or pstnNumber) */
+                        extension?: string;
+                        pstnNumber?: string;
+                        /** @description Skill name to proficiency 1..5 */
+                        skills?: {
+                            [key: string]: number;
+                        };
+                        /** @description Channel (voice, email, chat, video, fax, callback, workitem) to contacts at once */
+                        capacity: {
+                            [key: string]: number;
+                        };
+                        queues: string[];
+                        agentId: string;
+                        /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                        version: string;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description If-Match names a version the item no longer has (or the item is gone) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_deleteAgents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read: the change is made only if the item is still at that version (412 otherwise). Absent or *: unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                tenant: string;
+                agentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description If-Match names a version the item no longer has (or the item is gone) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_listNotReadyReasons: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            label?: string;
+                            code: string;
+                            /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                            version: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_getNotReadyReasons: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        label?: string;
+                        code: string;
+                        /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                        version: string;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_putNotReadyReasons: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read: the change is made only if the item is still at that version (412 otherwise). Absent or *: unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                tenant: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    label?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        label?: string;
+                        code: string;
+                        /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                        version: string;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description If-Match names a version the item no longer has (or the item is gone) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_deleteNotReadyReasons: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read: the change is made only if the item is still at that version (412 otherwise). Absent or *: unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                tenant: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description If-Match names a version the item no longer has (or the item is gone) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_listWrapUpCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            label?: string;
+                            code: string;
+                            /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                            version: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_getWrapUpCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenant: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        label?: string;
+                        code: string;
+                        /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                        version: string;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_putWrapUpCodes: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read: the change is made only if the item is still at that version (412 otherwise). Absent or *: unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                tenant: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    label?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        label?: string;
+                        code: string;
+                        /** @description Also the ETag of the item: send it as If-Match to change or delete only what you read */
+                        version: string;
+                    };
+                };
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description If-Match names a version the item no longer has (or the item is gone) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    ConfigurationItemsController_deleteWrapUpCodes: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag last read: the change is made only if the item is still at that version (412 otherwise). Absent or *: unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                tenant: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A request part breaks its rule: `problems` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The token's roles in this tenant do not allow it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not found in this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description If-Match names a version the item no longer has (or the item is gone) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The service behind did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        problems?: {
+                            field: string;
+                            reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4504,6 +9013,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4520,6 +9034,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4536,6 +9055,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4584,6 +9108,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4600,6 +9129,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4616,6 +9150,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4652,6 +9191,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4668,6 +9212,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4684,6 +9233,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4700,6 +9254,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4743,6 +9302,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4759,6 +9323,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -4775,6 +9344,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5094,6 +9668,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5110,6 +9689,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5126,6 +9710,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5179,6 +9768,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5195,6 +9789,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5211,6 +9810,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5270,6 +9874,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5286,6 +9895,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5302,6 +9916,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5349,6 +9968,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5365,6 +9989,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5381,6 +10010,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5397,6 +10031,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5434,6 +10073,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5450,6 +10094,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5466,6 +10115,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5482,6 +10136,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5540,6 +10199,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5556,6 +10220,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5572,6 +10241,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5588,6 +10262,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5631,6 +10310,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5647,6 +10331,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5663,6 +10352,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5679,6 +10373,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5742,6 +10441,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5758,6 +10462,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5774,6 +10483,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5790,6 +10504,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5851,6 +10570,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5867,6 +10591,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5883,6 +10612,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5899,6 +10633,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5961,6 +10700,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5977,6 +10721,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -5993,6 +10742,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -6009,6 +10763,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -6053,6 +10812,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -6069,6 +10833,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -6085,6 +10854,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -6101,6 +10875,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };
@@ -6117,6 +10896,11 @@ export interface operations {
                         problems?: {
                             field: string;
                             reason: string;
+                            /** @description In a document body: where the problem is (from 1) */
+                            line?: number;
+                            column?: number;
+                            /** @description In a document body: `<document>:<line>:<column>` */
+                            at?: string;
                         }[];
                     };
                 };

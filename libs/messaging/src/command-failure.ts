@@ -1,5 +1,5 @@
-import { create } from '@bufbuild/protobuf';
-import { type CommandError, CommandErrorSchema, ErrorKind } from '@lianluo/contracts';
+import { type MessageInitShape, create } from '@bufbuild/protobuf';
+import { type CommandError, CommandErrorSchema, ErrorKind, type FieldProblemSchema } from '@lianluo/contracts';
 
 /**
  * Thrown by a command handler to answer with a typed error. Anything else a handler throws
@@ -10,6 +10,8 @@ export class CommandFailure extends Error {
     readonly kind: ErrorKind,
     message: string,
     readonly field = '',
+    /** Every field at fault with its place in a document, when there are several. */
+    readonly problems: readonly MessageInitShape<typeof FieldProblemSchema>[] = [],
   ) {
     super(message);
     this.name = 'CommandFailure';
@@ -24,7 +26,7 @@ export class CommandFailure extends Error {
   }
 
   toError(): CommandError {
-    return create(CommandErrorSchema, { kind: this.kind, message: this.message, field: this.field });
+    return create(CommandErrorSchema, { kind: this.kind, message: this.message, field: this.field, problems: [...this.problems] });
   }
 }
 

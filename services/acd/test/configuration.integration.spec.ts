@@ -83,8 +83,11 @@ agents:
     expect(outcome.ok ? '' : outcome.error.message).toContain('agents[0].skills.network: must be at most 5');
     const unresolved = await bed.client.send(AcdCommands.importConfiguration, { yaml: broken.replace('      - kind: skilled\n', '').replace('network: 9', 'cooking: 2') });
     expect(failure(unresolved)).toBe('INVALID_ARGUMENT agents[0].queues[1]');
-    expect(unresolved.ok ? '' : unresolved.error.message).toMatch(/agents\[0\]\.queues\[1\]: queue "nowhere" is not configured; agents\[0\]\.skills\.cooking: skill "cooking" is not in the catalogue/);
-    expect(failure(await bed.client.send(AcdCommands.importConfiguration, { yaml: 'queues: [ {queue: x' }))).toMatch(/^INVALID_ARGUMENT \(line \d+, column \d+\)$/);
+    expect(unresolved.ok ? '' : unresolved.error.message).toMatch(/10:23 agents\[0\]\.queues\[1\]: queue "nowhere" is not configured; 11:24 agents\[0\]\.skills\.cooking: skill "cooking" is not in the catalogue/);
+    const syntax = await bed.client.send(AcdCommands.importConfiguration, { yaml: 'queues:\n  - queue: x\n    steps: [ {kind: skilled\n' });
+    expect(failure(syntax)).toBe('INVALID_ARGUMENT (yaml)');
+    // The unclosed flow sequence of line 3 is reported where the parser noticed it.
+    expect(syntax.ok ? 0 : syntax.error.problems[0]!.line).toBeGreaterThanOrEqual(3);
     expect(await rows(`SELECT queue FROM acd.queue WHERE queue = 'billing'`)).toEqual([]);
     expect(await rows(`SELECT agent_id FROM acd.agent WHERE agent_id = 'mo'`)).toEqual([]);
   });
@@ -147,6 +150,7 @@ agents:
       { name: '1767225600000_acd-configuration' },
       { name: '1767312000000_acd-callbacks' },
       { name: '1767398400000_acd-callback-traces' },
+      { name: '1767484800000_acd-catalogue-codes' },
     ]);
   });
 });

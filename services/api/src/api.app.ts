@@ -1,7 +1,7 @@
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json, urlencoded } from 'express';
+import { json, text, urlencoded } from 'express';
 import { Logger } from 'nestjs-pino';
 import type { Provider } from 'oidc-provider' with { 'resolution-mode': 'import' };
 import { type ApiConfig, embeddedIssuer } from './api.config';
@@ -25,6 +25,8 @@ export async function startApi(config: ApiConfig): Promise<INestApplication> {
   }
   app.use(json({ limit: '1mb' }));
   app.use(urlencoded({ extended: false, limit: '64kb' }));
+  // Configuration documents (import): YAML as text, up to acd's 4 MB.
+  app.use(text({ type: ['text/yaml', 'application/yaml', 'application/x-yaml'], limit: '4mb' }));
   const openApi = new DocumentBuilder()
     .setOpenAPIVersion('3.1.0')
     .setTitle('Lianluo api')

@@ -26,6 +26,9 @@ import { TenantFeeds } from './live/tenant-feeds';
 import { PolicyGuard } from './policy/policy.guard';
 import { UsersController } from './users/users.controller';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { ConfigurationController } from './configuration/configuration.controller';
+import { ConfigurationItems } from './configuration/configuration-items';
+import { ConfigurationItemsController } from './configuration/configuration-items.controller';
 
 /** The SQL migrations, beside src/ and dist/ so the built service finds them too. */
 const MIGRATIONS_DIR = resolve(__dirname, '..', 'migrations');
@@ -75,10 +78,22 @@ export class ApiModule implements OnModuleInit {
         AuditModule,
         WebhooksModule,
       ],
-      controllers: [MeController, UsersController, CallbacksController, ReportsController, CustomersController, VoicemailsController, GreetingsController, NumbersController],
+      controllers: [
+        MeController,
+        UsersController,
+        CallbacksController,
+        ReportsController,
+        CustomersController,
+        VoicemailsController,
+        GreetingsController,
+        ConfigurationController,
+        ConfigurationItemsController,
+        NumbersController,
+      ],
       providers: [
         AccessTokenVerifier,
         CommandRunner,
+        ConfigurationItems,
         ServiceForwarder,
         NumberPlanStore,
         // Global guards by reference to their own providers, so a bench can set them aside.

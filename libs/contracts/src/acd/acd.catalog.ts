@@ -20,6 +20,8 @@ import {
   CancelContactSchema,
   type ContactRequest,
   DeleteAgentReplySchema,
+  DeleteCatalogueCodeReplySchema,
+  DeleteCatalogueCodeSchema,
   DeleteAgentSchema,
   DeleteQueueReplySchema,
   DeleteQueueSchema,
@@ -29,6 +31,10 @@ import {
   EndWrapUpSchema,
   EnqueueContactReplySchema,
   EnqueueContactSchema,
+  ExportConfigurationReplySchema,
+  ExportConfigurationSchema,
+  GetConfigurationReplySchema,
+  GetConfigurationSchema,
   GetContactPositionReplySchema,
   GetContactPositionSchema,
   ImportConfigurationReplySchema,
@@ -53,6 +59,9 @@ import {
   TransferContactSchema,
   UpsertAgentReplySchema,
   UpsertAgentSchema,
+  UpsertCatalogueCodeReplySchema,
+  UpsertNotReadyReasonSchema,
+  UpsertWrapUpCodeSchema,
   UpsertQueueReplySchema,
   UpsertQueueSchema,
   UpsertSkillReplySchema,
@@ -474,7 +483,57 @@ export const AcdCommands = {
       return violations;
     },
   }),
+  getConfiguration: defineCommand({
+    ...commandBasics,
+    name: 'get_configuration',
+    request: GetConfigurationSchema,
+    reply: GetConfigurationReplySchema,
+    validate: (m) => validateCommand(m),
+  }),
+  exportConfiguration: defineCommand({
+    ...commandBasics,
+    name: 'export_configuration',
+    request: ExportConfigurationSchema,
+    reply: ExportConfigurationReplySchema,
+    validate: (m) => validateCommand(m),
+  }),
+  upsertNotReadyReason: defineCommand({
+    ...commandBasics,
+    name: 'upsert_not_ready_reason',
+    request: UpsertNotReadyReasonSchema,
+    reply: UpsertCatalogueCodeReplySchema,
+    validate: (m) => [...validateCommand(m), ...validateCatalogueCode(m.reason, 'reason.')],
+  }),
+  deleteNotReadyReason: defineCommand({
+    ...commandBasics,
+    name: 'delete_not_ready_reason',
+    request: DeleteCatalogueCodeSchema,
+    reply: DeleteCatalogueCodeReplySchema,
+    validate: (m) => validateCommand(m, { code: m.code }),
+  }),
+  upsertWrapUpCode: defineCommand({
+    ...commandBasics,
+    name: 'upsert_wrap_up_code',
+    request: UpsertWrapUpCodeSchema,
+    reply: UpsertCatalogueCodeReplySchema,
+    validate: (m) => [...validateCommand(m), ...validateCatalogueCode(m.code, 'code.')],
+  }),
+  deleteWrapUpCode: defineCommand({
+    ...commandBasics,
+    name: 'delete_wrap_up_code',
+    request: DeleteCatalogueCodeSchema,
+    reply: DeleteCatalogueCodeReplySchema,
+    validate: (m) => validateCommand(m, { code: m.code }),
+  }),
 } as const;
+
+/** A not-ready reason or wrap-up code: an identifier and a label of at most 256 characters. */
+function validateCatalogueCode(entry: { code: string; label: string } | undefined, prefix: string): FieldViolation[] {
+  if (!entry) return [{ field: prefix.slice(0, -1), reason: 'is required' }];
+  const violations = [...requireText({ code: entry.code }, prefix), ...identifierRule(`${prefix}code`, entry.code)];
+  if (entry.label.length > 256) violations.push({ field: `${prefix}label`, reason: 'must be at most 256 characters' });
+  return violations;
+}
 
 interface AcdEventMessage {
   readonly eventId: string;

@@ -3,7 +3,21 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import type { AgentProfileInput } from '../agents/agent-profile';
 import type { QueueDefinitionInput } from '../queues/queue-definition';
-import type { ConfigurationNames, SkillDefinition, TenantConfiguration } from './tenant-configuration';
+import type { ConfigurationKind } from './configuration-diff';
+import type { CatalogueCode, ConfigurationNames, SkillDefinition, TenantConfiguration } from './tenant-configuration';
+
+/** The catalogues of codes and their tables. */
+export type CodeKind = 'notReadyReasons' | 'wrapUpCodes';
+const CODE_TABLES: Record<CodeKind, string> = { notReadyReasons: 'acd.not_ready_reason', wrapUpCodes: 'acd.wrap_up_code' };
+
+/** How each kind's item is read back: the same form load() gives, so versions agree. */
+const ITEM_QUERIES: Record<ConfigurationKind, string> = {
+  skills: 'SELECT json_build_object(\'name\', name, \'description\', description) AS item FROM acd.skill WHERE tenant = $1 AND name = $2',
+  queues: 'SELECT definition AS item FROM acd.queue WHERE tenant = $1 AND queue = $2',
+  agents: 'SELECT profile AS item FROM acd.agent WHERE tenant = $1 AND agent_id = $2',
+  notReadyReasons: 'SELECT json_build_object(\'code\', code, \'label\', label) AS item FROM acd.not_ready_reason WHERE tenant = $1 AND code = $2',
+  wrapUpCodes: 'SELECT json_build_object(\'code\', code, \'label\', label) AS item FROM acd.wrap_up_code WHERE tenant = $1 AND code = $2',
+};
 
 /** The acd's configuration in PostgreSQL (schema acd): the source every replica loads into Redis. */
 @Injectable()
@@ -22,13 +36,41 @@ export class ConfigurationRepository {
     return rows.map((row) => row.tenant);
   }
 
-  async load(tenant: string): Promise<TenantConfiguration> {
-    const [skills, queues, agents] = await Promise.all([
-      this.pool.query<{ name: string; description: string }>('SELECT name, description FROM acd.skill WHERE tenant = $1 ORDER BY name', [tenant]),
-      this.pool.query<{ definition: QueueDefinitionInput }>('SELECT definition FROM acd.queue WHERE tenant = $1 ORDER BY queue', [tenant]),
-      this.pool.query<{ profile: AgentProfileInput }>('SELECT profile FROM acd.agent WHERE tenant = $1 ORDER BY agent_id', [tenant]),
-    ]);
-    return { skills: skills.rows, queues: queues.rows.map((row) => row.definition), agents: agents.rows.map((row) => row.profile) };
+  async load(tenant: string, db: Queryable = this.pool): Promise<Required<TenantConfiguration>> {
+    // One query after another: `db` may be a transaction's client, which takes one at a time.
+    const skills = await db.query<{ name: string; description: string }>('SELECT name, description FROM acd.skill WHERE tenant = $1 ORDER BY name', [tenant]);
+    const queues = await db.query<{ definition: QueueDefinitionInput }>('SELECT definition FROM acd.queue WHERE tenant = $1 ORDER BY queue', [tenant]);
+    const agents = await db.query<{ profile: AgentProfileInput }>('SELECT profile FROM acd.agent WHERE tenant = $1 ORDER BY agent_id', [tenant]);
+    const notReadyReasons = await db.query<CatalogueCode>('SELECT code, label FROM acd.not_ready_reason WHERE tenant = $1 ORDER BY code', [tenant]);
+    const wrapUpCodes = await db.query<CatalogueCode>('SELECT code, label FROM acd.wrap_up_code WHERE tenant = $1 ORDER BY code', [tenant]);
+    return {
+      skills: skills.rows,
+      queues: queues.rows.map((row) => row.definition),
+      agents: agents.rows.map((row) => row.profile),
+      notReadyReasons: notReadyReasons.rows,
+      wrapUpCodes: wrapUpCodes.rows,
+    };
+  }
+
+  /** One stored item, locked until the transaction of `client` ends; undefined when there is none. */
+  async lockedItem(client: PoolClient, kind: ConfigurationKind, tenant: string, id: string): Promise<object | undefined> {
+    const { rows } = await client.query<{ item: object }>(`${ITEM_QUERIES[kind]} FOR UPDATE`, [tenant, id]);
+    return rows[0]?.item;
+  }
+
+  /** True when the code is new. */
+  async upsertCode(kind: CodeKind, tenant: string, entry: CatalogueCode, db: Queryable = this.pool): Promise<boolean> {
+    return this.upsert(
+      db,
+      `INSERT INTO ${CODE_TABLES[kind]} (tenant, code, label) VALUES ($1, $2, $3)
+       ON CONFLICT (tenant, code) DO UPDATE SET label = EXCLUDED.label, updated_at = now()
+       RETURNING (xmax = 0) AS created`,
+      [tenant, entry.code, entry.label],
+    );
+  }
+
+  async deleteCode(kind: CodeKind, tenant: string, code: string, db: Queryable = this.pool): Promise<boolean> {
+    return ((await db.query(`DELETE FROM ${CODE_TABLES[kind]} WHERE tenant = $1 AND code = $2`, [tenant, code])).rowCount ?? 0) > 0;
   }
 
   /** The queue ids and catalogued skill names stored for a tenant. */
@@ -71,16 +113,16 @@ export class ConfigurationRepository {
     );
   }
 
-  async deleteSkill(tenant: string, name: string): Promise<boolean> {
-    return ((await this.pool.query('DELETE FROM acd.skill WHERE tenant = $1 AND name = $2', [tenant, name])).rowCount ?? 0) > 0;
+  async deleteSkill(tenant: string, name: string, db: Queryable = this.pool): Promise<boolean> {
+    return ((await db.query('DELETE FROM acd.skill WHERE tenant = $1 AND name = $2', [tenant, name])).rowCount ?? 0) > 0;
   }
 
-  async deleteQueue(tenant: string, queue: string): Promise<boolean> {
-    return ((await this.pool.query('DELETE FROM acd.queue WHERE tenant = $1 AND queue = $2', [tenant, queue])).rowCount ?? 0) > 0;
+  async deleteQueue(tenant: string, queue: string, db: Queryable = this.pool): Promise<boolean> {
+    return ((await db.query('DELETE FROM acd.queue WHERE tenant = $1 AND queue = $2', [tenant, queue])).rowCount ?? 0) > 0;
   }
 
-  async deleteAgent(tenant: string, agentId: string): Promise<boolean> {
-    return ((await this.pool.query('DELETE FROM acd.agent WHERE tenant = $1 AND agent_id = $2', [tenant, agentId])).rowCount ?? 0) > 0;
+  async deleteAgent(tenant: string, agentId: string, db: Queryable = this.pool): Promise<boolean> {
+    return ((await db.query('DELETE FROM acd.agent WHERE tenant = $1 AND agent_id = $2', [tenant, agentId])).rowCount ?? 0) > 0;
   }
 
   /** Agents whose profile names the queue (a few, for the refusal's message). */

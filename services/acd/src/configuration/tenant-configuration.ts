@@ -1,4 +1,4 @@
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { agentProfileSchema, type AgentProfileInput } from '../agents/agent-profile';
 import { queueDefinitionSchema, type QueueDefinitionInput } from '../queues/queue-definition';
@@ -11,12 +11,21 @@ export const skillDefinitionSchema = z
 
 export type SkillDefinition = z.output<typeof skillDefinitionSchema>;
 
-/** One tenant's skills, queues and agents, as YAML or import_configuration carries them. */
+/** A not-ready reason or a wrap-up code of the tenant's catalogues: a code and what people see. */
+export const catalogueCodeSchema = z
+  .object({ code: identifier, label: z.string().max(256, 'must be at most 256 characters').default('') })
+  .strict();
+
+export type CatalogueCode = z.output<typeof catalogueCodeSchema>;
+
+/** One tenant's skills, queues, agents and codes, as YAML or import_configuration carries them. */
 export const tenantConfigurationSchema = z
   .object({
     skills: z.array(skillDefinitionSchema).default([]),
     queues: z.array(queueDefinitionSchema).default([]),
     agents: z.array(agentProfileSchema).default([]),
+    notReadyReasons: z.array(catalogueCodeSchema).default([]),
+    wrapUpCodes: z.array(catalogueCodeSchema).default([]),
   })
   .strict();
 
@@ -24,6 +33,8 @@ export interface TenantConfiguration {
   readonly skills: readonly SkillDefinition[];
   readonly queues: readonly QueueDefinitionInput[];
   readonly agents: readonly AgentProfileInput[];
+  readonly notReadyReasons?: readonly CatalogueCode[];
+  readonly wrapUpCodes?: readonly CatalogueCode[];
 }
 
 /** A configuration file (ACD_CONFIG_FILE): every tenant's configuration, by tenant id. */
@@ -36,24 +47,56 @@ export function documentPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text === '' ? String(part) : `${text}.${String(part)}`), '');
 }
 
+/** `agents[0].skills.billing` → `['agents', 0, 'skills', 'billing']`: a document path as the YAML library walks it. */
+export function pathOfField(field: string): (string | number)[] {
+  return [...field.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((match) => (match[2] === undefined ? match[1]! : Number(match[2])));
+}
+
+/** A parsed YAML document and where (1-based line and column) each of its paths is written. */
+export interface LocatedDocument<T> {
+  readonly value: T;
+  /** Problems named by path, each with the place of the deepest part of the path the document has. */
+  locate(problems: readonly InputProblem[]): InputProblem[];
+}
+
 /**
  * Parses a YAML document with `schema`; throws InvalidInput naming each problem by its
- * path in the document (`queues[1].steps[0].timeoutMs`), or the line and column of a
- * YAML syntax error.
+ * path in the document (`queues[1].steps[0].timeoutMs`) and its line and column, or the
+ * line and column of a YAML syntax error.
  */
-export function parseConfigurationYaml<S extends z.ZodType>(schema: S, text: string, what: string): z.output<S> {
-  let document: unknown;
-  try {
-    document = parseYaml(text);
-  } catch (error) {
-    if (!(error instanceof YAMLParseError)) throw error;
-    const at = error.linePos?.[0];
-    throw new InvalidInput(what, [{ field: at ? `(line ${at.line}, column ${at.col})` : '(yaml)', reason: error.message.split('\n')[0] ?? 'is not YAML' }]);
+export function readConfigurationYaml<S extends z.ZodType>(schema: S, text: string, what: string): LocatedDocument<z.output<S>> {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    throw new InvalidInput(
+      what,
+      document.errors.map((error) => {
+        const at = error.linePos?.[0];
+        return { field: '(yaml)', reason: error.message.split('\n')[0] ?? 'is not YAML', ...(at ? { line: at.line, column: at.col } : {}) };
+      }),
+    );
   }
-  const result = schema.safeParse(document ?? {});
-  if (result.success) return result.data;
+  const locate = (problems: readonly InputProblem[]): InputProblem[] =>
+    problems.map((problem) => {
+      const path = pathOfField(problem.field);
+      for (let depth = path.length; depth >= 0; depth--) {
+        const node = depth === 0 ? document.contents : document.getIn(path.slice(0, depth), true);
+        const offset = (node as { range?: [number, number, number] } | null | undefined)?.range?.[0];
+        if (offset === undefined) continue;
+        const { line, col } = lineCounter.linePos(offset);
+        return { ...problem, line, column: col };
+      }
+      return { ...problem, line: 1, column: 1 };
+    });
+  const result = schema.safeParse(document.toJS() ?? {});
+  if (result.success) return { value: result.data, locate };
   const problems: InputProblem[] = result.error.issues.map((issue) => ({ field: documentPath(issue.path) || '(document)', reason: issue.message }));
-  throw new InvalidInput(what, problems);
+  throw new InvalidInput(what, locate(problems));
+}
+
+/** As readConfigurationYaml, for the value only. */
+export function parseConfigurationYaml<S extends z.ZodType>(schema: S, text: string, what: string): z.output<S> {
+  return readConfigurationYaml(schema, text, what).value;
 }
 
 /** What a tenant's configuration may refer to beyond a document: what is stored already. */

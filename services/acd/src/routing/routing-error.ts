@@ -16,6 +16,8 @@ export const ROUTING_ERROR_KINDS = [
   'unknown-callback',
   'callback-dialling',
   'callback-over',
+  'version-mismatch',
+  'unknown-code',
 ] as const;
 
 export type RoutingErrorKind = (typeof ROUTING_ERROR_KINDS)[number];

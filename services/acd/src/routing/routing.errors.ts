@@ -3,7 +3,7 @@ import { CommandFailure } from '@lianluo/messaging';
 import { InvalidInput } from '../validation/invalid-input';
 import { RoutingError, type RoutingErrorKind } from './routing-error';
 
-const NOT_FOUND: readonly RoutingErrorKind[] = ['unknown-queue', 'unknown-agent', 'unknown-contact', 'unknown-skill', 'unknown-callback'];
+const NOT_FOUND: readonly RoutingErrorKind[] = ['unknown-queue', 'unknown-agent', 'unknown-contact', 'unknown-skill', 'unknown-callback', 'unknown-code'];
 
 /** `requiredSkills.billing` → `required_skills.billing`: domain fields as the proto names them. */
 export function protoFieldOf(field: string): string {
@@ -26,10 +26,12 @@ export function commandFailureOf(error: unknown, path = ''): unknown {
   if (error instanceof InvalidInput) {
     const first = error.problems[0];
     const field = first === undefined || first.field === '(input)' ? path.replace(/\.$/, '') : path + protoFieldOf(first.field);
-    return new CommandFailure(ErrorKind.INVALID_ARGUMENT, error.message, field);
+    const problems = error.problems.map((problem) => ({ field: problem.field, reason: problem.reason, line: problem.line ?? 0, column: problem.column ?? 0 }));
+    return new CommandFailure(ErrorKind.INVALID_ARGUMENT, error.message, field, problems);
   }
   if (error instanceof RoutingError) {
-    const field = error.field === undefined ? '' : path + protoFieldOf(error.field);
+    // expected_version is a field of the command itself, not of the input under `path`.
+    const field = error.field === undefined ? '' : error.field === 'expectedVersion' ? 'expected_version' : path + protoFieldOf(error.field);
     return new CommandFailure(NOT_FOUND.includes(error.kind) ? ErrorKind.NOT_FOUND : ErrorKind.FAILED_PRECONDITION, `${error.kind}: ${error.message}`, field);
   }
   const name = (error as Error | undefined)?.name ?? '';

@@ -4,6 +4,13 @@ import type { z } from 'zod';
 export interface InputProblem {
   readonly field: string;
   readonly reason: string;
+  /** Where a YAML document holds the field (1-based), when the input was one. */
+  readonly line?: number;
+  readonly column?: number;
+}
+
+function describe({ field, reason, line, column }: InputProblem): string {
+  return line === undefined ? `${field}: ${reason}` : `${line}:${column ?? 0} ${field}: ${reason}`;
 }
 
 /**
@@ -17,7 +24,7 @@ export class InvalidInput extends Error {
     readonly what: string,
     readonly problems: readonly InputProblem[],
   ) {
-    super(`invalid ${what}: ${problems.map(({ field, reason }) => `${field}: ${reason}`).join('; ')}`);
+    super(`invalid ${what}: ${problems.map(describe).join('; ')}`);
     this.name = 'InvalidInput';
   }
 }

@@ -19,6 +19,30 @@ describe("a service's refusal in HTTP's terms", () => {
     expect(answer(httpErrorOfCommand(refusal(ErrorKind.NOT_FOUND))).status).toBe(404);
   });
 
+  it('makes a stale expected version a 412, without the service’s words', () => {
+    expect(answer(httpErrorOfCommand(refusal(ErrorKind.FAILED_PRECONDITION, 'expected_version', 'support is not at version x')))).toEqual({
+      status: 412,
+      body: { error: 'precondition_failed', message: 'the item changed since it was read (If-Match); read it again' },
+    });
+  });
+
+  it("places each problem of a refused document at its line and column of the document's name", () => {
+    const error = create(CommandErrorSchema, {
+      kind: ErrorKind.INVALID_ARGUMENT,
+      field: 'queues[0].wrap_up_ms',
+      message: 'invalid configuration',
+      problems: [{ field: 'queues[0].wrapUpMs', reason: 'must not be negative', line: 3, column: 15 }],
+    });
+    expect(answer(httpErrorOfCommand(error, undefined, 'configuration.yaml'))).toEqual({
+      status: 400,
+      body: {
+        error: 'invalid_request',
+        message: 'configuration.yaml:3:15: queues[0].wrapUpMs must not be negative',
+        problems: [{ field: 'queues[0].wrapUpMs', reason: 'must not be negative', line: 3, column: 15, at: 'configuration.yaml:3:15' }],
+      },
+    });
+  });
+
   it("spells the field as the route's body does when told how", () => {
     const body = answer(httpErrorOfCommand(refusal(ErrorKind.INVALID_ARGUMENT, 'callback.max_attempts'), (field) => field.replace('callback.', 'x.'))).body as { problems: { field: string }[] };
     expect(body.problems[0]!.field).toBe('body.x.max_attempts');

@@ -15,14 +15,29 @@ export function camelCaseField(field: string): string {
  * agent a token names. A NOT_FOUND about them is a 404; about any other field, which the body
  * gave (a queue, a skill), the request is wrong: 400 naming it.
  */
-const ADDRESS_FIELDS = new Set(['contact_id', 'callback_id', 'agent_id', 'by_agent_id']);
+const ADDRESS_FIELDS = new Set(['contact_id', 'callback_id', 'agent_id', 'by_agent_id', 'expected_version']);
+
+/**
+ * The problems of a refused document, each at its place (`configuration.yaml:12:5`): the
+ * field is the document's path, line and column count from 1.
+ */
+function documentProblems(error: CommandError, document: string) {
+  return error.problems.map(({ field, reason, line, column }) => ({ field, reason, line, column, at: `${document}:${line}:${column}` }));
+}
 
 /**
  * A service's command error in HTTP's terms. Domain refusals keep the service's words (they
  * name the field and the rule, never internals); anything internal becomes a plain 500/503.
  * `bodyField` spells a refused command field as the request body does.
  */
-export function httpErrorOfCommand(error: CommandError, bodyField: (field: string) => string = camelCaseField): HttpException {
+export function httpErrorOfCommand(error: CommandError, bodyField: (field: string) => string = camelCaseField, document?: string): HttpException {
+  if (error.kind === ErrorKind.FAILED_PRECONDITION && error.field === 'expected_version') {
+    return new HttpException({ error: 'precondition_failed', message: 'the item changed since it was read (If-Match); read it again' }, 412);
+  }
+  if (error.kind === ErrorKind.INVALID_ARGUMENT && document !== undefined && error.problems.length > 0) {
+    const problems = documentProblems(error, document);
+    return new BadRequestException({ error: 'invalid_request', message: problems.map((p) => `${p.at}: ${p.field} ${p.reason}`).join('; '), problems });
+  }
   const inBody = error.field !== '' && !ADDRESS_FIELDS.has(error.field);
   const problems = inBody ? { problems: [{ field: `body.${bodyField(error.field)}`, reason: error.message }] } : {};
   const body = (code: string) => ({ error: code, message: error.message, ...problems });
@@ -64,6 +79,8 @@ export class CommandRunner {
     idempotencyKey?: string,
     /** The request body's name of a command field the service refused, when it is not the camelCased path. */
     bodyField?: (field: string) => string,
+    /** The name of the document the body is (a YAML import), for refusals that place problems in it. */
+    document?: string,
   ): Promise<ResultOf<Rep>> {
     const commandId = `api:${idempotencyKey ?? randomUUID()}`;
     const request = create(definition.request, { ...fields, commandId } as unknown as MessageInitShape<Req>);
@@ -72,6 +89,6 @@ export class CommandRunner {
     if (outcome.error.kind === ErrorKind.INTERNAL || outcome.error.kind === ErrorKind.UNSPECIFIED) {
       this.logger.error({ command: `${definition.domain}.${definition.name}`, error: outcome.error.message }, 'command failed');
     }
-    throw httpErrorOfCommand(outcome.error, bodyField);
+    throw httpErrorOfCommand(outcome.error, bodyField, document);
   }
 }

@@ -63,7 +63,17 @@ export const ValidBody = validPart('body');
 export const problemSchema = z.object({
   error: z.string(),
   message: z.string(),
-  problems: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
+  problems: z
+    .array(
+      z.object({
+        field: z.string(),
+        reason: z.string(),
+        line: z.number().int().optional().describe('In a document body: where the problem is (from 1)'),
+        column: z.number().int().optional(),
+        at: z.string().optional().describe('In a document body: `<document>:<line>:<column>`'),
+      }),
+    )
+    .optional(),
 });
 
 /**
@@ -83,5 +93,6 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: "The token's roles in this tenant do not allow it",
   404: 'Not found in this tenant',
   409: 'Conflicts with the current state',
+  412: 'If-Match names a version the item no longer has (or the item is gone)',
   503: 'The service behind did not answer in time',
 };

@@ -8,7 +8,7 @@ import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { CallbackOrigin, CallbackOutcome, CallbackStatus, CancelReason, Channel, ContactState } from "./acd_pb";
 import { file_lianluo_acd_v1_acd } from "./acd_pb";
-import type { AgentConfig, QueueConfig, SkillConfig } from "./configuration_pb";
+import type { AgentConfig, NotReadyReasonConfig, QueueConfig, SkillConfig, WrapUpCodeConfig } from "./configuration_pb";
 import { file_lianluo_acd_v1_configuration } from "./configuration_pb";
 import type { CallRef } from "../../call/v1/call_pb";
 import { file_lianluo_call_v1_call } from "../../call/v1/call_pb";
@@ -20,7 +20,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lianluo/acd/v1/commands.proto.
  */
 export const file_lianluo_acd_v1_commands: GenFile = /*@__PURE__*/
-  fileDesc("Ch1saWFubHVvL2FjZC92MS9jb21tYW5kcy5wcm90bxIObGlhbmx1by5hY2QudjEiswQKDkNvbnRhY3RSZXF1ZXN0EhIKCmNvbnRhY3RfaWQYASABKAkSDQoFcXVldWUYAiABKAkSKAoHY2hhbm5lbBgDIAEoDjIXLmxpYW5sdW8uYWNkLnYxLkNoYW5uZWwSSwoPcmVxdWlyZWRfc2tpbGxzGAQgAygLMjIubGlhbmx1by5hY2QudjEuQ29udGFjdFJlcXVlc3QuUmVxdWlyZWRTa2lsbHNFbnRyeRIQCghwcmlvcml0eRgFIAEoDRIWCg5idXNpbmVzc192YWx1ZRgGIAEoARIXCg9wcmVmZXJyZWRfYWdlbnQYByABKAkSKgoGZHVlX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRzaXRlGAkgASgJEiYKBGNhbGwYCiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhITCgtjdXN0b21lcl9pZBgLIAEoCRI2CgRkYXRhGAwgAygLMigubGlhbmx1by5hY2QudjEuQ29udGFjdFJlcXVlc3QuRGF0YUVudHJ5EjEKDXdhaXRpbmdfc2luY2UYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wGjUKE1JlcXVpcmVkU2tpbGxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgNOgI4ARorCglEYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJlCg5FbnF1ZXVlQ29udGFjdBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIvCgdjb250YWN0GAMgASgLMh4ubGlhbmx1by5hY2QudjEuQ29udGFjdFJlcXVlc3QinAEKFEVucXVldWVDb250YWN0UmVzdWx0EisKBXN0YXRlGAEgASgOMhwubGlhbmx1by5hY2QudjEuQ29udGFjdFN0YXRlEhAKCHBvc2l0aW9uGAIgASgNEh0KEGV4cGVjdGVkX3dhaXRfbXMYAyABKA1IAIgBARIRCglkdXBsaWNhdGUYBCABKAhCEwoRX2V4cGVjdGVkX3dhaXRfbXMihgEKE0VucXVldWVDb250YWN0UmVwbHkSMgoCb2sYASABKAsyJC5saWFubHVvLmFjZC52MS5FbnF1ZXVlQ29udGFjdFJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJ1Cg1DYW5jZWxDb250YWN0EhIKCmNvbW1hbmRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEhIKCmNvbnRhY3RfaWQYAyABKAkSLAoGcmVhc29uGAQgASgOMhwubGlhbmx1by5hY2QudjEuQ2FuY2VsUmVhc29uIl4KE0NhbmNlbENvbnRhY3RSZXN1bHQSNAoOcHJldmlvdXNfc3RhdGUYASABKA4yHC5saWFubHVvLmFjZC52MS5Db250YWN0U3RhdGUSEQoJZHVwbGljYXRlGAIgASgIIoQBChJDYW5jZWxDb250YWN0UmVwbHkSMQoCb2sYASABKAsyIy5saWFubHVvLmFjZC52MS5DYW5jZWxDb250YWN0UmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIoQBCgpMb2dpbkFnZW50EhIKCmNvbW1hbmRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEhAKCGFnZW50X2lkGAMgASgJEhEKBHNpdGUYBCABKAlIAIgBARIWCglleHRlbnNpb24YBSABKAlIAYgBAUIHCgVfc2l0ZUIMCgpfZXh0ZW5zaW9uIiUKEExvZ2luQWdlbnRSZXN1bHQSEQoJZHVwbGljYXRlGAEgASgIIn4KD0xvZ2luQWdlbnRSZXBseRIuCgJvaxgBIAEoCzIgLmxpYW5sdW8uYWNkLnYxLkxvZ2luQWdlbnRSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiQwoLTG9nb3V0QWdlbnQSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEAoIYWdlbnRfaWQYAyABKAkiRAoRTG9nb3V0QWdlbnRSZXN1bHQSHAoUcmV0dXJuZWRfY29udGFjdF9pZHMYASADKAkSEQoJZHVwbGljYXRlGAIgASgIIoABChBMb2dvdXRBZ2VudFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuTG9nb3V0QWdlbnRSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiRQoNU2V0QWdlbnRSZWFkeRISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIQCghhZ2VudF9pZBgDIAEoCSIVChNTZXRBZ2VudFJlYWR5UmVzdWx0IoQBChJTZXRBZ2VudFJlYWR5UmVwbHkSMQoCb2sYASABKAsyIy5saWFubHVvLmFjZC52MS5TZXRBZ2VudFJlYWR5UmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIl0KEFNldEFnZW50Tm90UmVhZHkSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEAoIYWdlbnRfaWQYAyABKAkSEwoLcmVhc29uX2NvZGUYBCABKAkiGAoWU2V0QWdlbnROb3RSZWFkeVJlc3VsdCKKAQoVU2V0QWdlbnROb3RSZWFkeVJlcGx5EjQKAm9rGAEgASgLMiYubGlhbmx1by5hY2QudjEuU2V0QWdlbnROb3RSZWFkeVJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJoCgtBY2NlcHRPZmZlchISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRISCgpjb250YWN0X2lkGAMgASgJEhAKCGFnZW50X2lkGAQgASgJEg8KB2F0dGVtcHQYBSABKA0iJgoRQWNjZXB0T2ZmZXJSZXN1bHQSEQoJZHVwbGljYXRlGAEgASgIIoABChBBY2NlcHRPZmZlclJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuQWNjZXB0T2ZmZXJSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUifQoLUmVqZWN0T2ZmZXISEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEgoKY29udGFjdF9pZBgDIAEoCRIQCghhZ2VudF9pZBgEIAEoCRIPCgdhdHRlbXB0GAUgASgNEhMKC3JlYXNvbl9jb2RlGAYgASgJIi4KEVJlamVjdE9mZmVyUmVzdWx0EhkKEXJldHVybmVkX3RvX3F1ZXVlGAEgASgIIoABChBSZWplY3RPZmZlclJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuUmVqZWN0T2ZmZXJSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiWgoOUmVsZWFzZUNvbnRhY3QSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEgoKY29udGFjdF9pZBgDIAEoCRIQCghhZ2VudF9pZBgEIAEoCSJeChRSZWxlYXNlQ29udGFjdFJlc3VsdBIzCg93cmFwX3VwX2VuZHNfYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCWR1cGxpY2F0ZRgCIAEoCCKGAQoTUmVsZWFzZUNvbnRhY3RSZXBseRIyCgJvaxgBIAEoCzIkLmxpYW5sdW8uYWNkLnYxLlJlbGVhc2VDb250YWN0UmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIkEKCUVuZFdyYXBVcBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIQCghhZ2VudF9pZBgDIAEoCSIRCg9FbmRXcmFwVXBSZXN1bHQifAoORW5kV3JhcFVwUmVwbHkSLQoCb2sYASABKAsyHy5saWFubHVvLmFjZC52MS5FbmRXcmFwVXBSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUipgEKD1RyYW5zZmVyQ29udGFjdBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRISCgpjb250YWN0X2lkGAMgASgJEhMKC2J5X2FnZW50X2lkGAQgASgJEg8KBXF1ZXVlGAUgASgJSAASEgoIYWdlbnRfaWQYBiABKAlIABIXCg9hZ2VudF93aW5kb3dfbXMYByABKA1CCAoGdGFyZ2V0IlYKFVRyYW5zZmVyQ29udGFjdFJlc3VsdBIrCgVzdGF0ZRgBIAEoDjIcLmxpYW5sdW8uYWNkLnYxLkNvbnRhY3RTdGF0ZRIQCghwb3NpdGlvbhgCIAEoDSKIAQoUVHJhbnNmZXJDb250YWN0UmVwbHkSMwoCb2sYASABKAsyJS5saWFubHVvLmFjZC52MS5UcmFuc2ZlckNvbnRhY3RSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUijwEKD1JlYXNzaWduQ29udGFjdBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRISCgpjb250YWN0X2lkGAMgASgJEhUKDXN1cGVydmlzb3JfaWQYBCABKAkSEgoIYWdlbnRfaWQYBSABKAlIABIPCgVxdWV1ZRgGIAEoCUgAQggKBnRhcmdldCJEChVSZWFzc2lnbkNvbnRhY3RSZXN1bHQSKwoFc3RhdGUYASABKA4yHC5saWFubHVvLmFjZC52MS5Db250YWN0U3RhdGUiiAEKFFJlYXNzaWduQ29udGFjdFJlcGx5EjMKAm9rGAEgASgLMiUubGlhbmx1by5hY2QudjEuUmVhc3NpZ25Db250YWN0UmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIkwKEkdldENvbnRhY3RQb3NpdGlvbhISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRISCgpjb250YWN0X2lkGAMgASgJIp4BChhHZXRDb250YWN0UG9zaXRpb25SZXN1bHQSKwoFc3RhdGUYASABKA4yHC5saWFubHVvLmFjZC52MS5Db250YWN0U3RhdGUSEAoIcG9zaXRpb24YAiABKA0SDwoHd2FpdGluZxgDIAEoDRIdChBleHBlY3RlZF93YWl0X21zGAQgASgNSACIAQFCEwoRX2V4cGVjdGVkX3dhaXRfbXMijgEKF0dldENvbnRhY3RQb3NpdGlvblJlcGx5EjYKAm9rGAEgASgLMigubGlhbmx1by5hY2QudjEuR2V0Q29udGFjdFBvc2l0aW9uUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIl0KC1Vwc2VydFF1ZXVlEhIKCmNvbW1hbmRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEioKBXF1ZXVlGAMgASgLMhsubGlhbmx1by5hY2QudjEuUXVldWVDb25maWciJAoRVXBzZXJ0UXVldWVSZXN1bHQSDwoHY3JlYXRlZBgBIAEoCCKAAQoQVXBzZXJ0UXVldWVSZXBseRIvCgJvaxgBIAEoCzIhLmxpYW5sdW8uYWNkLnYxLlVwc2VydFF1ZXVlUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIkAKC0RlbGV0ZVF1ZXVlEhIKCmNvbW1hbmRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEg0KBXF1ZXVlGAMgASgJIhMKEURlbGV0ZVF1ZXVlUmVzdWx0IoABChBEZWxldGVRdWV1ZVJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuRGVsZXRlUXVldWVSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiXQoLVXBzZXJ0QWdlbnQSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSKgoFYWdlbnQYAyABKAsyGy5saWFubHVvLmFjZC52MS5BZ2VudENvbmZpZyIkChFVcHNlcnRBZ2VudFJlc3VsdBIPCgdjcmVhdGVkGAEgASgIIoABChBVcHNlcnRBZ2VudFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuVXBzZXJ0QWdlbnRSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiQwoLRGVsZXRlQWdlbnQSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEAoIYWdlbnRfaWQYAyABKAkiEwoRRGVsZXRlQWdlbnRSZXN1bHQigAEKEERlbGV0ZUFnZW50UmVwbHkSLwoCb2sYASABKAsyIS5saWFubHVvLmFjZC52MS5EZWxldGVBZ2VudFJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJdCgtVcHNlcnRTa2lsbBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIqCgVza2lsbBgDIAEoCzIbLmxpYW5sdW8uYWNkLnYxLlNraWxsQ29uZmlnIiQKEVVwc2VydFNraWxsUmVzdWx0Eg8KB2NyZWF0ZWQYASABKAgigAEKEFVwc2VydFNraWxsUmVwbHkSLwoCb2sYASABKAsyIS5saWFubHVvLmFjZC52MS5VcHNlcnRTa2lsbFJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSI/CgtEZWxldGVTa2lsbBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIMCgRuYW1lGAMgASgJIhMKEURlbGV0ZVNraWxsUmVzdWx0IoABChBEZWxldGVTa2lsbFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuRGVsZXRlU2tpbGxSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiRwoTSW1wb3J0Q29uZmlndXJhdGlvbhISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIMCgR5YW1sGAMgASgJIksKGUltcG9ydENvbmZpZ3VyYXRpb25SZXN1bHQSDgoGc2tpbGxzGAEgASgNEg4KBnF1ZXVlcxgCIAEoDRIOCgZhZ2VudHMYAyABKA0ikAEKGEltcG9ydENvbmZpZ3VyYXRpb25SZXBseRI3CgJvaxgBIAEoCzIpLmxpYW5sdW8uYWNkLnYxLkltcG9ydENvbmZpZ3VyYXRpb25SZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiqAQKD0NhbGxiYWNrUmVxdWVzdBITCgtjYWxsYmFja19pZBgBIAEoCRINCgVxdWV1ZRgCIAEoCRIOCgZudW1iZXIYAyABKAkSDAoEc2l0ZRgEIAEoCRITCgtjdXN0b21lcl9pZBgFIAEoCRIQCghwcmlvcml0eRgGIAEoDRJMCg9yZXF1aXJlZF9za2lsbHMYByADKAsyMy5saWFubHVvLmFjZC52MS5DYWxsYmFja1JlcXVlc3QuUmVxdWlyZWRTa2lsbHNFbnRyeRIXCg9wcmVmZXJyZWRfYWdlbnQYCCABKAkSNwoEZGF0YRgJIAMoCzIpLmxpYW5sdW8uYWNkLnYxLkNhbGxiYWNrUmVxdWVzdC5EYXRhRW50cnkSMQoNd2FpdGluZ19zaW5jZRgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYXBwb2ludG1lbnQYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDG1heF9hdHRlbXB0cxgMIAEoDRIuCgZvcmlnaW4YDSABKA4yHi5saWFubHVvLmFjZC52MS5DYWxsYmFja09yaWdpbho1ChNSZXF1aXJlZFNraWxsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoDToCOAEaKwoJRGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiuQQKCENhbGxiYWNrEhMKC2NhbGxiYWNrX2lkGAEgASgJEg0KBXF1ZXVlGAIgASgJEg4KBm51bWJlchgDIAEoCRIMCgRzaXRlGAQgASgJEhMKC2N1c3RvbWVyX2lkGAUgASgJEhAKCHByaW9yaXR5GAYgASgNEjAKBGRhdGEYByADKAsyIi5saWFubHVvLmFjZC52MS5DYWxsYmFjay5EYXRhRW50cnkSLgoGb3JpZ2luGAggASgOMh4ubGlhbmx1by5hY2QudjEuQ2FsbGJhY2tPcmlnaW4SMQoNd2FpdGluZ19zaW5jZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLYXBwb2ludG1lbnQYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCm5vdF9iZWZvcmUYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KBnN0YXR1cxgMIAEoDjIeLmxpYW5sdW8uYWNkLnYxLkNhbGxiYWNrU3RhdHVzEhAKCGF0dGVtcHRzGA0gASgNEhQKDG1heF9hdHRlbXB0cxgOIAEoDRI1CgxsYXN0X291dGNvbWUYDyABKA4yHy5saWFubHVvLmFjZC52MS5DYWxsYmFja091dGNvbWUSEgoKY29udGFjdF9pZBgQIAEoCRorCglEYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJoCg9SZXF1ZXN0Q2FsbGJhY2sSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSMQoIY2FsbGJhY2sYAyABKAsyHy5saWFubHVvLmFjZC52MS5DYWxsYmFja1JlcXVlc3QiVgoVUmVxdWVzdENhbGxiYWNrUmVzdWx0EioKCGNhbGxiYWNrGAEgASgLMhgubGlhbmx1by5hY2QudjEuQ2FsbGJhY2sSEQoJZHVwbGljYXRlGAIgASgIIogBChRSZXF1ZXN0Q2FsbGJhY2tSZXBseRIzCgJvaxgBIAEoCzIlLmxpYW5sdW8uYWNkLnYxLlJlcXVlc3RDYWxsYmFja1Jlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJJCg5DYW5jZWxDYWxsYmFjaxISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRITCgtjYWxsYmFja19pZBgDIAEoCSJVChRDYW5jZWxDYWxsYmFja1Jlc3VsdBIqCghjYWxsYmFjaxgBIAEoCzIYLmxpYW5sdW8uYWNkLnYxLkNhbGxiYWNrEhEKCWR1cGxpY2F0ZRgCIAEoCCKGAQoTQ2FuY2VsQ2FsbGJhY2tSZXBseRIyCgJvaxgBIAEoCzIkLmxpYW5sdW8uYWNkLnYxLkNhbmNlbENhbGxiYWNrUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lYgZwcm90bzM", [file_google_protobuf_timestamp, file_lianluo_acd_v1_acd, file_lianluo_acd_v1_configuration, file_lianluo_call_v1_call, file_lianluo_common_v1_error]);
+  fileDesc("Ch1saWFubHVvL2FjZC92MS9jb21tYW5kcy5wcm90bxIObGlhbmx1by5hY2QudjEiswQKDkNvbnRhY3RSZXF1ZXN0EhIKCmNvbnRhY3RfaWQYASABKAkSDQoFcXVldWUYAiABKAkSKAoHY2hhbm5lbBgDIAEoDjIXLmxpYW5sdW8uYWNkLnYxLkNoYW5uZWwSSwoPcmVxdWlyZWRfc2tpbGxzGAQgAygLMjIubGlhbmx1by5hY2QudjEuQ29udGFjdFJlcXVlc3QuUmVxdWlyZWRTa2lsbHNFbnRyeRIQCghwcmlvcml0eRgFIAEoDRIWCg5idXNpbmVzc192YWx1ZRgGIAEoARIXCg9wcmVmZXJyZWRfYWdlbnQYByABKAkSKgoGZHVlX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRzaXRlGAkgASgJEiYKBGNhbGwYCiABKAsyGC5saWFubHVvLmNhbGwudjEuQ2FsbFJlZhITCgtjdXN0b21lcl9pZBgLIAEoCRI2CgRkYXRhGAwgAygLMigubGlhbmx1by5hY2QudjEuQ29udGFjdFJlcXVlc3QuRGF0YUVudHJ5EjEKDXdhaXRpbmdfc2luY2UYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wGjUKE1JlcXVpcmVkU2tpbGxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgNOgI4ARorCglEYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJlCg5FbnF1ZXVlQ29udGFjdBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIvCgdjb250YWN0GAMgASgLMh4ubGlhbmx1by5hY2QudjEuQ29udGFjdFJlcXVlc3QinAEKFEVucXVldWVDb250YWN0UmVzdWx0EisKBXN0YXRlGAEgASgOMhwubGlhbmx1by5hY2QudjEuQ29udGFjdFN0YXRlEhAKCHBvc2l0aW9uGAIgASgNEh0KEGV4cGVjdGVkX3dhaXRfbXMYAyABKA1IAIgBARIRCglkdXBsaWNhdGUYBCABKAhCEwoRX2V4cGVjdGVkX3dhaXRfbXMihgEKE0VucXVldWVDb250YWN0UmVwbHkSMgoCb2sYASABKAsyJC5saWFubHVvLmFjZC52MS5FbnF1ZXVlQ29udGFjdFJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJ1Cg1DYW5jZWxDb250YWN0EhIKCmNvbW1hbmRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEhIKCmNvbnRhY3RfaWQYAyABKAkSLAoGcmVhc29uGAQgASgOMhwubGlhbmx1by5hY2QudjEuQ2FuY2VsUmVhc29uIl4KE0NhbmNlbENvbnRhY3RSZXN1bHQSNAoOcHJldmlvdXNfc3RhdGUYASABKA4yHC5saWFubHVvLmFjZC52MS5Db250YWN0U3RhdGUSEQoJZHVwbGljYXRlGAIgASgIIoQBChJDYW5jZWxDb250YWN0UmVwbHkSMQoCb2sYASABKAsyIy5saWFubHVvLmFjZC52MS5DYW5jZWxDb250YWN0UmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIoQBCgpMb2dpbkFnZW50EhIKCmNvbW1hbmRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEhAKCGFnZW50X2lkGAMgASgJEhEKBHNpdGUYBCABKAlIAIgBARIWCglleHRlbnNpb24YBSABKAlIAYgBAUIHCgVfc2l0ZUIMCgpfZXh0ZW5zaW9uIiUKEExvZ2luQWdlbnRSZXN1bHQSEQoJZHVwbGljYXRlGAEgASgIIn4KD0xvZ2luQWdlbnRSZXBseRIuCgJvaxgBIAEoCzIgLmxpYW5sdW8uYWNkLnYxLkxvZ2luQWdlbnRSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiQwoLTG9nb3V0QWdlbnQSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEAoIYWdlbnRfaWQYAyABKAkiRAoRTG9nb3V0QWdlbnRSZXN1bHQSHAoUcmV0dXJuZWRfY29udGFjdF9pZHMYASADKAkSEQoJZHVwbGljYXRlGAIgASgIIoABChBMb2dvdXRBZ2VudFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuTG9nb3V0QWdlbnRSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiRQoNU2V0QWdlbnRSZWFkeRISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIQCghhZ2VudF9pZBgDIAEoCSIVChNTZXRBZ2VudFJlYWR5UmVzdWx0IoQBChJTZXRBZ2VudFJlYWR5UmVwbHkSMQoCb2sYASABKAsyIy5saWFubHVvLmFjZC52MS5TZXRBZ2VudFJlYWR5UmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIl0KEFNldEFnZW50Tm90UmVhZHkSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEAoIYWdlbnRfaWQYAyABKAkSEwoLcmVhc29uX2NvZGUYBCABKAkiGAoWU2V0QWdlbnROb3RSZWFkeVJlc3VsdCKKAQoVU2V0QWdlbnROb3RSZWFkeVJlcGx5EjQKAm9rGAEgASgLMiYubGlhbmx1by5hY2QudjEuU2V0QWdlbnROb3RSZWFkeVJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJoCgtBY2NlcHRPZmZlchISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRISCgpjb250YWN0X2lkGAMgASgJEhAKCGFnZW50X2lkGAQgASgJEg8KB2F0dGVtcHQYBSABKA0iJgoRQWNjZXB0T2ZmZXJSZXN1bHQSEQoJZHVwbGljYXRlGAEgASgIIoABChBBY2NlcHRPZmZlclJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuQWNjZXB0T2ZmZXJSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUifQoLUmVqZWN0T2ZmZXISEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEgoKY29udGFjdF9pZBgDIAEoCRIQCghhZ2VudF9pZBgEIAEoCRIPCgdhdHRlbXB0GAUgASgNEhMKC3JlYXNvbl9jb2RlGAYgASgJIi4KEVJlamVjdE9mZmVyUmVzdWx0EhkKEXJldHVybmVkX3RvX3F1ZXVlGAEgASgIIoABChBSZWplY3RPZmZlclJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuUmVqZWN0T2ZmZXJSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiWgoOUmVsZWFzZUNvbnRhY3QSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEgoKY29udGFjdF9pZBgDIAEoCRIQCghhZ2VudF9pZBgEIAEoCSJeChRSZWxlYXNlQ29udGFjdFJlc3VsdBIzCg93cmFwX3VwX2VuZHNfYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCWR1cGxpY2F0ZRgCIAEoCCKGAQoTUmVsZWFzZUNvbnRhY3RSZXBseRIyCgJvaxgBIAEoCzIkLmxpYW5sdW8uYWNkLnYxLlJlbGVhc2VDb250YWN0UmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIkEKCUVuZFdyYXBVcBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIQCghhZ2VudF9pZBgDIAEoCSIRCg9FbmRXcmFwVXBSZXN1bHQifAoORW5kV3JhcFVwUmVwbHkSLQoCb2sYASABKAsyHy5saWFubHVvLmFjZC52MS5FbmRXcmFwVXBSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUipgEKD1RyYW5zZmVyQ29udGFjdBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRISCgpjb250YWN0X2lkGAMgASgJEhMKC2J5X2FnZW50X2lkGAQgASgJEg8KBXF1ZXVlGAUgASgJSAASEgoIYWdlbnRfaWQYBiABKAlIABIXCg9hZ2VudF93aW5kb3dfbXMYByABKA1CCAoGdGFyZ2V0IlYKFVRyYW5zZmVyQ29udGFjdFJlc3VsdBIrCgVzdGF0ZRgBIAEoDjIcLmxpYW5sdW8uYWNkLnYxLkNvbnRhY3RTdGF0ZRIQCghwb3NpdGlvbhgCIAEoDSKIAQoUVHJhbnNmZXJDb250YWN0UmVwbHkSMwoCb2sYASABKAsyJS5saWFubHVvLmFjZC52MS5UcmFuc2ZlckNvbnRhY3RSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUijwEKD1JlYXNzaWduQ29udGFjdBISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRISCgpjb250YWN0X2lkGAMgASgJEhUKDXN1cGVydmlzb3JfaWQYBCABKAkSEgoIYWdlbnRfaWQYBSABKAlIABIPCgVxdWV1ZRgGIAEoCUgAQggKBnRhcmdldCJEChVSZWFzc2lnbkNvbnRhY3RSZXN1bHQSKwoFc3RhdGUYASABKA4yHC5saWFubHVvLmFjZC52MS5Db250YWN0U3RhdGUiiAEKFFJlYXNzaWduQ29udGFjdFJlcGx5EjMKAm9rGAEgASgLMiUubGlhbmx1by5hY2QudjEuUmVhc3NpZ25Db250YWN0UmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIkwKEkdldENvbnRhY3RQb3NpdGlvbhISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRISCgpjb250YWN0X2lkGAMgASgJIp4BChhHZXRDb250YWN0UG9zaXRpb25SZXN1bHQSKwoFc3RhdGUYASABKA4yHC5saWFubHVvLmFjZC52MS5Db250YWN0U3RhdGUSEAoIcG9zaXRpb24YAiABKA0SDwoHd2FpdGluZxgDIAEoDRIdChBleHBlY3RlZF93YWl0X21zGAQgASgNSACIAQFCEwoRX2V4cGVjdGVkX3dhaXRfbXMijgEKF0dldENvbnRhY3RQb3NpdGlvblJlcGx5EjYKAm9rGAEgASgLMigubGlhbmx1by5hY2QudjEuR2V0Q29udGFjdFBvc2l0aW9uUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIpEBCgtVcHNlcnRRdWV1ZRISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIqCgVxdWV1ZRgDIAEoCzIbLmxpYW5sdW8uYWNkLnYxLlF1ZXVlQ29uZmlnEh0KEGV4cGVjdGVkX3ZlcnNpb24YBCABKAlIAIgBAUITChFfZXhwZWN0ZWRfdmVyc2lvbiI1ChFVcHNlcnRRdWV1ZVJlc3VsdBIPCgdjcmVhdGVkGAEgASgIEg8KB3ZlcnNpb24YAiABKAkigAEKEFVwc2VydFF1ZXVlUmVwbHkSLwoCb2sYASABKAsyIS5saWFubHVvLmFjZC52MS5VcHNlcnRRdWV1ZVJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSJ0CgtEZWxldGVRdWV1ZRISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRINCgVxdWV1ZRgDIAEoCRIdChBleHBlY3RlZF92ZXJzaW9uGAQgASgJSACIAQFCEwoRX2V4cGVjdGVkX3ZlcnNpb24iEwoRRGVsZXRlUXVldWVSZXN1bHQigAEKEERlbGV0ZVF1ZXVlUmVwbHkSLwoCb2sYASABKAsyIS5saWFubHVvLmFjZC52MS5EZWxldGVRdWV1ZVJlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZSKRAQoLVXBzZXJ0QWdlbnQSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSKgoFYWdlbnQYAyABKAsyGy5saWFubHVvLmFjZC52MS5BZ2VudENvbmZpZxIdChBleHBlY3RlZF92ZXJzaW9uGAQgASgJSACIAQFCEwoRX2V4cGVjdGVkX3ZlcnNpb24iNQoRVXBzZXJ0QWdlbnRSZXN1bHQSDwoHY3JlYXRlZBgBIAEoCBIPCgd2ZXJzaW9uGAIgASgJIoABChBVcHNlcnRBZ2VudFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuVXBzZXJ0QWdlbnRSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUidwoLRGVsZXRlQWdlbnQSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEAoIYWdlbnRfaWQYAyABKAkSHQoQZXhwZWN0ZWRfdmVyc2lvbhgEIAEoCUgAiAEBQhMKEV9leHBlY3RlZF92ZXJzaW9uIhMKEURlbGV0ZUFnZW50UmVzdWx0IoABChBEZWxldGVBZ2VudFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuRGVsZXRlQWdlbnRSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUikQEKC1Vwc2VydFNraWxsEhIKCmNvbW1hbmRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEioKBXNraWxsGAMgASgLMhsubGlhbmx1by5hY2QudjEuU2tpbGxDb25maWcSHQoQZXhwZWN0ZWRfdmVyc2lvbhgEIAEoCUgAiAEBQhMKEV9leHBlY3RlZF92ZXJzaW9uIjUKEVVwc2VydFNraWxsUmVzdWx0Eg8KB2NyZWF0ZWQYASABKAgSDwoHdmVyc2lvbhgCIAEoCSKAAQoQVXBzZXJ0U2tpbGxSZXBseRIvCgJvaxgBIAEoCzIhLmxpYW5sdW8uYWNkLnYxLlVwc2VydFNraWxsUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lInMKC0RlbGV0ZVNraWxsEhIKCmNvbW1hbmRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEgwKBG5hbWUYAyABKAkSHQoQZXhwZWN0ZWRfdmVyc2lvbhgEIAEoCUgAiAEBQhMKEV9leHBlY3RlZF92ZXJzaW9uIhMKEURlbGV0ZVNraWxsUmVzdWx0IoABChBEZWxldGVTa2lsbFJlcGx5Ei8KAm9rGAEgASgLMiEubGlhbmx1by5hY2QudjEuRGVsZXRlU2tpbGxSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiZwoTSW1wb3J0Q29uZmlndXJhdGlvbhISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIMCgR5YW1sGAMgASgJEg8KB2RyeV9ydW4YBCABKAgSDQoFcHJ1bmUYBSABKAgijQEKGUltcG9ydENvbmZpZ3VyYXRpb25SZXN1bHQSDgoGc2tpbGxzGAEgASgNEg4KBnF1ZXVlcxgCIAEoDRIOCgZhZ2VudHMYAyABKA0SLwoEZGlmZhgEIAEoCzIhLmxpYW5sdW8uYWNkLnYxLkNvbmZpZ3VyYXRpb25EaWZmEg8KB2FwcGxpZWQYBSABKAgikAEKGEltcG9ydENvbmZpZ3VyYXRpb25SZXBseRI3CgJvaxgBIAEoCzIpLmxpYW5sdW8uYWNkLnYxLkltcG9ydENvbmZpZ3VyYXRpb25SZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiXAoUQ29uZmlndXJhdGlvbkNoYW5nZXMSDwoHY3JlYXRlZBgBIAMoCRIPCgd1cGRhdGVkGAIgAygJEg8KB2RlbGV0ZWQYAyADKAkSEQoJdW5jaGFuZ2VkGAQgAygJIrMCChFDb25maWd1cmF0aW9uRGlmZhI0CgZza2lsbHMYASABKAsyJC5saWFubHVvLmFjZC52MS5Db25maWd1cmF0aW9uQ2hhbmdlcxI0CgZxdWV1ZXMYAiABKAsyJC5saWFubHVvLmFjZC52MS5Db25maWd1cmF0aW9uQ2hhbmdlcxI0CgZhZ2VudHMYAyABKAsyJC5saWFubHVvLmFjZC52MS5Db25maWd1cmF0aW9uQ2hhbmdlcxI/ChFub3RfcmVhZHlfcmVhc29ucxgEIAEoCzIkLmxpYW5sdW8uYWNkLnYxLkNvbmZpZ3VyYXRpb25DaGFuZ2VzEjsKDXdyYXBfdXBfY29kZXMYBSABKAsyJC5saWFubHVvLmFjZC52MS5Db25maWd1cmF0aW9uQ2hhbmdlcyI2ChBHZXRDb25maWd1cmF0aW9uEhIKCmNvbW1hbmRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJIk0KDlZlcnNpb25lZFNraWxsEioKBXNraWxsGAEgASgLMhsubGlhbmx1by5hY2QudjEuU2tpbGxDb25maWcSDwoHdmVyc2lvbhgCIAEoCSJNCg5WZXJzaW9uZWRRdWV1ZRIqCgVxdWV1ZRgBIAEoCzIbLmxpYW5sdW8uYWNkLnYxLlF1ZXVlQ29uZmlnEg8KB3ZlcnNpb24YAiABKAkiTQoOVmVyc2lvbmVkQWdlbnQSKgoFYWdlbnQYASABKAsyGy5saWFubHVvLmFjZC52MS5BZ2VudENvbmZpZxIPCgd2ZXJzaW9uGAIgASgJImAKF1ZlcnNpb25lZE5vdFJlYWR5UmVhc29uEjQKBnJlYXNvbhgBIAEoCzIkLmxpYW5sdW8uYWNkLnYxLk5vdFJlYWR5UmVhc29uQ29uZmlnEg8KB3ZlcnNpb24YAiABKAkiVgoTVmVyc2lvbmVkV3JhcFVwQ29kZRIuCgRjb2RlGAEgASgLMiAubGlhbmx1by5hY2QudjEuV3JhcFVwQ29kZUNvbmZpZxIPCgd2ZXJzaW9uGAIgASgJIqgCChZHZXRDb25maWd1cmF0aW9uUmVzdWx0Ei4KBnNraWxscxgBIAMoCzIeLmxpYW5sdW8uYWNkLnYxLlZlcnNpb25lZFNraWxsEi4KBnF1ZXVlcxgCIAMoCzIeLmxpYW5sdW8uYWNkLnYxLlZlcnNpb25lZFF1ZXVlEi4KBmFnZW50cxgDIAMoCzIeLmxpYW5sdW8uYWNkLnYxLlZlcnNpb25lZEFnZW50EkIKEW5vdF9yZWFkeV9yZWFzb25zGAQgAygLMicubGlhbmx1by5hY2QudjEuVmVyc2lvbmVkTm90UmVhZHlSZWFzb24SOgoNd3JhcF91cF9jb2RlcxgFIAMoCzIjLmxpYW5sdW8uYWNkLnYxLlZlcnNpb25lZFdyYXBVcENvZGUiigEKFUdldENvbmZpZ3VyYXRpb25SZXBseRI0CgJvaxgBIAEoCzImLmxpYW5sdW8uYWNkLnYxLkdldENvbmZpZ3VyYXRpb25SZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiOQoTRXhwb3J0Q29uZmlndXJhdGlvbhISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCSIpChlFeHBvcnRDb25maWd1cmF0aW9uUmVzdWx0EgwKBHlhbWwYASABKAkikAEKGEV4cG9ydENvbmZpZ3VyYXRpb25SZXBseRI3CgJvaxgBIAEoCzIpLmxpYW5sdW8uYWNkLnYxLkV4cG9ydENvbmZpZ3VyYXRpb25SZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUipAEKFFVwc2VydE5vdFJlYWR5UmVhc29uEhIKCmNvbW1hbmRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEjQKBnJlYXNvbhgDIAEoCzIkLmxpYW5sdW8uYWNkLnYxLk5vdFJlYWR5UmVhc29uQ29uZmlnEh0KEGV4cGVjdGVkX3ZlcnNpb24YBCABKAlIAIgBAUITChFfZXhwZWN0ZWRfdmVyc2lvbiKaAQoQVXBzZXJ0V3JhcFVwQ29kZRISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIuCgRjb2RlGAMgASgLMiAubGlhbmx1by5hY2QudjEuV3JhcFVwQ29kZUNvbmZpZxIdChBleHBlY3RlZF92ZXJzaW9uGAQgASgJSACIAQFCEwoRX2V4cGVjdGVkX3ZlcnNpb24iPQoZVXBzZXJ0Q2F0YWxvZ3VlQ29kZVJlc3VsdBIPCgdjcmVhdGVkGAEgASgIEg8KB3ZlcnNpb24YAiABKAkikAEKGFVwc2VydENhdGFsb2d1ZUNvZGVSZXBseRI3CgJvaxgBIAEoCzIpLmxpYW5sdW8uYWNkLnYxLlVwc2VydENhdGFsb2d1ZUNvZGVSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiewoTRGVsZXRlQ2F0YWxvZ3VlQ29kZRISCgpjb21tYW5kX2lkGAEgASgJEg4KBnRlbmFudBgCIAEoCRIMCgRjb2RlGAMgASgJEh0KEGV4cGVjdGVkX3ZlcnNpb24YBCABKAlIAIgBAUITChFfZXhwZWN0ZWRfdmVyc2lvbiIbChlEZWxldGVDYXRhbG9ndWVDb2RlUmVzdWx0IpABChhEZWxldGVDYXRhbG9ndWVDb2RlUmVwbHkSNwoCb2sYASABKAsyKS5saWFubHVvLmFjZC52MS5EZWxldGVDYXRhbG9ndWVDb2RlUmVzdWx0SAASMAoFZXJyb3IYAiABKAsyHy5saWFubHVvLmNvbW1vbi52MS5Db21tYW5kRXJyb3JIAEIJCgdvdXRjb21lIqgECg9DYWxsYmFja1JlcXVlc3QSEwoLY2FsbGJhY2tfaWQYASABKAkSDQoFcXVldWUYAiABKAkSDgoGbnVtYmVyGAMgASgJEgwKBHNpdGUYBCABKAkSEwoLY3VzdG9tZXJfaWQYBSABKAkSEAoIcHJpb3JpdHkYBiABKA0STAoPcmVxdWlyZWRfc2tpbGxzGAcgAygLMjMubGlhbmx1by5hY2QudjEuQ2FsbGJhY2tSZXF1ZXN0LlJlcXVpcmVkU2tpbGxzRW50cnkSFwoPcHJlZmVycmVkX2FnZW50GAggASgJEjcKBGRhdGEYCSADKAsyKS5saWFubHVvLmFjZC52MS5DYWxsYmFja1JlcXVlc3QuRGF0YUVudHJ5EjEKDXdhaXRpbmdfc2luY2UYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2FwcG9pbnRtZW50GAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxtYXhfYXR0ZW1wdHMYDCABKA0SLgoGb3JpZ2luGA0gASgOMh4ubGlhbmx1by5hY2QudjEuQ2FsbGJhY2tPcmlnaW4aNQoTUmVxdWlyZWRTa2lsbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKA06AjgBGisKCURhdGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIrkECghDYWxsYmFjaxITCgtjYWxsYmFja19pZBgBIAEoCRINCgVxdWV1ZRgCIAEoCRIOCgZudW1iZXIYAyABKAkSDAoEc2l0ZRgEIAEoCRITCgtjdXN0b21lcl9pZBgFIAEoCRIQCghwcmlvcml0eRgGIAEoDRIwCgRkYXRhGAcgAygLMiIubGlhbmx1by5hY2QudjEuQ2FsbGJhY2suRGF0YUVudHJ5Ei4KBm9yaWdpbhgIIAEoDjIeLmxpYW5sdW8uYWNkLnYxLkNhbGxiYWNrT3JpZ2luEjEKDXdhaXRpbmdfc2luY2UYCSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2FwcG9pbnRtZW50GAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpub3RfYmVmb3JlGAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgZzdGF0dXMYDCABKA4yHi5saWFubHVvLmFjZC52MS5DYWxsYmFja1N0YXR1cxIQCghhdHRlbXB0cxgNIAEoDRIUCgxtYXhfYXR0ZW1wdHMYDiABKA0SNQoMbGFzdF9vdXRjb21lGA8gASgOMh8ubGlhbmx1by5hY2QudjEuQ2FsbGJhY2tPdXRjb21lEhIKCmNvbnRhY3RfaWQYECABKAkaKwoJRGF0YUVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiaAoPUmVxdWVzdENhbGxiYWNrEhIKCmNvbW1hbmRfaWQYASABKAkSDgoGdGVuYW50GAIgASgJEjEKCGNhbGxiYWNrGAMgASgLMh8ubGlhbmx1by5hY2QudjEuQ2FsbGJhY2tSZXF1ZXN0IlYKFVJlcXVlc3RDYWxsYmFja1Jlc3VsdBIqCghjYWxsYmFjaxgBIAEoCzIYLmxpYW5sdW8uYWNkLnYxLkNhbGxiYWNrEhEKCWR1cGxpY2F0ZRgCIAEoCCKIAQoUUmVxdWVzdENhbGxiYWNrUmVwbHkSMwoCb2sYASABKAsyJS5saWFubHVvLmFjZC52MS5SZXF1ZXN0Q2FsbGJhY2tSZXN1bHRIABIwCgVlcnJvchgCIAEoCzIfLmxpYW5sdW8uY29tbW9uLnYxLkNvbW1hbmRFcnJvckgAQgkKB291dGNvbWUiSQoOQ2FuY2VsQ2FsbGJhY2sSEgoKY29tbWFuZF9pZBgBIAEoCRIOCgZ0ZW5hbnQYAiABKAkSEwoLY2FsbGJhY2tfaWQYAyABKAkiVQoUQ2FuY2VsQ2FsbGJhY2tSZXN1bHQSKgoIY2FsbGJhY2sYASABKAsyGC5saWFubHVvLmFjZC52MS5DYWxsYmFjaxIRCglkdXBsaWNhdGUYAiABKAgihgEKE0NhbmNlbENhbGxiYWNrUmVwbHkSMgoCb2sYASABKAsyJC5saWFubHVvLmFjZC52MS5DYW5jZWxDYWxsYmFja1Jlc3VsdEgAEjAKBWVycm9yGAIgASgLMh8ubGlhbmx1by5jb21tb24udjEuQ29tbWFuZEVycm9ySABCCQoHb3V0Y29tZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_lianluo_acd_v1_acd, file_lianluo_acd_v1_configuration, file_lianluo_call_v1_call, file_lianluo_common_v1_error]);
 
 /**
  * A contact asking to be routed: a call, an email, a chat, a work item...
@@ -1275,6 +1275,14 @@ export type UpsertQueue = Message<"lianluo.acd.v1.UpsertQueue"> & {
    * @generated from field: lianluo.acd.v1.QueueConfig queue = 3;
    */
   queue?: QueueConfig | undefined;
+
+  /**
+   * The version (ETag) the caller last read: refused with FAILED_PRECONDITION, field
+   * `expected_version`, when the stored item differs or is gone. Absent: unconditional.
+   *
+   * @generated from field: optional string expected_version = 4;
+   */
+  expectedVersion?: string | undefined;
 };
 
 /**
@@ -1292,6 +1300,13 @@ export type UpsertQueueResult = Message<"lianluo.acd.v1.UpsertQueueResult"> & {
    * @generated from field: bool created = 1;
    */
   created: boolean;
+
+  /**
+   * The item's version (ETag) after the change.
+   *
+   * @generated from field: string version = 2;
+   */
+  version: string;
 };
 
 /**
@@ -1350,6 +1365,14 @@ export type DeleteQueue = Message<"lianluo.acd.v1.DeleteQueue"> & {
    * @generated from field: string queue = 3;
    */
   queue: string;
+
+  /**
+   * The version (ETag) the caller last read: refused with FAILED_PRECONDITION, field
+   * `expected_version`, when the stored item differs or is gone. Absent: unconditional.
+   *
+   * @generated from field: optional string expected_version = 4;
+   */
+  expectedVersion?: string | undefined;
 };
 
 /**
@@ -1421,6 +1444,14 @@ export type UpsertAgent = Message<"lianluo.acd.v1.UpsertAgent"> & {
    * @generated from field: lianluo.acd.v1.AgentConfig agent = 3;
    */
   agent?: AgentConfig | undefined;
+
+  /**
+   * The version (ETag) the caller last read: refused with FAILED_PRECONDITION, field
+   * `expected_version`, when the stored item differs or is gone. Absent: unconditional.
+   *
+   * @generated from field: optional string expected_version = 4;
+   */
+  expectedVersion?: string | undefined;
 };
 
 /**
@@ -1438,6 +1469,13 @@ export type UpsertAgentResult = Message<"lianluo.acd.v1.UpsertAgentResult"> & {
    * @generated from field: bool created = 1;
    */
   created: boolean;
+
+  /**
+   * The item's version (ETag) after the change.
+   *
+   * @generated from field: string version = 2;
+   */
+  version: string;
 };
 
 /**
@@ -1496,6 +1534,14 @@ export type DeleteAgent = Message<"lianluo.acd.v1.DeleteAgent"> & {
    * @generated from field: string agent_id = 3;
    */
   agentId: string;
+
+  /**
+   * The version (ETag) the caller last read: refused with FAILED_PRECONDITION, field
+   * `expected_version`, when the stored item differs or is gone. Absent: unconditional.
+   *
+   * @generated from field: optional string expected_version = 4;
+   */
+  expectedVersion?: string | undefined;
 };
 
 /**
@@ -1567,6 +1613,14 @@ export type UpsertSkill = Message<"lianluo.acd.v1.UpsertSkill"> & {
    * @generated from field: lianluo.acd.v1.SkillConfig skill = 3;
    */
   skill?: SkillConfig | undefined;
+
+  /**
+   * The version (ETag) the caller last read: refused with FAILED_PRECONDITION, field
+   * `expected_version`, when the stored item differs or is gone. Absent: unconditional.
+   *
+   * @generated from field: optional string expected_version = 4;
+   */
+  expectedVersion?: string | undefined;
 };
 
 /**
@@ -1584,6 +1638,13 @@ export type UpsertSkillResult = Message<"lianluo.acd.v1.UpsertSkillResult"> & {
    * @generated from field: bool created = 1;
    */
   created: boolean;
+
+  /**
+   * The item's version (ETag) after the change.
+   *
+   * @generated from field: string version = 2;
+   */
+  version: string;
 };
 
 /**
@@ -1642,6 +1703,14 @@ export type DeleteSkill = Message<"lianluo.acd.v1.DeleteSkill"> & {
    * @generated from field: string name = 3;
    */
   name: string;
+
+  /**
+   * The version (ETag) the caller last read: refused with FAILED_PRECONDITION, field
+   * `expected_version`, when the stored item differs or is gone. Absent: unconditional.
+   *
+   * @generated from field: optional string expected_version = 4;
+   */
+  expectedVersion?: string | undefined;
 };
 
 /**
@@ -1714,6 +1783,20 @@ export type ImportConfiguration = Message<"lianluo.acd.v1.ImportConfiguration"> 
    * @generated from field: string yaml = 3;
    */
   yaml: string;
+
+  /**
+   * Computes the diff only; nothing is changed.
+   *
+   * @generated from field: bool dry_run = 4;
+   */
+  dryRun: boolean;
+
+  /**
+   * Also deletes what the document does not name (agents, queues, skills, codes).
+   *
+   * @generated from field: bool prune = 5;
+   */
+  prune: boolean;
 };
 
 /**
@@ -1741,6 +1824,20 @@ export type ImportConfigurationResult = Message<"lianluo.acd.v1.ImportConfigurat
    * @generated from field: uint32 agents = 3;
    */
   agents: number;
+
+  /**
+   * What the import changed (or, in a dry run, would change).
+   *
+   * @generated from field: lianluo.acd.v1.ConfigurationDiff diff = 4;
+   */
+  diff?: ConfigurationDiff | undefined;
+
+  /**
+   * False for a dry run.
+   *
+   * @generated from field: bool applied = 5;
+   */
+  applied: boolean;
 };
 
 /**
@@ -1778,6 +1875,548 @@ export type ImportConfigurationReply = Message<"lianluo.acd.v1.ImportConfigurati
  */
 export const ImportConfigurationReplySchema: GenMessage<ImportConfigurationReply> = /*@__PURE__*/
   messageDesc(file_lianluo_acd_v1_commands, 60);
+
+/**
+ * The ids of one kind of configuration item by what an import does to them, each sorted.
+ *
+ * @generated from message lianluo.acd.v1.ConfigurationChanges
+ */
+export type ConfigurationChanges = Message<"lianluo.acd.v1.ConfigurationChanges"> & {
+  /**
+   * @generated from field: repeated string created = 1;
+   */
+  created: string[];
+
+  /**
+   * @generated from field: repeated string updated = 2;
+   */
+  updated: string[];
+
+  /**
+   * @generated from field: repeated string deleted = 3;
+   */
+  deleted: string[];
+
+  /**
+   * @generated from field: repeated string unchanged = 4;
+   */
+  unchanged: string[];
+};
+
+/**
+ * Describes the message lianluo.acd.v1.ConfigurationChanges.
+ * Use `create(ConfigurationChangesSchema)` to create a new message.
+ */
+export const ConfigurationChangesSchema: GenMessage<ConfigurationChanges> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 61);
+
+/**
+ * @generated from message lianluo.acd.v1.ConfigurationDiff
+ */
+export type ConfigurationDiff = Message<"lianluo.acd.v1.ConfigurationDiff"> & {
+  /**
+   * @generated from field: lianluo.acd.v1.ConfigurationChanges skills = 1;
+   */
+  skills?: ConfigurationChanges | undefined;
+
+  /**
+   * @generated from field: lianluo.acd.v1.ConfigurationChanges queues = 2;
+   */
+  queues?: ConfigurationChanges | undefined;
+
+  /**
+   * @generated from field: lianluo.acd.v1.ConfigurationChanges agents = 3;
+   */
+  agents?: ConfigurationChanges | undefined;
+
+  /**
+   * @generated from field: lianluo.acd.v1.ConfigurationChanges not_ready_reasons = 4;
+   */
+  notReadyReasons?: ConfigurationChanges | undefined;
+
+  /**
+   * @generated from field: lianluo.acd.v1.ConfigurationChanges wrap_up_codes = 5;
+   */
+  wrapUpCodes?: ConfigurationChanges | undefined;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.ConfigurationDiff.
+ * Use `create(ConfigurationDiffSchema)` to create a new message.
+ */
+export const ConfigurationDiffSchema: GenMessage<ConfigurationDiff> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 62);
+
+/**
+ * Reads a tenant's configuration, each item with its version (ETag: a digest of its
+ * stored form, so an unchanged item keeps it across export and import).
+ *
+ * @generated from message lianluo.acd.v1.GetConfiguration
+ */
+export type GetConfiguration = Message<"lianluo.acd.v1.GetConfiguration"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: string tenant = 2;
+   */
+  tenant: string;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.GetConfiguration.
+ * Use `create(GetConfigurationSchema)` to create a new message.
+ */
+export const GetConfigurationSchema: GenMessage<GetConfiguration> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 63);
+
+/**
+ * @generated from message lianluo.acd.v1.VersionedSkill
+ */
+export type VersionedSkill = Message<"lianluo.acd.v1.VersionedSkill"> & {
+  /**
+   * @generated from field: lianluo.acd.v1.SkillConfig skill = 1;
+   */
+  skill?: SkillConfig | undefined;
+
+  /**
+   * @generated from field: string version = 2;
+   */
+  version: string;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.VersionedSkill.
+ * Use `create(VersionedSkillSchema)` to create a new message.
+ */
+export const VersionedSkillSchema: GenMessage<VersionedSkill> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 64);
+
+/**
+ * @generated from message lianluo.acd.v1.VersionedQueue
+ */
+export type VersionedQueue = Message<"lianluo.acd.v1.VersionedQueue"> & {
+  /**
+   * @generated from field: lianluo.acd.v1.QueueConfig queue = 1;
+   */
+  queue?: QueueConfig | undefined;
+
+  /**
+   * @generated from field: string version = 2;
+   */
+  version: string;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.VersionedQueue.
+ * Use `create(VersionedQueueSchema)` to create a new message.
+ */
+export const VersionedQueueSchema: GenMessage<VersionedQueue> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 65);
+
+/**
+ * @generated from message lianluo.acd.v1.VersionedAgent
+ */
+export type VersionedAgent = Message<"lianluo.acd.v1.VersionedAgent"> & {
+  /**
+   * @generated from field: lianluo.acd.v1.AgentConfig agent = 1;
+   */
+  agent?: AgentConfig | undefined;
+
+  /**
+   * @generated from field: string version = 2;
+   */
+  version: string;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.VersionedAgent.
+ * Use `create(VersionedAgentSchema)` to create a new message.
+ */
+export const VersionedAgentSchema: GenMessage<VersionedAgent> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 66);
+
+/**
+ * @generated from message lianluo.acd.v1.VersionedNotReadyReason
+ */
+export type VersionedNotReadyReason = Message<"lianluo.acd.v1.VersionedNotReadyReason"> & {
+  /**
+   * @generated from field: lianluo.acd.v1.NotReadyReasonConfig reason = 1;
+   */
+  reason?: NotReadyReasonConfig | undefined;
+
+  /**
+   * @generated from field: string version = 2;
+   */
+  version: string;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.VersionedNotReadyReason.
+ * Use `create(VersionedNotReadyReasonSchema)` to create a new message.
+ */
+export const VersionedNotReadyReasonSchema: GenMessage<VersionedNotReadyReason> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 67);
+
+/**
+ * @generated from message lianluo.acd.v1.VersionedWrapUpCode
+ */
+export type VersionedWrapUpCode = Message<"lianluo.acd.v1.VersionedWrapUpCode"> & {
+  /**
+   * @generated from field: lianluo.acd.v1.WrapUpCodeConfig code = 1;
+   */
+  code?: WrapUpCodeConfig | undefined;
+
+  /**
+   * @generated from field: string version = 2;
+   */
+  version: string;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.VersionedWrapUpCode.
+ * Use `create(VersionedWrapUpCodeSchema)` to create a new message.
+ */
+export const VersionedWrapUpCodeSchema: GenMessage<VersionedWrapUpCode> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 68);
+
+/**
+ * Each kind sorted by id.
+ *
+ * @generated from message lianluo.acd.v1.GetConfigurationResult
+ */
+export type GetConfigurationResult = Message<"lianluo.acd.v1.GetConfigurationResult"> & {
+  /**
+   * @generated from field: repeated lianluo.acd.v1.VersionedSkill skills = 1;
+   */
+  skills: VersionedSkill[];
+
+  /**
+   * @generated from field: repeated lianluo.acd.v1.VersionedQueue queues = 2;
+   */
+  queues: VersionedQueue[];
+
+  /**
+   * @generated from field: repeated lianluo.acd.v1.VersionedAgent agents = 3;
+   */
+  agents: VersionedAgent[];
+
+  /**
+   * @generated from field: repeated lianluo.acd.v1.VersionedNotReadyReason not_ready_reasons = 4;
+   */
+  notReadyReasons: VersionedNotReadyReason[];
+
+  /**
+   * @generated from field: repeated lianluo.acd.v1.VersionedWrapUpCode wrap_up_codes = 5;
+   */
+  wrapUpCodes: VersionedWrapUpCode[];
+};
+
+/**
+ * Describes the message lianluo.acd.v1.GetConfigurationResult.
+ * Use `create(GetConfigurationResultSchema)` to create a new message.
+ */
+export const GetConfigurationResultSchema: GenMessage<GetConfigurationResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 69);
+
+/**
+ * @generated from message lianluo.acd.v1.GetConfigurationReply
+ */
+export type GetConfigurationReply = Message<"lianluo.acd.v1.GetConfigurationReply"> & {
+  /**
+   * @generated from oneof lianluo.acd.v1.GetConfigurationReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.acd.v1.GetConfigurationResult ok = 1;
+     */
+    value: GetConfigurationResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.acd.v1.GetConfigurationReply.
+ * Use `create(GetConfigurationReplySchema)` to create a new message.
+ */
+export const GetConfigurationReplySchema: GenMessage<GetConfigurationReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 70);
+
+/**
+ * The tenant's configuration as the YAML document import_configuration takes, in a
+ * deterministic order: importing it changes nothing.
+ *
+ * @generated from message lianluo.acd.v1.ExportConfiguration
+ */
+export type ExportConfiguration = Message<"lianluo.acd.v1.ExportConfiguration"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: string tenant = 2;
+   */
+  tenant: string;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.ExportConfiguration.
+ * Use `create(ExportConfigurationSchema)` to create a new message.
+ */
+export const ExportConfigurationSchema: GenMessage<ExportConfiguration> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 71);
+
+/**
+ * @generated from message lianluo.acd.v1.ExportConfigurationResult
+ */
+export type ExportConfigurationResult = Message<"lianluo.acd.v1.ExportConfigurationResult"> & {
+  /**
+   * @generated from field: string yaml = 1;
+   */
+  yaml: string;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.ExportConfigurationResult.
+ * Use `create(ExportConfigurationResultSchema)` to create a new message.
+ */
+export const ExportConfigurationResultSchema: GenMessage<ExportConfigurationResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 72);
+
+/**
+ * @generated from message lianluo.acd.v1.ExportConfigurationReply
+ */
+export type ExportConfigurationReply = Message<"lianluo.acd.v1.ExportConfigurationReply"> & {
+  /**
+   * @generated from oneof lianluo.acd.v1.ExportConfigurationReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.acd.v1.ExportConfigurationResult ok = 1;
+     */
+    value: ExportConfigurationResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.acd.v1.ExportConfigurationReply.
+ * Use `create(ExportConfigurationReplySchema)` to create a new message.
+ */
+export const ExportConfigurationReplySchema: GenMessage<ExportConfigurationReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 73);
+
+/**
+ * Adds a not-ready reason to the tenant's catalogue or changes its label.
+ *
+ * @generated from message lianluo.acd.v1.UpsertNotReadyReason
+ */
+export type UpsertNotReadyReason = Message<"lianluo.acd.v1.UpsertNotReadyReason"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: string tenant = 2;
+   */
+  tenant: string;
+
+  /**
+   * @generated from field: lianluo.acd.v1.NotReadyReasonConfig reason = 3;
+   */
+  reason?: NotReadyReasonConfig | undefined;
+
+  /**
+   * @generated from field: optional string expected_version = 4;
+   */
+  expectedVersion?: string | undefined;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.UpsertNotReadyReason.
+ * Use `create(UpsertNotReadyReasonSchema)` to create a new message.
+ */
+export const UpsertNotReadyReasonSchema: GenMessage<UpsertNotReadyReason> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 74);
+
+/**
+ * Adds a wrap-up code to the tenant's catalogue or changes its label.
+ *
+ * @generated from message lianluo.acd.v1.UpsertWrapUpCode
+ */
+export type UpsertWrapUpCode = Message<"lianluo.acd.v1.UpsertWrapUpCode"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: string tenant = 2;
+   */
+  tenant: string;
+
+  /**
+   * @generated from field: lianluo.acd.v1.WrapUpCodeConfig code = 3;
+   */
+  code?: WrapUpCodeConfig | undefined;
+
+  /**
+   * @generated from field: optional string expected_version = 4;
+   */
+  expectedVersion?: string | undefined;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.UpsertWrapUpCode.
+ * Use `create(UpsertWrapUpCodeSchema)` to create a new message.
+ */
+export const UpsertWrapUpCodeSchema: GenMessage<UpsertWrapUpCode> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 75);
+
+/**
+ * The answer of upsert_not_ready_reason and upsert_wrap_up_code.
+ *
+ * @generated from message lianluo.acd.v1.UpsertCatalogueCodeResult
+ */
+export type UpsertCatalogueCodeResult = Message<"lianluo.acd.v1.UpsertCatalogueCodeResult"> & {
+  /**
+   * @generated from field: bool created = 1;
+   */
+  created: boolean;
+
+  /**
+   * @generated from field: string version = 2;
+   */
+  version: string;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.UpsertCatalogueCodeResult.
+ * Use `create(UpsertCatalogueCodeResultSchema)` to create a new message.
+ */
+export const UpsertCatalogueCodeResultSchema: GenMessage<UpsertCatalogueCodeResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 76);
+
+/**
+ * @generated from message lianluo.acd.v1.UpsertCatalogueCodeReply
+ */
+export type UpsertCatalogueCodeReply = Message<"lianluo.acd.v1.UpsertCatalogueCodeReply"> & {
+  /**
+   * @generated from oneof lianluo.acd.v1.UpsertCatalogueCodeReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.acd.v1.UpsertCatalogueCodeResult ok = 1;
+     */
+    value: UpsertCatalogueCodeResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.acd.v1.UpsertCatalogueCodeReply.
+ * Use `create(UpsertCatalogueCodeReplySchema)` to create a new message.
+ */
+export const UpsertCatalogueCodeReplySchema: GenMessage<UpsertCatalogueCodeReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 77);
+
+/**
+ * Removes a not-ready reason or wrap-up code (delete_not_ready_reason, delete_wrap_up_code).
+ *
+ * @generated from message lianluo.acd.v1.DeleteCatalogueCode
+ */
+export type DeleteCatalogueCode = Message<"lianluo.acd.v1.DeleteCatalogueCode"> & {
+  /**
+   * @generated from field: string command_id = 1;
+   */
+  commandId: string;
+
+  /**
+   * @generated from field: string tenant = 2;
+   */
+  tenant: string;
+
+  /**
+   * @generated from field: string code = 3;
+   */
+  code: string;
+
+  /**
+   * @generated from field: optional string expected_version = 4;
+   */
+  expectedVersion?: string | undefined;
+};
+
+/**
+ * Describes the message lianluo.acd.v1.DeleteCatalogueCode.
+ * Use `create(DeleteCatalogueCodeSchema)` to create a new message.
+ */
+export const DeleteCatalogueCodeSchema: GenMessage<DeleteCatalogueCode> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 78);
+
+/**
+ * @generated from message lianluo.acd.v1.DeleteCatalogueCodeResult
+ */
+export type DeleteCatalogueCodeResult = Message<"lianluo.acd.v1.DeleteCatalogueCodeResult"> & {
+};
+
+/**
+ * Describes the message lianluo.acd.v1.DeleteCatalogueCodeResult.
+ * Use `create(DeleteCatalogueCodeResultSchema)` to create a new message.
+ */
+export const DeleteCatalogueCodeResultSchema: GenMessage<DeleteCatalogueCodeResult> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 79);
+
+/**
+ * @generated from message lianluo.acd.v1.DeleteCatalogueCodeReply
+ */
+export type DeleteCatalogueCodeReply = Message<"lianluo.acd.v1.DeleteCatalogueCodeReply"> & {
+  /**
+   * @generated from oneof lianluo.acd.v1.DeleteCatalogueCodeReply.outcome
+   */
+  outcome: {
+    /**
+     * @generated from field: lianluo.acd.v1.DeleteCatalogueCodeResult ok = 1;
+     */
+    value: DeleteCatalogueCodeResult;
+    case: "ok";
+  } | {
+    /**
+     * @generated from field: lianluo.common.v1.CommandError error = 2;
+     */
+    value: CommandError;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message lianluo.acd.v1.DeleteCatalogueCodeReply.
+ * Use `create(DeleteCatalogueCodeReplySchema)` to create a new message.
+ */
+export const DeleteCatalogueCodeReplySchema: GenMessage<DeleteCatalogueCodeReply> = /*@__PURE__*/
+  messageDesc(file_lianluo_acd_v1_commands, 80);
 
 /**
  * A customer asks to be called back: from the IVR (a caller who would rather not wait), or
@@ -1884,7 +2523,7 @@ export type CallbackRequest = Message<"lianluo.acd.v1.CallbackRequest"> & {
  * Use `create(CallbackRequestSchema)` to create a new message.
  */
 export const CallbackRequestSchema: GenMessage<CallbackRequest> = /*@__PURE__*/
-  messageDesc(file_lianluo_acd_v1_commands, 61);
+  messageDesc(file_lianluo_acd_v1_commands, 81);
 
 /**
  * A callback as the acd keeps it.
@@ -1992,7 +2631,7 @@ export type Callback = Message<"lianluo.acd.v1.Callback"> & {
  * Use `create(CallbackSchema)` to create a new message.
  */
 export const CallbackSchema: GenMessage<Callback> = /*@__PURE__*/
-  messageDesc(file_lianluo_acd_v1_commands, 62);
+  messageDesc(file_lianluo_acd_v1_commands, 82);
 
 /**
  * Stores a callback and queues it at once unless it has an appointment.
@@ -2021,7 +2660,7 @@ export type RequestCallback = Message<"lianluo.acd.v1.RequestCallback"> & {
  * Use `create(RequestCallbackSchema)` to create a new message.
  */
 export const RequestCallbackSchema: GenMessage<RequestCallback> = /*@__PURE__*/
-  messageDesc(file_lianluo_acd_v1_commands, 63);
+  messageDesc(file_lianluo_acd_v1_commands, 83);
 
 /**
  * @generated from message lianluo.acd.v1.RequestCallbackResult
@@ -2045,7 +2684,7 @@ export type RequestCallbackResult = Message<"lianluo.acd.v1.RequestCallbackResul
  * Use `create(RequestCallbackResultSchema)` to create a new message.
  */
 export const RequestCallbackResultSchema: GenMessage<RequestCallbackResult> = /*@__PURE__*/
-  messageDesc(file_lianluo_acd_v1_commands, 64);
+  messageDesc(file_lianluo_acd_v1_commands, 84);
 
 /**
  * @generated from message lianluo.acd.v1.RequestCallbackReply
@@ -2074,7 +2713,7 @@ export type RequestCallbackReply = Message<"lianluo.acd.v1.RequestCallbackReply"
  * Use `create(RequestCallbackReplySchema)` to create a new message.
  */
 export const RequestCallbackReplySchema: GenMessage<RequestCallbackReply> = /*@__PURE__*/
-  messageDesc(file_lianluo_acd_v1_commands, 65);
+  messageDesc(file_lianluo_acd_v1_commands, 85);
 
 /**
  * Withdraws a callback that is scheduled or queued (its contact is withdrawn). Refused
@@ -2105,7 +2744,7 @@ export type CancelCallback = Message<"lianluo.acd.v1.CancelCallback"> & {
  * Use `create(CancelCallbackSchema)` to create a new message.
  */
 export const CancelCallbackSchema: GenMessage<CancelCallback> = /*@__PURE__*/
-  messageDesc(file_lianluo_acd_v1_commands, 66);
+  messageDesc(file_lianluo_acd_v1_commands, 86);
 
 /**
  * @generated from message lianluo.acd.v1.CancelCallbackResult
@@ -2127,7 +2766,7 @@ export type CancelCallbackResult = Message<"lianluo.acd.v1.CancelCallbackResult"
  * Use `create(CancelCallbackResultSchema)` to create a new message.
  */
 export const CancelCallbackResultSchema: GenMessage<CancelCallbackResult> = /*@__PURE__*/
-  messageDesc(file_lianluo_acd_v1_commands, 67);
+  messageDesc(file_lianluo_acd_v1_commands, 87);
 
 /**
  * @generated from message lianluo.acd.v1.CancelCallbackReply
@@ -2156,5 +2795,5 @@ export type CancelCallbackReply = Message<"lianluo.acd.v1.CancelCallbackReply"> 
  * Use `create(CancelCallbackReplySchema)` to create a new message.
  */
 export const CancelCallbackReplySchema: GenMessage<CancelCallbackReply> = /*@__PURE__*/
-  messageDesc(file_lianluo_acd_v1_commands, 68);
+  messageDesc(file_lianluo_acd_v1_commands, 88);
 

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lianluo/common/v1/error.proto.
  */
 export const file_lianluo_common_v1_error: GenFile = /*@__PURE__*/
-  fileDesc("Ch1saWFubHVvL2NvbW1vbi92MS9lcnJvci5wcm90bxIRbGlhbmx1by5jb21tb24udjEiWgoMQ29tbWFuZEVycm9yEioKBGtpbmQYASABKA4yHC5saWFubHVvLmNvbW1vbi52MS5FcnJvcktpbmQSDwoHbWVzc2FnZRgCIAEoCRINCgVmaWVsZBgDIAEoCSqKAgoJRXJyb3JLaW5kEhoKFkVSUk9SX0tJTkRfVU5TUEVDSUZJRUQQABIfChtFUlJPUl9LSU5EX0lOVkFMSURfQVJHVU1FTlQQARITCg9FUlJPUl9LSU5EX0dPTkUQAhIiCh5FUlJPUl9LSU5EX0ZBSUxFRF9QUkVDT05ESVRJT04QAxIWChJFUlJPUl9LSU5EX1RJTUVPVVQQBBIaChZFUlJPUl9LSU5EX1VOQVZBSUxBQkxFEAUSFwoTRVJST1JfS0lORF9JTlRFUk5BTBAGEiAKHEVSUk9SX0tJTkRfREVBRExJTkVfRVhDRUVERUQQBxIYChRFUlJPUl9LSU5EX05PVF9GT1VORBAIYgZwcm90bzM");
+  fileDesc("Ch1saWFubHVvL2NvbW1vbi92MS9lcnJvci5wcm90bxIRbGlhbmx1by5jb21tb24udjEijQEKDENvbW1hbmRFcnJvchIqCgRraW5kGAEgASgOMhwubGlhbmx1by5jb21tb24udjEuRXJyb3JLaW5kEg8KB21lc3NhZ2UYAiABKAkSDQoFZmllbGQYAyABKAkSMQoIcHJvYmxlbXMYBCADKAsyHy5saWFubHVvLmNvbW1vbi52MS5GaWVsZFByb2JsZW0iSwoMRmllbGRQcm9ibGVtEg0KBWZpZWxkGAEgASgJEg4KBnJlYXNvbhgCIAEoCRIMCgRsaW5lGAMgASgNEg4KBmNvbHVtbhgEIAEoDSqKAgoJRXJyb3JLaW5kEhoKFkVSUk9SX0tJTkRfVU5TUEVDSUZJRUQQABIfChtFUlJPUl9LSU5EX0lOVkFMSURfQVJHVU1FTlQQARITCg9FUlJPUl9LSU5EX0dPTkUQAhIiCh5FUlJPUl9LSU5EX0ZBSUxFRF9QUkVDT05ESVRJT04QAxIWChJFUlJPUl9LSU5EX1RJTUVPVVQQBBIaChZFUlJPUl9LSU5EX1VOQVZBSUxBQkxFEAUSFwoTRVJST1JfS0lORF9JTlRFUk5BTBAGEiAKHEVSUk9SX0tJTkRfREVBRExJTkVfRVhDRUVERUQQBxIYChRFUlJPUl9LSU5EX05PVF9GT1VORBAIYgZwcm90bzM");
 
 /**
  * The typed error reply every command shares.
@@ -36,6 +36,13 @@ export type CommandError = Message<"lianluo.common.v1.CommandError"> & {
    * @generated from field: string field = 3;
    */
   field: string;
+
+  /**
+   * Every field at fault, when there are several (a configuration document); the first is `field`.
+   *
+   * @generated from field: repeated lianluo.common.v1.FieldProblem problems = 4;
+   */
+  problems: FieldProblem[];
 };
 
 /**
@@ -44,6 +51,40 @@ export type CommandError = Message<"lianluo.common.v1.CommandError"> & {
  */
 export const CommandErrorSchema: GenMessage<CommandError> = /*@__PURE__*/
   messageDesc(file_lianluo_common_v1_error, 0);
+
+/**
+ * One field at fault: its path, why, and where a document (YAML) holds it (1-based; 0 when unknown).
+ *
+ * @generated from message lianluo.common.v1.FieldProblem
+ */
+export type FieldProblem = Message<"lianluo.common.v1.FieldProblem"> & {
+  /**
+   * @generated from field: string field = 1;
+   */
+  field: string;
+
+  /**
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: uint32 line = 3;
+   */
+  line: number;
+
+  /**
+   * @generated from field: uint32 column = 4;
+   */
+  column: number;
+};
+
+/**
+ * Describes the message lianluo.common.v1.FieldProblem.
+ * Use `create(FieldProblemSchema)` to create a new message.
+ */
+export const FieldProblemSchema: GenMessage<FieldProblem> = /*@__PURE__*/
+  messageDesc(file_lianluo_common_v1_error, 1);
 
 /**
  * Why a command was refused or failed. Callers branch on the kind, never on text.
