@@ -323,6 +323,15 @@ describe('ivr’s flows', () => {
   });
 });
 
+describe('api’s webhooks', () => {
+  const apiOf = (manifests: Manifest[]) => findIn(manifests, 'NetworkPolicy', 'lianluo-api').spec as { egress: unknown };
+  it('lets api reach webhook receivers only when api.webhooks.egress is on, and tells it the private networks it may deliver to', () => {
+    expect(JSON.stringify(apiOf(manifestsOf('the two-site production example')).egress)).toContain('{"ports":[{"port":443,"protocol":"TCP"}]}');
+    expect(JSON.stringify(apiOf(manifestsOf('default values')).egress)).not.toContain('"port":443');
+    expect(JSON.stringify(findIn(manifestsOf('the two-site production example'), 'Deployment', 'lianluo-api'))).toContain('{"name":"WEBHOOK_ALLOWED_NETWORKS","value":"10.30.0.0/16"}');
+  });
+});
+
 describe('api’s service identity', () => {
   const VERIFIERS = ['acd', 'ivr', 'voicemail', 'reporting'];
   const publicKeys = readFileSync(PUBLIC_KEYS_FILE, 'utf8');

@@ -236,6 +236,10 @@ voicemail, reporting): ctx = dict "workloads" list "component" name. {"items": [
 {{- end }}
 - name: PUBLIC_RATE_PER_MINUTE
   value: {{ $api.publicRatePerMinute | quote }}
+{{- with $api.webhooks.allowedNetworks }}
+- name: WEBHOOK_ALLOWED_NETWORKS
+  value: {{ join "," . | quote }}
+{{- end }}
 {{- if $api.seed.existingSecret }}
 - name: API_SEED_FILE
   value: {{ printf "%s/seed.yaml" (include "lianluo.apiSeedDir" nil) | quote }}
