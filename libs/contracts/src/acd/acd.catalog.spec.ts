@@ -59,6 +59,25 @@ describe('acd contract rules', () => {
     expect(AcdCommands.cancelContact.validate(create(AcdCommands.cancelContact.request, { commandId: 'c', tenant, contactId: 'c', reason: CancelReason.ABANDONED }))).toEqual([]);
   });
 
+  it("takes a release's wrap-up code as an identifier and its notes up to 2,000 characters", () => {
+    const release = (init: { wrapUpCode?: string; notes?: string }) =>
+      AcdCommands.releaseContact.validate(create(AcdCommands.releaseContact.request, { commandId: 'r', tenant, contactId: 'c', agentId: 'x', ...init }));
+    expect(release({})).toEqual([]);
+    expect(release({ wrapUpCode: 'sale', notes: 'n'.repeat(2000) })).toEqual([]);
+    expect(fieldsOf(release({ wrapUpCode: 'no sale!', notes: 'n'.repeat(2001) }))).toEqual(['wrap_up_code', 'notes']);
+    const completed = create(AcdEvents.contactCompleted.schema, {
+      eventId: 'e',
+      tenant,
+      occurredAt: timestampNow(),
+      contact: { contactId: 'c1', queue: 'sales', channel: Channel.CHAT },
+      agent: { agentId: 'ann', site: 'bj' },
+      wrapUpCode: 'sale',
+      notes: 'renewed for a year',
+    });
+    expect(AcdEvents.contactCompleted.validate(completed)).toEqual([]);
+    expect(fieldsOf(AcdEvents.contactCompleted.validate({ ...completed, notes: 'n'.repeat(2001) }))).toEqual(['notes']);
+  });
+
   it('wants a transfer or reassignment to name where the contact goes', () => {
     expect(fieldsOf(AcdCommands.transferContact.validate(create(AcdCommands.transferContact.request, { commandId: 't', tenant, contactId: 'c' })))).toEqual(['target']);
     const reassign = create(AcdCommands.reassignContact.request, { commandId: 'r', tenant, contactId: 'c', supervisorId: 's', target: { case: 'agentId', value: 'a b' } });

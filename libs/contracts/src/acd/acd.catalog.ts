@@ -377,7 +377,7 @@ export const AcdCommands = {
     name: 'release_contact',
     request: ReleaseContactSchema,
     reply: ReleaseContactReplySchema,
-    validate: (m) => validateCommand(m, { contact_id: m.contactId, agent_id: m.agentId }),
+    validate: (m) => [...validateCommand(m, { contact_id: m.contactId, agent_id: m.agentId }), ...validateWrapUp(m)],
   }),
   endWrapUp: defineCommand({
     ...commandBasics,
@@ -527,6 +527,16 @@ export const AcdCommands = {
   }),
 } as const;
 
+/** The longest notes an agent may leave on a contact. */
+export const MAX_CONTACT_NOTES_LENGTH = 2000;
+
+/** An optional wrap-up code (an identifier) and notes of at most MAX_CONTACT_NOTES_LENGTH characters. */
+function validateWrapUp(m: { wrapUpCode: string; notes: string }, path = ''): FieldViolation[] {
+  const violations = identifierRule(`${path}wrap_up_code`, m.wrapUpCode);
+  if (m.notes.length > MAX_CONTACT_NOTES_LENGTH) violations.push({ field: `${path}notes`, reason: `must be at most ${MAX_CONTACT_NOTES_LENGTH} characters` });
+  return violations;
+}
+
 /** A not-ready reason or wrap-up code: an identifier and a label of at most 256 characters. */
 function validateCatalogueCode(entry: { code: string; label: string } | undefined, prefix: string): FieldViolation[] {
   if (!entry) return [{ field: prefix.slice(0, -1), reason: 'is required' }];
@@ -620,7 +630,12 @@ export const AcdEvents = {
   }),
   contactTransferred: defineEvent({ ...eventBasics, name: 'contact_transferred', schema: ContactTransferredSchema, validate: validateContactEvent }),
   contactEscalated: defineEvent({ ...eventBasics, name: 'contact_escalated', schema: ContactEscalatedSchema, validate: validateContactEvent }),
-  contactCompleted: defineEvent({ ...eventBasics, name: 'contact_completed', schema: ContactCompletedSchema, validate: validateContactAgentEvent }),
+  contactCompleted: defineEvent({
+    ...eventBasics,
+    name: 'contact_completed',
+    schema: ContactCompletedSchema,
+    validate: (m) => [...validateContactAgentEvent(m), ...validateWrapUp(m)],
+  }),
   contactPositionChanged: defineEvent({ ...eventBasics, name: 'contact_position_changed', schema: ContactPositionChangedSchema, validate: validateContactEvent }),
   agentStateChanged: defineEvent({
     ...eventBasics,
