@@ -6,6 +6,7 @@ import { RedisModule } from '@lianluo/redis';
 import { ServiceAuthModule } from '@lianluo/service-auth';
 import type { AcdConfig } from './acd.config';
 import { AgentsHandlers } from './agents/agents.handlers';
+import { CodeCatalogues } from './agents/code-catalogues';
 import { CallbackDialler } from './callbacks/callback-dialler';
 import { CallbacksController } from './callbacks/callbacks.controller';
 import { CallbackEventsRelay } from './callbacks/callbacks.events';
@@ -76,6 +77,7 @@ export class AcdModule implements OnModuleInit {
       providers: [
         ContactsHandlers,
         AgentsHandlers,
+        CodeCatalogues,
         { provide: CONFIGURATION_OPTIONS, useValue: { file: config.ACD_CONFIG_FILE } },
         ConfigurationRepository,
         ConfigurationService,

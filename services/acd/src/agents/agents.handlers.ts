@@ -24,6 +24,7 @@ import { Injectable } from '@nestjs/common';
 import { RoutingError } from '../routing/routing-error';
 import { RoutingCommandRunner } from '../routing/routing-command-runner';
 import { RoutingStore } from '../routing/routing-store';
+import { CodeCatalogues } from './code-catalogues';
 
 /** What agents do: log in and out, pause, answer or decline offers, finish contacts. */
 @Injectable()
@@ -31,6 +32,7 @@ export class AgentsHandlers {
   constructor(
     private readonly store: RoutingStore,
     private readonly runner: RoutingCommandRunner,
+    private readonly catalogues: CodeCatalogues,
   ) {}
 
   /** Logs in with the agent's configuration; site and extension may be overridden for the session. */
@@ -64,6 +66,7 @@ export class AgentsHandlers {
   @CommandHandler(AcdCommands.setAgentNotReady)
   setAgentNotReady(request: SetAgentNotReady) {
     return this.runner.run(request.tenant, '', async () => {
+      await this.catalogues.checkNotReadyReason(request.tenant, request.reasonCode);
       await this.store.setNotReady(request.tenant, request.agentId, request.reasonCode);
       return create(SetAgentNotReadyResultSchema);
     });
@@ -80,6 +83,7 @@ export class AgentsHandlers {
   @CommandHandler(AcdCommands.rejectOffer)
   rejectOffer(request: RejectOffer) {
     return this.runner.run(request.tenant, '', async () => {
+      await this.catalogues.checkNotReadyReason(request.tenant, request.reasonCode);
       const result = await this.store.reject(request.tenant, request, request.reasonCode);
       return create(RejectOfferResultSchema, { returnedToQueue: result.returnedToQueue });
     });
@@ -88,7 +92,8 @@ export class AgentsHandlers {
   @CommandHandler(AcdCommands.releaseContact)
   releaseContact(request: ReleaseContact) {
     return this.runner.run(request.tenant, '', async () => {
-      const result = await this.store.release(request.tenant, request.contactId, request.agentId);
+      await this.catalogues.checkWrapUpCode(request.tenant, request.wrapUpCode);
+      const result = await this.store.release(request.tenant, request.contactId, request.agentId, { wrapUpCode: request.wrapUpCode, notes: request.notes });
       return create(ReleaseContactResultSchema, {
         duplicate: result.duplicate,
         ...(result.wrapUpEndsAt === undefined ? {} : { wrapUpEndsAt: timestampFromMs(result.wrapUpEndsAt) }),

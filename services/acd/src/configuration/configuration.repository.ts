@@ -73,6 +73,16 @@ export class ConfigurationRepository {
     return ((await db.query(`DELETE FROM ${CODE_TABLES[kind]} WHERE tenant = $1 AND code = $2`, [tenant, code])).rowCount ?? 0) > 0;
   }
 
+  /** True when the tenant's catalogue of `kind` names `code`, or names nothing (any code goes then). */
+  async allowsCode(kind: CodeKind, tenant: string, code: string): Promise<boolean> {
+    const table = CODE_TABLES[kind];
+    const result = await this.pool.query<{ allowed: boolean }>(
+      `SELECT NOT EXISTS (SELECT 1 FROM ${table} WHERE tenant = $1) OR EXISTS (SELECT 1 FROM ${table} WHERE tenant = $1 AND code = $2) AS allowed`,
+      [tenant, code],
+    );
+    return result.rows[0]?.allowed === true;
+  }
+
   /** The queue ids and catalogued skill names stored for a tenant. */
   async names(tenant: string, db: Queryable = this.pool): Promise<ConfigurationNames> {
     const [queues, skills] = await Promise.all([

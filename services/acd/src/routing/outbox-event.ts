@@ -43,7 +43,8 @@ export const OUTBOX_LAYOUT: Readonly<Record<string, readonly string[]>> = {
   rejected: REFUSAL,
   ring_no_answer: REFUSAL,
   abandoned: contactEvent('reason', 'previous', 'waited'),
-  completed: contactEvent('agent', 'agentSite', 'wrapUpUntil'),
+  // The wrap-up code and notes follow the traceparent: entries written before them read as ''.
+  completed: [...contactEvent('agent', 'agentSite', 'wrapUpUntil'), 'wrapUpCode', 'notes'],
   overflowed: contactEvent('targetKind', 'target', 'waited'),
   transferred: contactEvent('fromQueue', 'toAgent', 'byAgent', 'bySupervisor'),
   escalated: contactEvent('step', 'stepKind'),
@@ -169,6 +170,8 @@ function eventOfType(tenant: string, eventId: string, raw: OutboxEvent): AcdEven
         ...contact(),
         agent: agentInfo(raw),
         ...(count(raw.wrapUpUntil) > 0 ? { wrapUpEndsAt: timestampFromMs(count(raw.wrapUpUntil)) } : {}),
+        wrapUpCode: text(raw.wrapUpCode),
+        notes: text(raw.notes),
       });
     case 'overflowed':
       return acdEvent(AcdEvents.contactOverflowed, {

@@ -31,6 +31,9 @@ export type CancelReason = 'abandoned' | 'withdrawn';
 export interface ReleaseOptions {
   readonly skipWrapUp?: boolean;
   readonly notReadyReason?: string;
+  /** The agent's wrap-up code and notes, carried on contact_completed (checked by the caller). */
+  readonly wrapUpCode?: string;
+  readonly notes?: string;
 }
 
 /** Which offer an accept or reject answers. */
@@ -342,6 +345,8 @@ export class RoutingStore {
       this.doneRetentionMs,
       options.skipWrapUp ? 'skip-wrap-up' : '',
       options.notReadyReason === undefined ? '' : parseInput(identifier, options.notReadyReason, 'reasonCode'),
+      options.wrapUpCode ? parseInput(identifier, options.wrapUpCode, 'wrapUpCode') : '',
+      options.notes ?? '',
     ]);
     if (reply[0] === 'not-assigned') this.fail('not-assigned', `contact ${contactId} is not assigned to agent ${agentId}; it is ${String(reply[1])}`);
     if (reply[0] === 'duplicate') return { duplicate: true, wrapUpEndsAt: undefined, offers: [] };

@@ -4,7 +4,8 @@
 -- ARGV[3] contact id; ARGV[4] agent id; ARGV[5] how long to remember the contact (ms)
 -- ARGV[6] 'skip-wrap-up' to free the agent at once whatever its queue's wrap-up (absent or
 --         '' for the queue's); ARGV[7] reason code to make the agent not ready with
---         (absent or '' to leave its presence)
+--         (absent or '' to leave its presence); ARGV[8] the agent's wrap-up code and
+--         ARGV[9] its notes (absent or '' for none), carried on the completed event
 -- Events: completed, the agent's state (wrap-up, not ready, or reserved/ready as it is
 -- matched at once).
 -- Returns {'ok', wrap-up end (ms, 0 for none), offers} | {'duplicate', 'done', 0, {}}
@@ -26,4 +27,4 @@ if not_ready ~= '' then
   touch(a)
   agent_set(a, 'presence', 'not-ready', 'reason', not_ready)
 end
-return finish({ 'ok', release_assignment(c, a, ttl, skip_wrap_up), flat_offers() })
+return finish({ 'ok', release_assignment(c, a, ttl, skip_wrap_up, ARGV[8], ARGV[9]), flat_offers() })

@@ -1121,10 +1121,14 @@ end
 
 -- Agent a finished assigned contact c (released, or the caller hung up): wrap-up starts
 -- when its queue has one (see end_assignment), else the agent is matched at once (I4).
--- Returns the wrap-up end.
-local function release_assignment(c, a, ttl_ms, skip_wrap_up)
+-- The agent's wrap-up code and notes (absent for a hang-up) follow the traceparent, so an
+-- outbox entry written before they existed reads the same. Returns the wrap-up end.
+local function release_assignment(c, a, ttl_ms, skip_wrap_up, wrap_up_code, notes)
   local until_ms = end_assignment(c, a, skip_wrap_up)
   contact_event('completed', c, a, redis.call('HGET', key('agent', a), 'site') or '', until_ms)
+  local event = events[#events]
+  event[#event + 1] = wrap_up_code or ''
+  event[#event + 1] = notes or ''
   finish_contact(c, ttl_ms)
   if until_ms == 0 then
     free_agent(a)
