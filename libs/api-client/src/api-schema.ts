@@ -128,7 +128,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Finish a contact; wrap-up starts when its queue has one */
+        /** Finish a contact, optionally with a wrap-up code and notes; wrap-up starts when its queue has one */
         post: operations["MeController_release"];
         delete?: never;
         options?: never;
@@ -965,7 +965,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     /** @description Hot desking: the site this session sits at, instead of the configured one */
@@ -1893,7 +1893,16 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description What came of the contact: one of the tenant's wrap-up codes (any code while it lists none) */
+                    wrapUpCode?: string;
+                    /** @description The agent's notes, kept in the customer's history */
+                    notes?: string;
+                };
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -2650,7 +2659,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     displayName?: string;
@@ -4185,7 +4194,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     name?: string;
@@ -4436,7 +4445,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     reason?: string;
@@ -6068,7 +6077,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     description?: string;
@@ -6723,7 +6732,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     /** @enum {string} */
@@ -8035,7 +8044,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     label?: string;
@@ -8636,7 +8645,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     label?: string;
@@ -10157,7 +10166,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": {
                     /** @description Where events are POSTed: https (http only where the operator allows it) */

@@ -1,4 +1,4 @@
-import { AcdCommands } from '@lianluo/contracts';
+import { AcdCommands, MAX_CONTACT_NOTES_LENGTH } from '@lianluo/contracts';
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
@@ -17,6 +17,10 @@ const loginBody = z.strictObject({
 const notReadyBody = z.strictObject({ reason: z.string().min(1, { error: 'must name a not-ready reason code' }) });
 const offerBody = z.strictObject({ attempt: z.number().int().min(1, { error: 'must be the offer attempt from contact.offered' }) });
 const rejectBody = offerBody.extend({ reason: z.string().min(1).default('rejected') });
+const releaseBody = z.strictObject({
+  wrapUpCode: z.string().min(1).optional().describe("What came of the contact: one of the tenant's wrap-up codes (any code while it lists none)"),
+  notes: z.string().max(MAX_CONTACT_NOTES_LENGTH).optional().describe("The agent's notes, kept in the customer's history"),
+});
 const transferBody = z.union(
   [
     z.strictObject({ queue: z.string().min(1) }),
@@ -111,10 +115,15 @@ export class MeController {
   @Post('contacts/:contactId/release')
   @HttpCode(200)
   @Allow('act', 'Me')
-  @ApiOperation({ summary: "Finish a contact; wrap-up starts when its queue has one" })
+  @ApiOperation({ summary: 'Finish a contact, optionally with a wrap-up code and notes; wrap-up starts when its queue has one' })
   @Answers(200, releaseAnswer, [404, 409, 503])
-  async release(@ValidPath(contactAddress) { tenant, contactId }: ContactPath, @CurrentPrincipal() principal: Principal, @IdempotencyKey() key?: string) {
-    const result = await this.commands.run(AcdCommands.releaseContact, { tenant, contactId, agentId: agentOf(principal) }, key);
+  async release(
+    @ValidPath(contactAddress) { tenant, contactId }: ContactPath,
+    @ValidBody(releaseBody) { wrapUpCode, notes }: z.output<typeof releaseBody>,
+    @CurrentPrincipal() principal: Principal,
+    @IdempotencyKey() key?: string,
+  ) {
+    const result = await this.commands.run(AcdCommands.releaseContact, { tenant, contactId, agentId: agentOf(principal), wrapUpCode: wrapUpCode ?? '', notes: notes ?? '' }, key);
     const endsAt = result.wrapUpEndsAt;
     return { wrapUpEndsAt: endsAt ? new Date(Number(endsAt.seconds) * 1000 + Math.floor(endsAt.nanos / 1e6)).toISOString() : null, duplicate: result.duplicate };
   }

@@ -200,7 +200,7 @@ export class ConfigurationItemsController {
   }
 
   @Get('not-ready-reasons')
-  @Allow('read', 'Configuration')
+  @Allow('read', 'CatalogueCode')
   @ApiOperation({ summary: 'The tenant\'s not-ready reasons, by code, each with its version' })
   @Answers(200, z.object({ items: z.array(reasonAnswer) }), [503])
   async listNotReadyReasons(@ValidPath(tenantAddress) { tenant }: z.output<typeof tenantAddress>) {
@@ -208,7 +208,7 @@ export class ConfigurationItemsController {
   }
 
   @Get('not-ready-reasons/:code')
-  @Allow('read', 'Configuration')
+  @Allow('read', 'CatalogueCode')
   @ApiOperation({ summary: 'One not-ready reason; its ETag is its version' })
   @Answers(200, reasonAnswer, [404, 503])
   async getNotReadyReasons(@ValidPath(notReadyReasonsAddress) { tenant, code }: z.output<typeof notReadyReasonsAddress>, @Res({ passthrough: true }) response: HeaderResponse) {
@@ -216,7 +216,7 @@ export class ConfigurationItemsController {
   }
 
   @Put('not-ready-reasons/:code')
-  @Allow('update', 'Configuration')
+  @Allow('update', 'CatalogueCode')
   @IfMatchHeader()
   @ApiOperation({ summary: 'Create or replace a not-ready reason (201 when new); with If-Match only if it is still at that version (412 otherwise)' })
   @Answers(200, reasonAnswer, [404, 409, 412, 503])
@@ -236,7 +236,7 @@ export class ConfigurationItemsController {
 
   @Delete('not-ready-reasons/:code')
   @HttpCode(204)
-  @Allow('delete', 'Configuration')
+  @Allow('delete', 'CatalogueCode')
   @IfMatchHeader()
   @ApiOperation({ summary: 'Delete a not-ready reason; with If-Match only if it is still at that version (412 otherwise); 409 while in use' })
   @Answers(204, undefined, [404, 409, 412, 503])
@@ -251,7 +251,7 @@ export class ConfigurationItemsController {
   }
 
   @Get('wrap-up-codes')
-  @Allow('read', 'Configuration')
+  @Allow('read', 'CatalogueCode')
   @ApiOperation({ summary: 'The tenant\'s wrap-up codes, by code, each with its version' })
   @Answers(200, z.object({ items: z.array(reasonAnswer) }), [503])
   async listWrapUpCodes(@ValidPath(tenantAddress) { tenant }: z.output<typeof tenantAddress>) {
@@ -259,7 +259,7 @@ export class ConfigurationItemsController {
   }
 
   @Get('wrap-up-codes/:code')
-  @Allow('read', 'Configuration')
+  @Allow('read', 'CatalogueCode')
   @ApiOperation({ summary: 'One wrap-up code; its ETag is its version' })
   @Answers(200, reasonAnswer, [404, 503])
   async getWrapUpCodes(@ValidPath(wrapUpCodesAddress) { tenant, code }: z.output<typeof wrapUpCodesAddress>, @Res({ passthrough: true }) response: HeaderResponse) {
@@ -267,7 +267,7 @@ export class ConfigurationItemsController {
   }
 
   @Put('wrap-up-codes/:code')
-  @Allow('update', 'Configuration')
+  @Allow('update', 'CatalogueCode')
   @IfMatchHeader()
   @ApiOperation({ summary: 'Create or replace a wrap-up code (201 when new); with If-Match only if it is still at that version (412 otherwise)' })
   @Answers(200, reasonAnswer, [404, 409, 412, 503])
@@ -287,7 +287,7 @@ export class ConfigurationItemsController {
 
   @Delete('wrap-up-codes/:code')
   @HttpCode(204)
-  @Allow('delete', 'Configuration')
+  @Allow('delete', 'CatalogueCode')
   @IfMatchHeader()
   @ApiOperation({ summary: 'Delete a wrap-up code; with If-Match only if it is still at that version (412 otherwise); 409 while in use' })
   @Answers(204, undefined, [404, 409, 412, 503])

@@ -32,7 +32,8 @@ function documenting(part: Part, schema: z.ZodType): (target: object, key: strin
   return (target, key) => {
     const descriptor = Object.getOwnPropertyDescriptor(target, key)!;
     if (part === 'body') {
-      ApiBody({ schema: openApiSchemaOf(schema) as never })(target, key, descriptor);
+      // An absent body is read as {} (partOf): a schema that takes {} makes the body optional.
+      ApiBody({ schema: openApiSchemaOf(schema) as never, required: !schema.safeParse({}).success })(target, key, descriptor);
       return;
     }
     for (const [name, field] of Object.entries(objectShape(schema))) {

@@ -20,6 +20,17 @@ describe('the authorisation policy', () => {
     }
   });
 
+  it("lets agents and supervisors read the tenant's not-ready reasons and wrap-up codes, only admins change them", () => {
+    for (const roles of [['agent'], ['supervisor']] as const) {
+      const reader = person(roles, 'li');
+      expect(can(reader, 'read', 'CatalogueCode')).toBe(true);
+      expect(can(reader, 'read', 'CatalogueCode', 'other')).toBe(false);
+      expect(can(reader, 'update', 'CatalogueCode')).toBe(false);
+      expect(can(reader, 'delete', 'CatalogueCode')).toBe(false);
+    }
+    expect(can(person(['admin']), 'update', 'CatalogueCode')).toBe(true);
+  });
+
   it('gives the agent role nothing without an agent id to act as', () => {
     expect(can(person(['agent']), 'act', 'Me')).toBe(false);
     expect(can(person(['agent']), 'read', 'Customer')).toBe(false);

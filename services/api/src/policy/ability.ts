@@ -6,7 +6,8 @@ export type Action = 'read' | 'create' | 'update' | 'delete' | 'act' | 'manage';
 
 /**
  * What routes and events are about, each owned by a tenant. `Me` is the agent's own work
- * (state, offers, contacts); `AgentState` any agent's state as a supervisor sees and forces it.
+ * (state, offers, contacts); `AgentState` any agent's state as a supervisor sees and forces it;
+ * `CatalogueCode` the tenant's not-ready reasons and wrap-up codes, which every desktop offers.
  */
 export type Subject =
   | 'Me'
@@ -17,6 +18,7 @@ export type Subject =
   | 'Skill'
   | 'User'
   | 'Configuration'
+  | 'CatalogueCode'
   | 'Report'
   | 'Interaction'
   | 'Customer'
@@ -66,14 +68,14 @@ export function abilityOf(principal: Principal): AppAbility {
         if (tenant === undefined) break;
         can(['read', 'update'], 'AgentState', own);
         can(['read', 'act'], 'Contact', own);
-        can('read', ['Queue', 'Agent', 'Skill', 'Report', 'Interaction', 'Customer'], own);
+        can('read', ['Queue', 'Agent', 'Skill', 'Report', 'Interaction', 'Customer', 'CatalogueCode'], own);
         can('manage', ['Voicemail', 'Callback'], own);
         can('read', 'LiveEvent', own);
         break;
       case 'agent':
         if (tenant === undefined || principal.agentId === undefined) break;
         can('act', 'Me', own);
-        can('read', ['Customer', 'Interaction'], own);
+        can('read', ['Customer', 'Interaction', 'CatalogueCode'], own);
         can(['read', 'act'], 'Voicemail', own);
         can(['create', 'read'], 'Callback', own);
         // Its own offers, contacts and state; never another agent's, nor the tenant's board.
