@@ -5,6 +5,7 @@ import { create } from '@bufbuild/protobuf';
 import { type ApiClient, createApiClient } from '@lianluo/api-client';
 import { ALL_ACD_EVENTS, AcdCommands, Channel, type EventDefinition } from '@lianluo/contracts';
 import { CommandClient, EventConsumer, MessagingConnection } from '@lianluo/messaging';
+import { until } from '@lianluo/testing';
 import { ApiTestbed } from './api-testbed';
 
 interface Recorded {
@@ -48,12 +49,9 @@ describe('releasing a contact with a wrap-up code and notes through the api', ()
   });
 
   const eventOf = async (name: string, contactId: string): Promise<Recorded> => {
-    for (let waited = 0; waited < 10_000; waited += 50) {
-      const event = events.find((e) => e.name === name && e.message.contact.contactId === contactId);
-      if (event) return event.message;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`no ${name} of ${contactId}`);
+    const find = () => events.find((e) => e.name === name && e.message.contact.contactId === contactId);
+    await until(`${name} of ${contactId} arrives`, async () => find() !== undefined, 10_000);
+    return find()!.message;
   };
 
   /** An email offered to li, accepted: its path. */
