@@ -5,7 +5,7 @@ import 'reflect-metadata';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { AcdEvents, AgentState, CancelReason, Channel, FlowOutcome, QueueChoice } from '@lianluo/contracts';
 import { MESSAGE_TYPE_HEADER, headersWithTrace, streamNameOf, subjectOf } from '@lianluo/messaging';
-import { uniqueNamespace, until } from '@lianluo/testing';
+import { fetchAsApi, uniqueNamespace, until } from '@lianluo/testing';
 import { type INestApplication } from '@nestjs/common';
 import { acdEventAbout } from '../src/acd/acd-event-facts';
 import { EventStore } from '../src/events/event-store';
@@ -155,6 +155,27 @@ describe('acd, ivr and voicemail events in the contact record', () => {
       { state: 'wrap-up', start: expect.closeTo(85.05, 9), end: expect.closeTo(105.05, 9) },
       { state: 'ready', start: expect.closeTo(105.05, 9), end: null },
     ]);
+  });
+
+  it("shows the agent's wrap-up code and notes in the customer's interaction history", async () => {
+    const { contact, events } = callThroughIvr('call-w', 3000);
+    const taker = { agentId: 'a-8', site: 'sz' };
+    const t = (seconds: number) => at(3000 + seconds);
+    await source.publishAll([
+      ...events,
+      acdEvent('contactOffered', contact, t(13), { agent: taker, attempt: 1, deadline: timestampFromMs(t(17)) }),
+      acdEvent('contactAccepted', contact, t(14), { agent: taker, attempt: 1, waitedMs: 2_000n }),
+      acdEvent('contactCompleted', contact, t(80), { agent: taker, wrapUpCode: 'complaint', notes: 'Refund promised; 已答应退款' }),
+    ]);
+    await until('the release is projected', async () => (await drained()) && (await database.count(`SELECT count(*) FROM contact WHERE contact_id = 'call-w' AND released_at IS NOT NULL`)) === 1);
+    expect(await record('call-w')).toEqual([expect.objectContaining({ wrap_up_code: 'complaint', notes: 'Refund promised; 已答应退款' })]);
+
+    const response = await fetchAsApi('reporting', `${await app.getUrl()}/customers/c-42/interactions?tenant=${TENANT}&pageSize=1000`);
+    expect(response.status).toBe(200);
+    const { items } = (await response.json()) as { items: { contactId: string; wrapUpCode: string | null; notes: string | null }[] };
+    expect(items.find((item) => item.contactId === 'call-w')).toMatchObject({ wrapUpCode: 'complaint', notes: 'Refund promised; 已答应退款' });
+    const csv = await (await fetchAsApi('reporting', `${await app.getUrl()}/customers/c-42/interactions?tenant=${TENANT}&format=csv`)).text();
+    expect(csv.split('\n')[0]).toContain('wrapUpCode,notes');
   });
 
   it('keeps a caller who keys voicemail while waiting as withdrawn with the message, and the message’s work item as a contact of its own', async () => {

@@ -33,7 +33,7 @@ describe('event store', () => {
 
   it('creates its schema (reporting) with node-pg-migrate when it starts', async () => {
     const { rows } = await database.pool.query<{ name: string }>('SELECT name FROM reporting.pgmigrations ORDER BY run_on, id');
-    expect(rows.map((row) => row.name)).toEqual(['1767225600000_event-store', '1767398400000_contact-phases']);
+    expect(rows.map((row) => row.name)).toEqual(['1767225600000_event-store', '1767398400000_contact-phases', '1767484800000_contact-wrap-up']);
     expect(await database.count(`SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'`)).toBe(0);
   });
 

@@ -31,7 +31,7 @@ describe('two reporting replicas starting together', () => {
   it('both come up on an empty database, the schema migrated once', async () => {
     await Promise.all(replicas.map((replica) => replica.start()));
     const { rows } = await database.pool.query<{ name: string }>('SELECT name FROM reporting.pgmigrations ORDER BY id');
-    expect(rows.map((row) => row.name)).toEqual(['1767225600000_event-store', '1767398400000_contact-phases']);
+    expect(rows.map((row) => row.name)).toEqual(['1767225600000_event-store', '1767398400000_contact-phases', '1767484800000_contact-wrap-up']);
   });
 
   it('share the durable consumers: every event is stored by one of them, once', async () => {

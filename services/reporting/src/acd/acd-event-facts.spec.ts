@@ -32,6 +32,12 @@ describe('acd events as facts', () => {
     expect(completed()).toEqual({ kind: 'released', agentId: 'a-7', agentSite: 'sz' });
   });
 
+  it("keeps the agent's wrap-up code and notes on the release, and nothing when the agent gave none", () => {
+    const completed = (init: { wrapUpCode?: string; notes?: string }) => acdEventAbout('contact_completed', create(AcdEvents.contactCompleted.schema, { ...basics, contact, agent, ...init })).fact;
+    expect(completed({ wrapUpCode: 'sale', notes: 'Renewed' })).toEqual({ kind: 'released', agentId: 'a-7', agentSite: 'sz', wrapUpCode: 'sale', notes: 'Renewed' });
+    expect(completed({ wrapUpCode: '', notes: '' })).toEqual({ kind: 'released', agentId: 'a-7', agentSite: 'sz' });
+  });
+
   it('tells a customer giving up from a contact withdrawn by its owner or the caller’s choice', () => {
     const abandoned = (reason: CancelReason) => acdEventAbout('contact_abandoned', create(AcdEvents.contactAbandoned.schema, { ...basics, contact, reason })).fact;
     expect(abandoned(CancelReason.ABANDONED)).toEqual({ kind: 'abandoned' });

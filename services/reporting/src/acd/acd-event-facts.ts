@@ -71,8 +71,15 @@ export function factOfAcdEvent(name: string, message: object): ContactFact | Age
     case AcdEvents.contactTransferred.name:
       return { kind: 'transferred' };
     case AcdEvents.contactCompleted.name: {
-      const wrapUpEndsAt = (message as ContactCompleted).wrapUpEndsAt;
-      return { kind: 'released', agentId, ...(agent?.site && { agentSite: agent.site }), ...(wrapUpEndsAt && { wrapUpUntilMs: timestampMs(wrapUpEndsAt) }) };
+      const { wrapUpEndsAt, wrapUpCode, notes } = message as ContactCompleted;
+      return {
+        kind: 'released',
+        agentId,
+        ...(agent?.site && { agentSite: agent.site }),
+        ...(wrapUpEndsAt && { wrapUpUntilMs: timestampMs(wrapUpEndsAt) }),
+        ...(wrapUpCode && { wrapUpCode }),
+        ...(notes && { notes }),
+      };
     }
     case AcdEvents.agentStateChanged.name: {
       const change = message as AgentStateChanged;

@@ -25,9 +25,17 @@ export type ContactFact =
   /**
    * The agent let the contact go (acd's contact_completed). `wrapUpUntilMs`: when its
    * wrap-up is due to end; absent when there is none. The agent may end it sooner: the
-   * agent's state intervals tell when it really did.
+   * agent's state intervals tell when it really did. `wrapUpCode` and `notes`: what the agent
+   * said came of it, when it said anything.
    */
-  | { readonly kind: 'released'; readonly agentId: string; readonly agentSite?: string; readonly wrapUpUntilMs?: number }
+  | {
+      readonly kind: 'released';
+      readonly agentId: string;
+      readonly agentSite?: string;
+      readonly wrapUpUntilMs?: number;
+      readonly wrapUpCode?: string;
+      readonly notes?: string;
+    }
   /** The customer gave up while queued. */
   | { readonly kind: 'abandoned' }
   /** Taken out of the queue by its owner or by the caller's choice (voicemail or callback key). */

@@ -66,6 +66,17 @@ describe('foldContact', () => {
     expect(record).toMatchObject({ wrapUpEndedAt: T0 + 170_200, wrapUpSeconds: 10, handleSeconds: 130.2 });
   });
 
+  it("keeps the wrap-up code and notes of the latest release that gave them, none when no release did", () => {
+    expect(foldContact('acme', 'call-1', answeredCall)).toMatchObject({ wrapUpCode: null, notes: null });
+    const rereleased = foldContact('acme', 'chat-1', [
+      at(0, { kind: 'queued', queue: 'service', channel: 'chat' }),
+      at(6, { kind: 'agent-answered', agentId: 'a-1' }),
+      at(60, { kind: 'released', agentId: 'a-1', wrapUpCode: 'callback-needed', notes: 'Call back after 5' }),
+      at(70, { kind: 'released', agentId: 'a-1' }),
+    ]);
+    expect(rereleased).toMatchObject({ wrapUpCode: 'callback-needed', notes: 'Call back after 5' });
+  });
+
   it('ends the wrap-up at the release when the queue has none, and talk at the release when the call never says it ended', () => {
     const workItem = foldContact('acme', 'voicemail-m1', [
       at(0, { kind: 'queued', queue: 'service', channel: 'workitem', site: 'bj' }),

@@ -42,6 +42,9 @@ export interface ContactRecord {
   readonly endedAt: number | null;
   readonly releasedAt: number | null;
   readonly wrapUpEndedAt: number | null;
+  /** What the agent said came of the contact on release (the latest release that said it). */
+  readonly wrapUpCode: string | null;
+  readonly notes: string | null;
   readonly voicemailMessageId: string | null;
   readonly voicemailLeftAt: number | null;
   readonly voicemailAbandonedAt: number | null;
@@ -99,6 +102,8 @@ export function foldContact(tenant: string, contactId: string, facts: readonly T
   let queueChoice: 'voicemail' | 'callback' | undefined;
   let voicemailMessageId: string | undefined;
   let released: Released | undefined;
+  let wrapUpCode: string | undefined;
+  let notes: string | undefined;
   const menuPath: string[] = [];
   const first: Partial<Record<ContactFact['kind'], number>> = {};
   const last: Partial<Record<ContactFact['kind'], number>> = {};
@@ -136,6 +141,8 @@ export function foldContact(tenant: string, contactId: string, facts: readonly T
         break;
       case 'released':
         released = { ...fact, atMs };
+        wrapUpCode = fact.wrapUpCode ?? wrapUpCode;
+        notes = fact.notes ?? notes;
         break;
       case 'queue-choice':
         queueChoice ??= fact.choice;
@@ -212,6 +219,8 @@ export function foldContact(tenant: string, contactId: string, facts: readonly T
     endedAt,
     releasedAt,
     wrapUpEndedAt,
+    wrapUpCode: wrapUpCode ?? null,
+    notes: notes ?? null,
     voicemailMessageId: voicemailMessageId ?? null,
     voicemailLeftAt: first['voicemail-left'] ?? null,
     voicemailAbandonedAt: first['voicemail-abandoned'] ?? null,

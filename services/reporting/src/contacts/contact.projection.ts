@@ -38,6 +38,8 @@ const COLUMNS: readonly [string, (r: ContactRecord) => unknown][] = [
   ['ended_at', (r) => time(r.endedAt)],
   ['released_at', (r) => time(r.releasedAt)],
   ['wrap_up_ended_at', (r) => time(r.wrapUpEndedAt)],
+  ['wrap_up_code', (r) => r.wrapUpCode],
+  ['notes', (r) => r.notes],
   ['voicemail_message_id', (r) => r.voicemailMessageId],
   ['voicemail_left_at', (r) => time(r.voicemailLeftAt)],
   ['voicemail_abandoned_at', (r) => time(r.voicemailAbandonedAt)],

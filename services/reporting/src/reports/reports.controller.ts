@@ -92,7 +92,7 @@ export class ReportsController {
     return respond(response, query.format, page, [
       'contactId', 'channel', 'outcome', 'site', 'ani', 'dnis', 'customerId', 'queue', 'agent', 'agentSite', 'startedAt', 'ivrFlow', 'ivrOutcome',
       'ivrEndedAt', 'queuedAt', 'agentAnsweredAt', 'transferredAt', 'overflowedAt', 'abandonedAt', 'withdrawnAt', 'queueChoice', 'endedAt',
-      'releasedAt', 'wrapUpEndedAt', 'voicemailMessageId', 'waitSeconds', 'talkSeconds', 'wrapUpSeconds', 'handleSeconds', 'transfers', 'ringNoAnswers',
+      'releasedAt', 'wrapUpEndedAt', 'wrapUpCode', 'notes', 'voicemailMessageId', 'waitSeconds', 'talkSeconds', 'wrapUpSeconds', 'handleSeconds', 'transfers', 'ringNoAnswers',
     ]);
   }
 }

@@ -214,6 +214,8 @@ export class ReportsService {
       endedAt: iso(row.ended_at),
       releasedAt: iso(row.released_at),
       wrapUpEndedAt: iso(row.wrap_up_ended_at),
+      wrapUpCode: row.wrap_up_code as string | null,
+      notes: row.notes as string | null,
       voicemailMessageId: row.voicemail_message_id as string | null,
       waitSeconds: row.wait_seconds as number | null,
       talkSeconds: row.talk_seconds as number | null,
