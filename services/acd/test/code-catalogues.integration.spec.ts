@@ -1,7 +1,7 @@
 // The tenant's catalogues of not-ready reasons and wrap-up codes as the acd checks them:
 // once a tenant lists codes only those go (the acd's own reasons always do); a tenant that
 // lists none takes any code. A real replica, NATS, Redis and PostgreSQL.
-import { AcdCommands, AgentKind, AgentState, type AgentStateChanged, Channel, type ContactCompleted, type ContactOffered, ErrorKind } from '@lianluo/contracts';
+import { AcdCommands, AgentKind, AgentState, type AgentStateChanged, Channel, type ContactCompleted, type ContactOffered, type ContactWrapUpRecorded, ErrorKind } from '@lianluo/contracts';
 import { CommandClient } from '@lianluo/messaging';
 import { type AcdTestBed, AcdTestClient, openAcdTestBed } from './acd-harness';
 
@@ -66,6 +66,17 @@ describe('not-ready reasons and wrap-up codes checked against the tenant catalog
     await bed.client.ok(AcdCommands.acceptOffer, { contactId, agentId, attempt });
     await bed.client.ok(AcdCommands.releaseContact, { contactId, agentId });
     expect(await bed.recorder.next<ContactCompleted>('contact_completed', { contactId })).toMatchObject({ wrapUpCode: '', notes: '' });
+  });
+
+  it('records the wrap-up code and notes given after the contact was completed without them (the caller hung up first)', async () => {
+    const { agentId, contactId, attempt } = await assignedChat(bed.client);
+    await bed.client.ok(AcdCommands.acceptOffer, { contactId, agentId, attempt });
+    await bed.client.ok(AcdCommands.releaseContact, { contactId, agentId });
+    expect(errorOf(await bed.client.send(AcdCommands.releaseContact, { contactId, agentId, wrapUpCode: 'no-sale' }))).toBe('NOT_FOUND wrap_up_code');
+    expect(await bed.client.ok(AcdCommands.releaseContact, { contactId, agentId, wrapUpCode: 'sale', notes: 'Called back later' })).toMatchObject({ duplicate: true });
+    const recorded = await bed.recorder.next<ContactWrapUpRecorded>('contact_wrap_up_recorded', { contactId });
+    expect(recorded).toMatchObject({ agent: { agentId, site: 'sz' }, wrapUpCode: 'sale', notes: 'Called back later' });
+    expect(bed.recorder.namesFor(contactId).filter((name) => name === 'contact_completed')).toHaveLength(1);
   });
 
   it('refuses a not-ready reason the tenant does not list, when pausing or declining an offer, naming reason_code', async () => {

@@ -165,9 +165,11 @@ describe('acd, ivr and voicemail events in the contact record', () => {
       ...events,
       acdEvent('contactOffered', contact, t(13), { agent: taker, attempt: 1, deadline: timestampFromMs(t(17)) }),
       acdEvent('contactAccepted', contact, t(14), { agent: taker, attempt: 1, waitedMs: 2_000n }),
-      acdEvent('contactCompleted', contact, t(80), { agent: taker, wrapUpCode: 'complaint', notes: 'Refund promised; 已答应退款' }),
+      acdEvent('contactCompleted', contact, t(80), { agent: taker }),
+      // The caller hung up first: the agent's code and notes come after the completion.
+      acdEvent('contactWrapUpRecorded', contact, t(95), { agent: taker, wrapUpCode: 'complaint', notes: 'Refund promised; 已答应退款' }),
     ]);
-    await until('the release is projected', async () => (await drained()) && (await database.count(`SELECT count(*) FROM contact WHERE contact_id = 'call-w' AND released_at IS NOT NULL`)) === 1);
+    await until('the wrap-up code is projected', async () => (await drained()) && (await database.count(`SELECT count(*) FROM contact WHERE contact_id = 'call-w' AND notes IS NOT NULL`)) === 1);
     expect(await record('call-w')).toEqual([expect.objectContaining({ wrap_up_code: 'complaint', notes: 'Refund promised; 已答应退款' })]);
 
     const response = await fetchAsApi('reporting', `${await app.getUrl()}/customers/c-42/interactions?tenant=${TENANT}&pageSize=1000`);

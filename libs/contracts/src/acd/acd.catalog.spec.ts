@@ -65,7 +65,7 @@ describe('acd contract rules', () => {
     expect(release({})).toEqual([]);
     expect(release({ wrapUpCode: 'sale', notes: 'n'.repeat(2000) })).toEqual([]);
     expect(fieldsOf(release({ wrapUpCode: 'no sale!', notes: 'n'.repeat(2001) }))).toEqual(['wrap_up_code', 'notes']);
-    const completed = create(AcdEvents.contactCompleted.schema, {
+    const wrapUp = {
       eventId: 'e',
       tenant,
       occurredAt: timestampNow(),
@@ -73,9 +73,13 @@ describe('acd contract rules', () => {
       agent: { agentId: 'ann', site: 'bj' },
       wrapUpCode: 'sale',
       notes: 'renewed for a year',
-    });
+    };
+    const completed = create(AcdEvents.contactCompleted.schema, wrapUp);
     expect(AcdEvents.contactCompleted.validate(completed)).toEqual([]);
     expect(fieldsOf(AcdEvents.contactCompleted.validate({ ...completed, notes: 'n'.repeat(2001) }))).toEqual(['notes']);
+    const recorded = create(AcdEvents.contactWrapUpRecorded.schema, wrapUp);
+    expect(AcdEvents.contactWrapUpRecorded.validate(recorded)).toEqual([]);
+    expect(fieldsOf(AcdEvents.contactWrapUpRecorded.validate({ ...recorded, agent: undefined, wrapUpCode: 'a b' }))).toEqual(['agent', 'wrap_up_code']);
   });
 
   it('wants a transfer or reassignment to name where the contact goes', () => {

@@ -45,6 +45,7 @@ export const OUTBOX_LAYOUT: Readonly<Record<string, readonly string[]>> = {
   abandoned: contactEvent('reason', 'previous', 'waited'),
   // The wrap-up code and notes follow the traceparent: entries written before them read as ''.
   completed: [...contactEvent('agent', 'agentSite', 'wrapUpUntil'), 'wrapUpCode', 'notes'],
+  wrap_up_recorded: contactEvent('agent', 'agentSite', 'wrapUpCode', 'notes'),
   overflowed: contactEvent('targetKind', 'target', 'waited'),
   transferred: contactEvent('fromQueue', 'toAgent', 'byAgent', 'bySupervisor'),
   escalated: contactEvent('step', 'stepKind'),
@@ -173,6 +174,8 @@ function eventOfType(tenant: string, eventId: string, raw: OutboxEvent): AcdEven
         wrapUpCode: text(raw.wrapUpCode),
         notes: text(raw.notes),
       });
+    case 'wrap_up_recorded':
+      return acdEvent(AcdEvents.contactWrapUpRecorded, { ...contact(), agent: agentInfo(raw), wrapUpCode: text(raw.wrapUpCode), notes: text(raw.notes) });
     case 'overflowed':
       return acdEvent(AcdEvents.contactOverflowed, {
         ...contact(),

@@ -36,6 +36,8 @@ describe('acd events as facts', () => {
     const completed = (init: { wrapUpCode?: string; notes?: string }) => acdEventAbout('contact_completed', create(AcdEvents.contactCompleted.schema, { ...basics, contact, agent, ...init })).fact;
     expect(completed({ wrapUpCode: 'sale', notes: 'Renewed' })).toEqual({ kind: 'released', agentId: 'a-7', agentSite: 'sz', wrapUpCode: 'sale', notes: 'Renewed' });
     expect(completed({ wrapUpCode: '', notes: '' })).toEqual({ kind: 'released', agentId: 'a-7', agentSite: 'sz' });
+    const recorded = acdEventAbout('contact_wrap_up_recorded', create(AcdEvents.contactWrapUpRecorded.schema, { ...basics, contact, agent, wrapUpCode: 'sale', notes: 'Renewed' })).fact;
+    expect(recorded).toEqual({ kind: 'wrap-up-recorded', agentId: 'a-7', wrapUpCode: 'sale', notes: 'Renewed' });
   });
 
   it('tells a customer giving up from a contact withdrawn by its owner or the caller’s choice', () => {

@@ -9,6 +9,7 @@ import {
   type ContactInfo,
   type ContactOverflowed,
   type ContactQueued,
+  type ContactWrapUpRecorded,
   nameOfChannel,
 } from '@lianluo/contracts';
 import { type AgentFact, type AgentStateName } from '../agents/agent-fact';
@@ -80,6 +81,10 @@ export function factOfAcdEvent(name: string, message: object): ContactFact | Age
         ...(wrapUpCode && { wrapUpCode }),
         ...(notes && { notes }),
       };
+    }
+    case AcdEvents.contactWrapUpRecorded.name: {
+      const { wrapUpCode, notes } = message as ContactWrapUpRecorded;
+      return { kind: 'wrap-up-recorded', agentId, ...(wrapUpCode && { wrapUpCode }), ...(notes && { notes }) };
     }
     case AcdEvents.agentStateChanged.name: {
       const change = message as AgentStateChanged;

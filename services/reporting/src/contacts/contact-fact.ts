@@ -36,6 +36,8 @@ export type ContactFact =
       readonly wrapUpCode?: string;
       readonly notes?: string;
     }
+  /** The agent's wrap-up code and notes, given after the contact was completed without them. */
+  | { readonly kind: 'wrap-up-recorded'; readonly agentId: string; readonly wrapUpCode?: string; readonly notes?: string }
   /** The customer gave up while queued. */
   | { readonly kind: 'abandoned' }
   /** Taken out of the queue by its owner or by the caller's choice (voicemail or callback key). */

@@ -75,6 +75,8 @@ describe('foldContact', () => {
       at(70, { kind: 'released', agentId: 'a-1' }),
     ]);
     expect(rereleased).toMatchObject({ wrapUpCode: 'callback-needed', notes: 'Call back after 5' });
+    const codedAfterHangUp = foldContact('acme', 'call-1', [...answeredCall, at(170, { kind: 'wrap-up-recorded', agentId: 'a-2', wrapUpCode: 'sale', notes: 'Renewed' })]);
+    expect(codedAfterHangUp).toMatchObject({ wrapUpCode: 'sale', notes: 'Renewed', releasedAt: T0 + 160_200, wrapUpEndedAt: T0 + 190_000 });
   });
 
   it('ends the wrap-up at the release when the queue has none, and talk at the release when the call never says it ended', () => {

@@ -42,7 +42,7 @@ export interface ContactRecord {
   readonly endedAt: number | null;
   readonly releasedAt: number | null;
   readonly wrapUpEndedAt: number | null;
-  /** What the agent said came of the contact on release (the latest release that said it). */
+  /** What the agent said came of the contact on release or after it (the latest that said it). */
   readonly wrapUpCode: string | null;
   readonly notes: string | null;
   readonly voicemailMessageId: string | null;
@@ -141,6 +141,10 @@ export function foldContact(tenant: string, contactId: string, facts: readonly T
         break;
       case 'released':
         released = { ...fact, atMs };
+        wrapUpCode = fact.wrapUpCode ?? wrapUpCode;
+        notes = fact.notes ?? notes;
+        break;
+      case 'wrap-up-recorded':
         wrapUpCode = fact.wrapUpCode ?? wrapUpCode;
         notes = fact.notes ?? notes;
         break;

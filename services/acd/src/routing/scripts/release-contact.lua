@@ -7,7 +7,8 @@
 --         (absent or '' to leave its presence); ARGV[8] the agent's wrap-up code and
 --         ARGV[9] its notes (absent or '' for none), carried on the completed event
 -- Events: completed, the agent's state (wrap-up, not ready, or reserved/ready as it is
--- matched at once).
+-- matched at once); for a contact this agent already finished (the caller hung up first),
+-- wrap_up_recorded when a wrap-up code or notes come with the release.
 -- Returns {'ok', wrap-up end (ms, 0 for none), offers} | {'duplicate', 'done', 0, {}}
 --       | {'not-assigned', state}.
 -- Invariants: the agent's slot frees (I2); with the queue's wrap-up time the agent takes
@@ -18,7 +19,11 @@ local skip_wrap_up, not_ready = ARGV[6] == 'skip-wrap-up', ARGV[7] or ''
 local ck = key('contact', c)
 local fields = redis.call('HMGET', ck, 'state', 'agent', 'queue', 'channel')
 if fields[1] == 'done' and fields[2] == a then
-  return { 'duplicate', 'done', 0, {} }
+  if (ARGV[8] or '') == '' and (ARGV[9] or '') == '' then
+    return { 'duplicate', 'done', 0, {} }
+  end
+  contact_event('wrap_up_recorded', c, a, redis.call('HGET', key('agent', a), 'site') or '', ARGV[8] or '', ARGV[9] or '')
+  return finish({ 'duplicate', 'done', 0, {} })
 end
 if fields[1] ~= 'assigned' or fields[2] ~= a then
   return { 'not-assigned', fields[1] or 'unknown' }
