@@ -15,3 +15,4 @@ export * from './gen/lianluo/acd/v1/events_pb';
 export * from './ivr/ivr.catalog';
 export * from './gen/lianluo/ivr/v1/events_pb';
 export * from './numbers/number-plan';
+export * from './tenant-id';

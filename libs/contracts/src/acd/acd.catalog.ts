@@ -1,5 +1,6 @@
 import { type FieldViolation, defineCommand, defineEvent, requireText } from '../definitions';
 import { validateCallRef } from '../call/call.catalog';
+import { TENANT_ID } from '../tenant-id';
 import {
   AgentKind,
   type AgentInfo,
@@ -90,8 +91,6 @@ import {
 } from '../gen/lianluo/acd/v1/events_pb';
 
 const DOMAIN = 'acd';
-/** Tenants are subject tokens and Redis hash tags. */
-const TENANT = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 /** Queue, agent, contact and reason ids become parts of acd's Redis keys: no separators of its layout. */
 const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,127}$/;
 const SKILL = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -143,7 +142,7 @@ function requireIdentifiers(values: Record<string, string>, path = ''): FieldVio
 }
 
 function validateTenant(tenant: string): FieldViolation[] {
-  return [...requireText({ tenant }), ...matching('tenant', tenant, TENANT, 'a tenant token: 1-64 letters, digits, _ or -')];
+  return [...requireText({ tenant }), ...matching('tenant', tenant, TENANT_ID, 'a tenant token: 1-64 letters, digits, _ or -')];
 }
 
 function validateSkillLevels(skills: Record<string, number>, field: string, maxSkills: number): FieldViolation[] {

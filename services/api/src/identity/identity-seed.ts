@@ -2,13 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ROLES } from '../auth/role';
-
-const TENANT = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+import { tenantId } from '../tenants/tenant-address';
 
 const seedUser = z
   .strictObject({
     login: z.string().trim().min(1).max(200),
-    tenant: z.string().regex(TENANT, { error: 'must be a tenant: 1-64 letters, digits, _ or -' }).optional(),
+    tenant: tenantId.optional(),
     displayName: z.string().max(200).optional(),
     roles: z.array(z.enum(ROLES)).min(1),
     agentId: z.string().min(1).max(128).optional(),
@@ -21,7 +20,7 @@ const seedUser = z
 const seedClient = z.strictObject({
   clientId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{2,127}$/, { error: 'must be 3-128 letters, digits, _, . or -' }),
   clientSecret: z.string().min(32, { error: 'must be at least 32 characters' }),
-  tenant: z.string().regex(TENANT, { error: 'must be a tenant: 1-64 letters, digits, _ or -' }),
+  tenant: tenantId,
   roles: z.array(z.enum(ROLES.filter((role) => role !== 'platform-operator') as ['agent', 'supervisor', 'admin'])).min(1),
 });
 

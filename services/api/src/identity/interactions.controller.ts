@@ -9,13 +9,13 @@ import { Public } from '../auth/public.decorator';
 import { API_SCOPE, INTERACTION_PATH } from './oidc-provider.factory';
 import { OIDC_PROVIDER } from './oidc-provider.token';
 import { UsersRepository } from './users.repository';
+import { escapeHtml } from './escape-html';
 
 type Request = IncomingMessage & { body?: unknown };
 type Response = ServerResponse & { status(code: number): Response; type(type: string): Response; send(body: string): void; set(name: string, value: string): Response };
 
 const signInForm = z.object({ login: z.string().trim().min(1).max(200), password: z.string().min(1).max(1000) });
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(title: string, body: string): string {
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>

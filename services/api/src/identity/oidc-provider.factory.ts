@@ -6,6 +6,7 @@ import { isRole } from '../auth/role';
 import { postgresAdapterClass } from './oidc-postgres.adapter';
 import { claimsOfUser } from './user-account';
 import { type UsersRepository } from './users.repository';
+import { escapeHtml } from './escape-html';
 
 /** The resource (audience) of every access token: the api itself. Scope `api` asks for it. */
 export const API_SCOPE = 'api';
@@ -14,7 +15,6 @@ export const DESKTOP_CLIENT_ID = 'lianluo-desktop';
 /** Where sign-in and consent pages live (outside the provider's mount, /oidc). */
 export const INTERACTION_PATH = '/interaction';
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * The embedded OpenID Connect provider (oidc-provider, OpenID certified): authorization code
